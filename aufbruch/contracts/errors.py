@@ -1,0 +1,26 @@
+"""Errors that cross RPC boundaries as themselves, so the gateway can map each to an HTTP status."""
+from nameko.exceptions import deserialize_to_instance
+
+
+@deserialize_to_instance
+class InvalidInput(Exception):
+    """Input broke a contract; `errors` maps each offending field to its messages."""
+
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@deserialize_to_instance
+class NotFound(Exception):
+    pass
+
+
+@deserialize_to_instance
+class Conflict(Exception):
+    pass
+
+
+@deserialize_to_instance
+class Unavailable(Exception):
+    """A service cannot reach what it depends on (its database); the caller may retry later."""

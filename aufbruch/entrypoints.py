@@ -1,0 +1,33 @@
+"""Entrypoints shared by the services, mixed into each service class that needs them.
+
+A service using these has a `db` dependency (aufbruch.db.Database).
+"""
+import eventlet
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from aufbruch.contracts.errors import Unavailable
+from aufbruch.outbox import EventRelay
+
+RELAY_INTERVAL_SECONDS = 0.05
+RELAY_PAUSE_WHILE_DATABASE_DOWN_SECONDS = 2
+
+
+class Pingable:
+    @rpc
+    def ping(self) -> str:
+        """Answers when the service runs and reaches its database: the gateway's health check."""
+        with self.db.transaction() as conn:
+            conn.execute("select 1")
+        return "ok"
+
+
+class PublishesEvents:
+    events = EventRelay()
+
+    @timer(interval=RELAY_INTERVAL_SECONDS)
+    def relay_events(self):
+        try:
+            self.events.relay(self.db)
+        except Unavailable:
+            eventlet.sleep(RELAY_PAUSE_WHILE_DATABASE_DOWN_SECONDS)  # the timer waits for this tick

@@ -1,0 +1,59 @@
+"""What an idea is and how its status moves; no framework, no database."""
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+SUBMITTED, IN_REVIEW, PUBLISHED, REJECTED = "submitted", "in_review", "published", "rejected"
+
+# A moderation decision moves an idea from an open status to the status it names; a final status
+# stays final, so a late or repeated decision changes nothing.
+_DECISION_TARGETS = {"approve": PUBLISHED, "reject": REJECTED, "review": IN_REVIEW}
+_OPEN_STATUSES = {SUBMITTED, IN_REVIEW}
+
+
+@dataclass
+class Idea:
+    id: uuid.UUID
+    title: str
+    description: str
+    category: str
+    district: str | None
+    status: str
+    submitted_at: datetime
+    published_at: datetime | None = None
+    decided_at: datetime | None = None
+    rejection_reasons: list[str] = field(default_factory=list)
+
+
+def new_idea(submission: dict, now: datetime | None = None) -> Idea:
+    return Idea(
+        id=uuid.uuid4(),
+        title=submission["title"],
+        description=submission["description"],
+        category=submission["category"],
+        district=submission.get("district"),
+        status=SUBMITTED,
+        submitted_at=now or datetime.now(timezone.utc),
+    )
+
+
+def apply_decision(idea: Idea, decision: str, reasons: list[str], decided_at: datetime) -> bool:
+    """Apply a moderation decision; returns whether the status changed."""
+    target = _DECISION_TARGETS[decision]
+    if idea.status not in _OPEN_STATUSES or idea.status == target:
+        return False
+    idea.status = target
+    idea.decided_at = decided_at
+    if target == PUBLISHED:
+        idea.published_at = decided_at
+    if target == REJECTED:
+        idea.rejection_reasons = list(reasons)
+    return True
+
+
+def request_fingerprint(submission: dict) -> str:
+    """Identifies a request body, so that a reused Idempotency-Key with other content is noticed."""
+    canonical = json.dumps(submission, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,15 @@
+"""When to try a mail again after a passing failure; pure."""
+from datetime import timedelta
+
+FIRST_RETRY_DELAY = timedelta(seconds=10)
+LONGEST_RETRY_DELAY = timedelta(hours=1)
+MAX_ATTEMPTS = 12  # about half a day of growing delays before a mail counts as failed
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Delay after the `attempts`-th failed attempt: doubling from FIRST_RETRY_DELAY, capped."""
+    return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), LONGEST_RETRY_DELAY)
+
+
+def gives_up(attempts: int) -> bool:
+    return attempts >= MAX_ATTEMPTS

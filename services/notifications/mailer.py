@@ -1,0 +1,62 @@
+"""Hands mails to the SMTP server named by the configuration, telling lasting from passing failures."""
+import smtplib
+from email.message import EmailMessage
+
+from nameko.extensions import DependencyProvider
+
+SMTP_TIMEOUT_SECONDS = 15
+
+
+class DeliveryFailure(Exception):
+    """`summary` names the failure without personal data (servers quote the address in `detail`)."""
+
+    def __init__(self, summary: str, detail: str):
+        super().__init__(summary, detail)
+        self.summary = summary
+        self.detail = detail
+
+
+class PermanentFailure(DeliveryFailure):
+    """The server refused the mail for good (5xx): retrying cannot help."""
+
+
+class TemporaryFailure(DeliveryFailure):
+    """The server was unreachable or answered 4xx: worth another try later."""
+
+
+class Mailer(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        self.host = config["SMTP_HOST"]
+        self.port = int(config["SMTP_PORT"])
+        self.sender = config["SMTP_FROM"]
+        self.starttls = bool(config.get("SMTP_STARTTLS"))
+        self.user = config.get("SMTP_USER") or None
+        self.password = config.get("SMTP_PASSWORD") or None
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def send(self, recipient: str, subject: str, body: str, message_id: str) -> None:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = recipient
+        message["Subject"] = subject
+        message["Message-ID"] = message_id
+        message.set_content(body)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+                if self.starttls:
+                    smtp.starttls()
+                if self.user:
+                    smtp.login(self.user, self.password)
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code = min(code for code, _ in exc.recipients.values())
+            error = PermanentFailure if code >= 500 else TemporaryFailure
+            raise error(f"recipient refused: SMTP {code}", str(exc)) from exc
+        except smtplib.SMTPResponseException as exc:
+            error = PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure
+            raise error(f"SMTP {exc.smtp_code}", str(exc)) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryFailure(f"mail server unreachable: {type(exc).__name__}", str(exc)) from exc
