@@ -8,7 +8,8 @@ MAX_ATTEMPTS = 12  # about half a day of growing delays before a mail counts as 
 
 def retry_delay(attempts: int) -> timedelta:
     """Delay after the `attempts`-th failed attempt: doubling from FIRST_RETRY_DELAY, capped."""
-    return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), LONGEST_RETRY_DELAY)
+    doublings = min(attempts - 1, 16)  # 2**16 × FIRST_RETRY_DELAY is past the cap already
+    return min(FIRST_RETRY_DELAY * 2 ** doublings, LONGEST_RETRY_DELAY)
 
 
 def gives_up(attempts: int) -> bool:

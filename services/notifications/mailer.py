@@ -45,12 +45,18 @@ class Mailer(DependencyProvider):
         message["Message-ID"] = message_id
         message.set_content(body)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
-                if self.starttls:
-                    smtp.starttls()
-                if self.user:
-                    smtp.login(self.user, self.password)
-                smtp.send_message(message)
+            smtp = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS)
+        except OSError as exc:
+            raise TemporaryFailure(f"mail server unreachable: {type(exc).__name__}", str(exc)) from exc
+        try:
+            if self.starttls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password)
+            smtp.send_message(message)
+        except smtplib.SMTPAuthenticationError as exc:
+            # Our credentials are wrong, not the mail: keep it for when the operator fixes them.
+            raise TemporaryFailure(f"SMTP login refused: {exc.smtp_code}", str(exc)) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code = min(code for code, _ in exc.recipients.values())
             error = PermanentFailure if code >= 500 else TemporaryFailure
@@ -60,3 +66,13 @@ class Mailer(DependencyProvider):
             raise error(f"SMTP {exc.smtp_code}", str(exc)) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise TemporaryFailure(f"mail server unreachable: {type(exc).__name__}", str(exc)) from exc
+        finally:
+            _close_quietly(smtp)
+
+
+def _close_quietly(smtp: smtplib.SMTP) -> None:
+    """Once the server accepted the mail, a failing QUIT must not turn it into a failed delivery."""
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()

@@ -1,0 +1,23 @@
+# `make run` starts the whole platform, `make test` runs every test; both install what they need.
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+# SCALE="moderation=2,notifications=2" runs replicas of a service.
+run: install
+	$(BIN)/python -m aufbruch.cli prepare
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -d . -f deploy/Procfile $(if $(SCALE),-c $(SCALE))
+
+test: install
+	$(BIN)/pytest

@@ -1,0 +1,47 @@
+"""Fixtures giving each test (or the e2e run) its own vhost, database and mail server."""
+import eventlet
+
+eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
+
+import pytest  # noqa: E402
+
+from aufbruch.config import load_config  # noqa: E402
+from tests.support.infrastructure import SmtpSink, TestDatabase, Vhost, ensure_management_api, unique_name  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def management_api():
+    ensure_management_api()
+
+
+@pytest.fixture
+def vhost(management_api):
+    created = Vhost(unique_name("aufbruch-test")).create()
+    yield created
+    created.delete()
+
+
+@pytest.fixture
+def database():
+    created = TestDatabase(unique_name("aufbruch_test")).create()
+    yield created
+    created.drop()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(tmp_path_factory):
+    sink = SmtpSink(tmp_path_factory.mktemp("mail")).start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def config(vhost, database, smtp_sink):
+    """The services' configuration, pointed at this test's vhost, database and mail server."""
+    return load_config() | {
+        "AMQP_URI": vhost.amqp_uri,
+        "DATABASE_URL": database.url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": smtp_sink.port,
+        "DB_POOL_SIZE": 5,
+    }
