@@ -1,5 +1,8 @@
 """Fixtures giving each test (or the e2e run) its own vhost, database and mail server."""
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", "Eventlet is deprecated")
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
 

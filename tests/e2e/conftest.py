@@ -1,0 +1,104 @@
+"""The whole platform, every service in its own `nameko run` process, on a vhost and database of
+its own, mailing to the tests' SMTP server."""
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support.infrastructure import (REPO_ROOT, TestDatabase, Vhost, free_port, unique_name,
+                                          wait_until)
+
+SERVICES = {
+    "ideas": "services.ideas.service:IdeasService",
+    "moderation": "services.moderation.service:ModerationService",
+    "notifications": "services.notifications.service:NotificationsService",
+    "reporting": "services.reporting.service:ReportingService",
+    "gateway": "services.gateway.service:GatewayService",
+}
+FINAL_STATUSES = {"published", "rejected", "in_review"}
+
+
+class Platform:
+    def __init__(self, vhost: Vhost, database: TestDatabase, mail, logs: Path):
+        self.vhost = vhost
+        self.database = database
+        self.mail = mail
+        self.logs = logs
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/api/v1"
+        self.processes = {}
+        self.accepted = set()
+        self.env = os.environ | {
+            "AMQP_URI": vhost.amqp_uri, "DATABASE_URL": database.url, "GATEWAY_PORT": str(self.port),
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "PUBLIC_BASE_URL": "http://ideas.test",
+        }
+
+    def start(self) -> "Platform":
+        subprocess.run([sys.executable, "-m", "aufbruch.cli", "prepare"], env=self.env, cwd=REPO_ROOT,
+                       check=True, capture_output=True)
+        for name in SERVICES:
+            self.start_service(name)
+        wait_until(self.healthy, timeout=60, interval=0.5, message="the platform to report healthy")
+        return self
+
+    def start_service(self, name: str) -> None:
+        log = open(self.logs / f"{name}.log", "ab")
+        nameko = Path(sys.executable).parent / "nameko"
+        self.processes[name] = subprocess.Popen(
+            [str(nameko), "run", "--config", "deploy/config.yaml", SERVICES[name]],
+            cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def healthy(self) -> bool:
+        try:
+            return requests.get(f"{self.base_url}/health", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def submit(self, idea: dict, **headers) -> requests.Response:
+        response = requests.post(f"{self.base_url}/ideas", json=idea, headers=headers, timeout=15)
+        if response.status_code == 202:
+            self.accepted.add(response.json()["id"])
+        return response
+
+    def idea(self, idea_id: str) -> dict:
+        return requests.get(f"{self.base_url}/ideas/{idea_id}", timeout=10).json()
+
+    def wait_for_status(self, idea_id: str, statuses=FINAL_STATUSES) -> dict:
+        return wait_until(lambda: (idea := self.idea(idea_id))["status"] in statuses and idea,
+                          timeout=30, message=f"idea {idea_id} to reach {statuses}")
+
+    def summary(self) -> dict:
+        return requests.get(f"{self.base_url}/reports/summary", timeout=10).json()
+
+    def wait_until_settled(self) -> dict:
+        """Every accepted idea has a final status and reporting has counted every one of them."""
+        for idea_id in self.accepted:
+            self.wait_for_status(idea_id)
+        return wait_until(lambda: (summary := self.summary())["total"] == len(self.accepted) and summary,
+                          timeout=30, message="reporting to count every accepted idea")
+
+
+@pytest.fixture(scope="session")
+def platform(management_api, smtp_sink, tmp_path_factory):
+    vhost = Vhost(unique_name("aufbruch-e2e")).create()
+    database = TestDatabase(unique_name("aufbruch_e2e")).create()
+    running = Platform(vhost, database, smtp_sink, tmp_path_factory.mktemp("logs"))
+    try:
+        yield running.start()
+    finally:
+        running.stop()
+        database.drop()
+        vhost.delete()
