@@ -1,7 +1,7 @@
 """Fixtures giving each test (or the e2e run) its own vhost, database and mail server."""
 import warnings
 
-warnings.filterwarnings("ignore", "Eventlet is deprecated")
+warnings.filterwarnings("ignore", r"\s*Eventlet is deprecated")
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
@@ -9,6 +9,7 @@ eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
 import pytest  # noqa: E402
 
 from aufbruch.config import load_config  # noqa: E402
+from tests.support.proxy import CuttableProxy  # noqa: E402
 from tests.support.infrastructure import SmtpSink, TestDatabase, Vhost, ensure_management_api, unique_name  # noqa: E402
 
 
@@ -48,3 +49,12 @@ def config(vhost, database, smtp_sink):
         "SMTP_PORT": smtp_sink.port,
         "DB_POOL_SIZE": 5,
     }
+
+
+@pytest.fixture
+def broker_proxy(vhost):
+    """A cuttable path to this test's vhost: `broker_proxy.amqp_uri`, `.cut()`, `.restore()`."""
+    proxy = CuttableProxy(5672).start()
+    proxy.amqp_uri = vhost.amqp_uri.replace(":5672/", f":{proxy.port}/")
+    yield proxy
+    proxy.stop()

@@ -10,6 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
+import kombu
 import psycopg
 import requests
 from psycopg import sql
@@ -71,10 +72,16 @@ class Vhost:
         requests.delete(f"{RABBITMQ_MANAGEMENT}/api/vhosts/{self.name}", auth=RABBITMQ_AUTH, timeout=30)
 
     def queue(self, name: str) -> dict:
+        """The management API's view of a queue (its statistics lag by a few seconds)."""
         response = requests.get(f"{RABBITMQ_MANAGEMENT}/api/queues/{self.name}/{name}",
                                 auth=RABBITMQ_AUTH, timeout=10)
         response.raise_for_status()
         return response.json()
+
+    def ready_messages(self, queue: str) -> int:
+        """Messages ready in `queue` right now, asked of the broker itself."""
+        with kombu.Connection(self.amqp_uri) as connection:
+            return connection.default_channel.queue_declare(queue, passive=True).message_count
 
 
 class TestDatabase:

@@ -1,0 +1,60 @@
+"""Event handlers never drop an event: a failing handler gets it again, a message that fails every
+time ends in the dead-letter queue after a bounded number of attempts, and the queue keeps flowing."""
+import uuid
+from collections import Counter
+from datetime import datetime, timezone
+
+from kombu import Connection
+from nameko.amqp.publish import Publisher
+
+from aufbruch.contracts import topology
+from aufbruch.contracts.events import new_event
+from aufbruch.messaging import on_event
+from tests.support.infrastructure import wait_until
+
+attempts = Counter()
+
+
+class Moderation:
+    """Stands in for the moderation service: same name, so it consumes the same shared queue."""
+
+    name = "moderation"
+
+    @on_event("idea.submitted")
+    def on_idea_submitted(self, body: dict):
+        title = body["data"]["title"]
+        attempts[title] += 1
+        if title.startswith("poison") or (title.startswith("flaky") and attempts[title] == 1):
+            raise RuntimeError(f"cannot handle {title}")
+
+
+def publish_submitted(amqp_uri: str, title: str) -> None:
+    event = new_event("idea.submitted", {
+        "idea_id": uuid.uuid4(), "title": title, "description": "Eine Beschreibung mit genug Zeichen.",
+        "category": "other", "district": None, "submitted_at": datetime.now(timezone.utc)})
+    Publisher(amqp_uri).publish(event, exchange="ideas.events", routing_key="idea.submitted")
+
+
+def declare_topology(amqp_uri: str) -> None:
+    with Connection(amqp_uri) as connection:
+        topology.declare_all(connection.default_channel)
+
+
+def test_a_failed_handler_gets_the_event_again(container_factory, config):
+    declare_topology(config["AMQP_URI"])
+    container_factory(Moderation, config).start()
+    publish_submitted(config["AMQP_URI"], "flaky idea")
+    wait_until(lambda: attempts["flaky idea"] == 2, message="the event to be redelivered after a failure")
+
+
+def test_a_poison_message_is_dead_lettered_and_the_queue_keeps_flowing(container_factory, config, vhost):
+    declare_topology(config["AMQP_URI"])
+    container_factory(Moderation, config).start()
+    publish_submitted(config["AMQP_URI"], "poison idea")
+    publish_submitted(config["AMQP_URI"], "healthy idea")
+
+    wait_until(lambda: vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 1, timeout=30,
+               message="the poison message in the dead-letter queue")
+    assert attempts["poison idea"] == 1 + topology.DELIVERY_LIMIT
+    wait_until(lambda: attempts["healthy idea"] == 1, message="the healthy message to be handled")
+    assert vhost.ready_messages("moderation--idea.submitted") == 0
