@@ -290,14 +290,23 @@ def test_one_decision_delivered_twice_through_the_broker_at_once_publishes_once(
         handled.append(exc_info)
         return len(handled) == 2
 
-    with entrypoint_waiter(ideas, "on_moderation_decided", callback=both_handled, timeout=10):
+    from nameko.testing.services import EntrypointWaiterTimeout
+    try:
+      with entrypoint_waiter(ideas, "on_moderation_decided", callback=both_handled, timeout=6):
         with Connection(config["AMQP_URI"]) as connection:
             topology.declare_all(connection.default_channel)
             producer = connection.Producer(serializer="json")
             for _ in range(2):
                 producer.publish(event, exchange=topology.event_exchange("moderation"),
                                  routing_key="moderation.decided", delivery_mode=2)
+    except EntrypointWaiterTimeout:
+        import time
+        time.sleep(6)
+        print("DEBUG handled", handled, database.query("select event_type, published_at from ideas.outbox"), database.query("select * from ideas.processed_events"), config["AMQP_URI"])
+        print("DEBUG", {k: v for k, v in __import__("tests.conftest").conftest.__dict__.items() if False})
+        raise
 
+    import time; time.sleep(0)
     assert handled == [None, None]
     assert stored_status(database, receipt["id"]) == "published"
     assert len(outbox(database, "idea.published")) == 1

@@ -58,3 +58,16 @@ def test_a_poison_message_is_dead_lettered_and_the_queue_keeps_flowing(container
     assert attempts["poison idea"] == 1 + topology.DELIVERY_LIMIT
     wait_until(lambda: attempts["healthy idea"] == 1, message="the healthy message to be handled")
     assert vhost.ready_messages("moderation--idea.submitted") == 0
+
+
+def test_an_unparseable_message_is_dead_lettered(container_factory, config, vhost):
+    declare_topology(config["AMQP_URI"])
+    container_factory(Moderation, config).start()
+    with Connection(config["AMQP_URI"]) as connection:
+        connection.Producer().publish(b"{not json", exchange="ideas.events", routing_key="idea.submitted",
+                                      content_type="application/json", content_encoding="utf-8")
+    publish_submitted(config["AMQP_URI"], "after the garbage")
+
+    wait_until(lambda: attempts["after the garbage"] == 1, message="the next message to be handled")
+    wait_until(lambda: vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 1, timeout=30,
+               message="the unparseable message in the dead-letter queue")
