@@ -16,7 +16,7 @@ from aufbruch.contracts.errors import Unavailable
 
 log = logging.getLogger(__name__)
 SHARED_MIGRATIONS = Path(__file__).parent / "sql"
-CHECKOUT_TIMEOUT_SECONDS = 5
+CHECKOUT_TIMEOUT_SECONDS = 3
 
 
 def open_pool(database_url: str, schema: str, max_size: int) -> ConnectionPool:
