@@ -280,7 +280,7 @@ def test_the_same_decision_event_delivered_twice_publishes_once(ideas, database)
     assert database.query("select event_id::text from ideas.processed_events") == [(event["id"],)]
 
 
-def test_one_decision_delivered_twice_through_the_broker_at_once_publishes_once(ideas, database, config):
+def test_one_decision_delivered_twice_through_the_broker_at_once_publishes_once(ideas, database, config, vhost):
     """Two workers handle the two copies concurrently: the inbox lets only one apply the effect."""
     receipt = submit(ideas)
     event = decision_event(receipt["id"], "approve")
@@ -303,7 +303,10 @@ def test_one_decision_delivered_twice_through_the_broker_at_once_publishes_once(
         import time
         time.sleep(6)
         print("DEBUG handled", handled, database.query("select event_type, published_at from ideas.outbox"), database.query("select * from ideas.processed_events"), config["AMQP_URI"])
-        print("DEBUG", {k: v for k, v in __import__("tests.conftest").conftest.__dict__.items() if False})
+        import psycopg
+        with psycopg.connect(database.url) as c:
+            print("DEBUG ACT", c.execute("select pid, state, wait_event_type, wait_event, left(query, 120), xact_start from pg_stat_activity where datname = current_database()").fetchall())
+        print("DEBUG Q", {k: v for k, v in vhost.queue("ideas--moderation.decided").items() if k.startswith("messages") and not k.endswith("details")})
         raise
 
     import time; time.sleep(0)

@@ -117,9 +117,9 @@ class SmtpSink:
 
     def start(self) -> "SmtpSink":
         self.process = subprocess.Popen(
-            [sys.executable, str(REPO_ROOT / "tests/support/smtp_sink.py"), "--port", str(self.port),
-             "--maildir", str(self.maildir)], stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout.readline().strip() == "ready"
+            [sys.executable, "-m", "aufbruch.mailsink", "--port", str(self.port), "--maildir", str(self.maildir),
+             "--simulate-failures"], stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+        assert self.process.stdout.readline().startswith("mail sink listening")
         return self
 
     def stop(self) -> None:

@@ -134,12 +134,12 @@ def test_infrastructure_images_and_checks(services):
     assert "pg_isready" in postgres["healthcheck"]["test"]
 
 
-def test_mailsink_runs_aiosmtpd_from_the_app_image(services):
+def test_mailsink_runs_the_platforms_mail_sink_from_the_app_image(services):
     mailsink = services["mailsink"]
     assert mailsink.get("build", {}).get("dockerfile") == "deploy/Dockerfile"
     cmd = argv(mailsink["command"])
-    assert cmd[:3] == ["python", "-m", "aiosmtpd"], cmd
-    assert "0.0.0.0:1025" in cmd
+    assert cmd[:3] == ["python", "-m", "aufbruch.mailsink"], cmd
+    assert cmd[cmd.index("--host") + 1] == "0.0.0.0" and cmd[cmd.index("--port") + 1] == "1025"
     assert "ports" not in mailsink, "the mail sink must not be published on the host"
     assert "1025" in [str(port) for port in mailsink.get("expose", [])]
     assert "1025" in " ".join(argv(mailsink["healthcheck"]["test"]))

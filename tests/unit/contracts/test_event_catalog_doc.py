@@ -176,3 +176,11 @@ def test_doc_tells_subscribers_to_declare_their_own_queue_on_the_topic_exchange(
 
 def test_subscribe_example_compiles(tmp_path):
     py_compile.compile(str(EXAMPLE), cfile=str(tmp_path / "subscribe.pyc"), doraise=True)
+
+
+def test_python_examples_in_the_doc_compile():
+    text = DOC.read_text(encoding="utf-8")
+    snippets = re.findall(r"^```python\n(.*?)^```$", text, re.M | re.S)
+    assert snippets, "no ```python example found"
+    for snippet in snippets:
+        compile(snippet, f"{DOC.name} example", "exec")
