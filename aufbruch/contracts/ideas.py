@@ -1,8 +1,25 @@
 """The ideas service's RPC contract: what a submission must look like and what the public sees."""
-from marshmallow import RAISE, Schema, fields, pre_load, validate
+import re
+import unicodedata
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 STATUSES = ("submitted", "in_review", "published", "rejected")
 MAX_PER_PAGE = 100
+
+
+# NUL and other control characters cannot be stored or shown; lone surrogates cannot be encoded.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class Text(fields.String):
+    """Text a citizen typed: normalised to NFC, refused if it holds characters that cannot be stored."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _UNSTORABLE.search(text):
+            raise ValidationError("Contains control characters or invalid Unicode.")
+        return unicodedata.normalize("NFC", text)
 
 
 class Strict(Schema):
@@ -17,15 +34,15 @@ class Strict(Schema):
 
 
 class Author(Strict):
-    name = fields.String(validate=validate.Length(min=1, max=100), load_default=None, allow_none=True)
+    name = Text(validate=validate.Length(min=1, max=100), load_default=None, allow_none=True)
     email = fields.Email(validate=validate.Length(max=254), load_default=None, allow_none=True)
 
 
 class IdeaSubmission(Strict):
-    title = fields.String(required=True, validate=validate.Length(min=5, max=140))
-    description = fields.String(required=True, validate=validate.Length(min=20, max=5000))
+    title = Text(required=True, validate=validate.Length(min=5, max=140))
+    description = Text(required=True, validate=validate.Length(min=20, max=5000))
     category = fields.String(required=True)
-    district = fields.String(validate=validate.Length(min=1, max=100), load_default=None, allow_none=True)
+    district = Text(validate=validate.Length(min=1, max=100), load_default=None, allow_none=True)
     author = fields.Nested(Author, load_default=None, allow_none=True)
 
     def __init__(self, categories: list[str], **kwargs):
@@ -57,6 +74,6 @@ class Receipt(Schema):
 
 class IdeaListQuery(Strict):
     status = fields.String(load_default="published", validate=validate.OneOf(["published"]))
-    category = fields.String(load_default=None)
+    category = Text(load_default=None, validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))

@@ -164,8 +164,31 @@ def test_health_reports_every_service(platform):
                                          ("rabbitmq", "ideas", "moderation", "notifications", "reporting")}
 
 
+@pytest.mark.parametrize("title", ["Null\\u0000Byte im Titel", "Halbes \\ud800 Zeichen"])
+def test_unstorable_characters_are_refused_with_422(platform, title):
+    body = ('{"title": "%s", "description": "Eine ausreichend lange Beschreibung.", "category": "other"}'
+            % title).encode()
+    response = requests.post(f"{platform.base_url}/ideas", data=body, timeout=10,
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert "title" in response.json()["errors"]
+
+
+def test_injection_strings_are_stored_verbatim_and_returned_as_data(platform):
+    hostile = CLEAN_IDEA | {"title": "'); DROP TABLE ideas;-- <script>alert(1)</script>",
+                            "district": "Ünïcödé 🚲 \u202eevil"}
+    receipt = platform.submit(hostile).json()
+    response = requests.get(f"{platform.base_url}/ideas/{receipt['id']}", timeout=10)
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.json()["title"] == hostile["title"]
+    assert response.json()["district"] == hostile["district"]
+
+
 def test_reporting_counts_every_accepted_idea_exactly_once(platform):
+    """Last in this module: the ledger over every idea the tests above submitted."""
     summary = platform.wait_until_settled()
     assert summary["total"] == len(platform.accepted)
     assert sum(summary["by_status"].values()) == len(platform.accepted)
     assert sum(day["submitted"] for day in summary["per_day"]) == len(platform.accepted)
+
