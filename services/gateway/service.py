@@ -1,4 +1,8 @@
-"""The gateway: the platform's HTTP API under /api/v1. It owns no data; it asks the services by RPC."""
+"""The gateway: the platform's public HTTP API under /api/v1. It owns no data.
+
+The ideas API is forwarded over HTTP to the ideas service (see ideas_client.py: taking ideas in must
+not depend on the broker); everything else is asked of the services by RPC.
+"""
 import logging
 
 import eventlet
@@ -7,21 +11,21 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
-from services.gateway.errors import ServiceTimeout, answers_errors
-from services.gateway.http import json_response, read_json
+from aufbruch.http import ServiceTimeout, answers_errors, json_response, parse_json, read_body
+from services.gateway.ideas_client import IdeasClient
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
 RPC_TIMEOUT_SECONDS = 10
 HEALTH_TIMEOUT_SECONDS = 2
-CHECKED_SERVICES = ("ideas", "moderation", "notifications", "reporting")
+RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting")
 
 
 class GatewayService:
     name = "gateway"
     config = Config()
 
-    ideas = RpcProxy("ideas")
+    ideas = IdeasClient()
     moderation = RpcProxy("moderation")
     notifications = RpcProxy("notifications")
     reporting = RpcProxy("reporting")
@@ -33,22 +37,19 @@ class GatewayService:
     @http("POST", f"{API}/ideas")
     @answers_errors
     def submit_idea(self, request):
-        payload = read_json(request)
-        receipt = self._call(self.ideas.submit, payload, request.headers.get("Idempotency-Key"))
-        headers = {"Location": f"{API}/ideas/{receipt['id']}"}
-        if not receipt.pop("created"):
-            headers["Idempotent-Replayed"] = "true"
-        return json_response(202, receipt, headers)
+        body = read_body(request)
+        parse_json(body)  # refuse what is not JSON here, at the edge, before it travels on
+        return self.ideas.forward(request, body=body)
 
     @http("GET", f"{API}/ideas/<idea_id>")
     @answers_errors
     def get_idea(self, request, idea_id):
-        return json_response(200, self._call(self.ideas.get, idea_id))
+        return self.ideas.forward(request)
 
     @http("GET", f"{API}/ideas")
     @answers_errors
     def list_ideas(self, request):
-        return json_response(200, self._call(self.ideas.list_published, request.args.to_dict()))
+        return self.ideas.forward(request)
 
     @http("GET", f"{API}/reports/summary")
     @answers_errors
@@ -60,8 +61,9 @@ class GatewayService:
     def health(self, request):
         checks = {"rabbitmq": self._broker_check()}
         if checks["rabbitmq"] == "ok":
-            pending = {name: self._ping(name) for name in CHECKED_SERVICES}  # all asked before any awaited
+            pending = {name: self._ping(name) for name in RPC_CHECKED_SERVICES}  # all asked before any awaited
             checks |= {name: self._service_check(reply) for name, reply in pending.items()}
+        checks["ideas"] = self.ideas.health()
         healthy = all(state == "ok" for state in checks.values())
         return json_response(200 if healthy else 503, {"status": "ok" if healthy else "degraded",
                                                         "checks": checks})

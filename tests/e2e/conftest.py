@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.proxy import CuttableProxy
 from tests.support.infrastructure import (REPO_ROOT, TestDatabase, Vhost, free_port, unique_name,
                                           wait_until)
 
@@ -29,11 +30,15 @@ class Platform:
         self.mail = mail
         self.logs = logs
         self.port = free_port()
+        self.ideas_port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/api/v1"
         self.processes = {}
         self.accepted = set()
+        # Every service reaches RabbitMQ through this proxy, so that a test can take the broker away.
+        self.broker = CuttableProxy(5672).start()
         self.env = os.environ | {
-            "AMQP_URI": vhost.amqp_uri, "DATABASE_URL": database.url, "GATEWAY_PORT": str(self.port),
+            "AMQP_URI": vhost.amqp_uri.replace(":5672/", f":{self.broker.port}/"), "DATABASE_URL": database.url,
+            "IDEAS_URL": f"http://127.0.0.1:{self.ideas_port}",
             "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "PUBLIC_BASE_URL": "http://ideas.test",
         }
 
@@ -48,9 +53,10 @@ class Platform:
     def start_service(self, name: str) -> None:
         log = open(self.logs / f"{name}.log", "ab")
         nameko = Path(sys.executable).parent / "nameko"
+        http_port = {"gateway": self.port, "ideas": self.ideas_port}.get(name, free_port())
         self.processes[name] = subprocess.Popen(
             [str(nameko), "run", "--config", "deploy/config.yaml", SERVICES[name]],
-            cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=REPO_ROOT, env=self.env | {"HTTP_PORT": str(http_port)}, stdout=log, stderr=subprocess.STDOUT)
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -60,6 +66,7 @@ class Platform:
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        self.broker.stop()
 
     def healthy(self) -> bool:
         try:

@@ -6,7 +6,7 @@ import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from services.gateway.http import MAX_BODY_BYTES, SECURITY_HEADERS, HttpError, json_response, read_json
+from aufbruch.http import MAX_BODY_BYTES, SECURITY_HEADERS, HttpError, json_response, read_json
 
 
 def request(body=b"", content_type="application/json", **kwargs) -> Request:

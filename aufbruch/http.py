@@ -1,0 +1,110 @@
+"""HTTP plumbing shared by the services that serve HTTP: reading JSON bodies safely, writing JSON
+responses, and one table from what went wrong to the answer a client gets."""
+import json
+import logging
+from functools import wraps
+
+from nameko.exceptions import RpcTimeout, UnknownService
+from werkzeug.wrappers import Request, Response
+
+from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, Unavailable
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = "5"
+
+MAX_BODY_BYTES = 64 * 1024
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def json_response(status: int, body, headers: dict | None = None) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                        mimetype="application/json")
+    response.headers.update(SECURITY_HEADERS)
+    response.headers.update(headers or {})
+    return response
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+def read_body(request: Request) -> bytes:
+    """The raw body of a JSON request, or an HttpError if it is not JSON or too large."""
+    if not _is_json(request.mimetype):
+        raise HttpError(415, "Content-Type must be application/json.")
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise HttpError(413, f"Request body must not exceed {MAX_BODY_BYTES} bytes.")
+    raw = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise HttpError(413, f"Request body must not exceed {MAX_BODY_BYTES} bytes.")
+    return raw
+
+
+def parse_json(raw: bytes):
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise HttpError(400, "Request body is not valid UTF-8.") from None
+    except RecursionError:
+        raise HttpError(400, "Request body is nested too deeply.") from None
+    except ValueError as exc:
+        raise HttpError(400, f"Request body is not valid JSON: {exc}") from None
+
+
+def read_json(request: Request):
+    """The request's JSON document, or an HttpError with the status the problem deserves."""
+    return parse_json(read_body(request))
+
+
+class ServiceTimeout(Exception):
+    """A service did not answer in time."""
+
+
+class ServiceUnreachable(Exception):
+    """A service could not be reached at all."""
+
+
+def _unavailable(exc):
+    return json_response(503, {"error": "The service is temporarily unavailable. Please retry."},
+                         {"Retry-After": RETRY_AFTER_SECONDS})
+
+
+ERROR_RESPONSES = {
+    HttpError: lambda exc: json_response(exc.status, {"error": exc.message}, exc.headers),
+    InvalidInput: lambda exc: json_response(422, {"errors": exc.errors}),
+    NotFound: lambda exc: json_response(404, {"error": str(exc)}),
+    Conflict: lambda exc: json_response(409, {"error": str(exc)}),
+    Unavailable: _unavailable,
+    UnknownService: _unavailable,
+    RpcTimeout: _unavailable,
+    ServiceTimeout: _unavailable,
+    ServiceUnreachable: _unavailable,
+}
+
+
+def answers_errors(handler):
+    """Turn every exception of an HTTP entrypoint into its JSON answer; never leak a stack trace."""
+    @wraps(handler)
+    def wrapper(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except tuple(ERROR_RESPONSES) as exc:
+            return next(answer(exc) for kind, answer in ERROR_RESPONSES.items() if isinstance(exc, kind))
+        except Exception:
+            log.exception("unexpected error in %s", handler.__name__)
+            return json_response(500, {"error": "Internal error."})
+    return wrapper

@@ -1,0 +1,106 @@
+"""The ideas service's use cases; the entrypoints in service.py only translate to and from them."""
+import uuid
+
+from marshmallow import ValidationError
+
+from aufbruch import inbox, outbox
+from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
+from aufbruch.contracts.events import Event
+from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
+from services.ideas import domain, repository
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+
+
+class _KeyAlreadyUsed(Exception):
+    """Rolls back a submission whose Idempotency-Key a concurrent request stored first."""
+
+    def __init__(self, stored: dict):
+        self.stored = stored
+
+
+def _idea_id(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(f"No idea with id {value}.") from None
+
+
+def _validated(schema, payload) -> dict:
+    try:
+        return schema.load(payload)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages) from None
+
+
+def submit(db, categories: list[str], payload, idempotency_key: str | None) -> tuple[dict, bool]:
+    """Store a new idea with its `idea.submitted` event in one transaction. A repeated
+    Idempotency-Key returns the first idea again; the flag says whether this call created it."""
+    submission = _validated(IdeaSubmission(categories), payload)
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise InvalidInput({"Idempotency-Key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
+    fingerprint = domain.request_fingerprint(submission)
+    try:
+        with db.transaction() as conn:
+            if idempotency_key:
+                stored = repository.find_by_idempotency_key(conn, idempotency_key)
+                if stored:
+                    raise _KeyAlreadyUsed(stored)
+            idea = domain.new_idea(submission)
+            repository.add(conn, idea, submission["author"])
+            outbox.add_event(conn, "idea.submitted", vars(idea) | {"idea_id": idea.id})
+            if idempotency_key:
+                stored = repository.claim_idempotency_key(conn, idempotency_key, fingerprint, idea.id)
+                if stored["idea_id"] != idea.id:
+                    raise _KeyAlreadyUsed(stored)
+    except _KeyAlreadyUsed as used:
+        if used.stored["request_fingerprint"] != fingerprint:
+            raise Conflict("This Idempotency-Key was already used for a different idea.") from None
+        with db.transaction() as conn:
+            return Receipt().dump(vars(repository.get(conn, used.stored["idea_id"]))), False
+    return Receipt().dump(vars(idea)), True
+
+
+def public_idea(db, idea_id) -> dict:
+    with db.transaction() as conn:
+        idea = repository.get(conn, _idea_id(idea_id))
+    if idea is None:
+        raise NotFound(f"No idea with id {idea_id}.")
+    return PublicIdea().dump(vars(idea))
+
+
+def published_ideas(db, query: dict) -> dict:
+    params = _validated(IdeaListQuery(), query)
+    offset = (params["page"] - 1) * params["per_page"]
+    with db.transaction() as conn:
+        ideas, total = repository.list_published(conn, params["category"], params["per_page"], offset)
+    return {
+        "items": PublicIdea(many=True).dump([vars(idea) for idea in ideas]),
+        "page": params["page"],
+        "per_page": params["per_page"],
+        "total": total,
+    }
+
+
+def submitter_contact(db, idea_id) -> dict | None:
+    with db.transaction() as conn:
+        return repository.contact(conn, _idea_id(idea_id))
+
+
+def apply_moderation_decision(db, event: Event) -> None:
+    decision = event.data
+    with db.transaction() as conn:
+        if not inbox.first_delivery(conn, event):
+            return
+        idea = repository.get(conn, decision["idea_id"], for_update=True)
+        if idea is None:
+            raise LookupError(f"decision for unknown idea {decision['idea_id']}")
+        if not domain.apply_decision(idea, decision["decision"], decision["reasons"], decision["decided_at"]):
+            return
+        repository.save_status(conn, idea)
+        if idea.status == domain.PUBLISHED:
+            outbox.add_event(conn, "idea.published", vars(idea) | {"idea_id": idea.id})
+        elif idea.status == domain.REJECTED:
+            outbox.add_event(conn, "idea.rejected", {
+                "idea_id": idea.id, "category": idea.category,
+                "reasons": idea.rejection_reasons, "rejected_at": idea.decided_at})

@@ -1,0 +1,30 @@
+"""RabbitMQ unreachable while ideas are submitted: every POST still gets 202, and every event
+arrives once the broker is back (the ideas service accepts over HTTP and keeps events in its outbox)."""
+import uuid
+
+import pytest
+
+from tests.support.infrastructure import wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+def test_ideas_are_accepted_during_a_broker_outage_and_flow_on_afterwards(platform):
+    addresses = [f"outage-{uuid.uuid4().hex[:8]}@example.org" for _ in range(3)]
+    platform.broker.cut()
+    try:
+        responses = [platform.submit({
+            "title": f"Idee während der Störung {number}",
+            "description": "Diese Idee kommt an, obwohl der Nachrichtenbroker gerade fehlt.",
+            "category": "other", "author": {"email": address}}) for number, address in enumerate(addresses)]
+        assert [response.status_code for response in responses] == [202, 202, 202]
+        ids = [response.json()["id"] for response in responses]
+        assert all(platform.idea(idea_id)["status"] == "submitted" for idea_id in ids)
+    finally:
+        platform.broker.restore()
+
+    for idea_id in ids:
+        assert platform.wait_for_status(idea_id, {"published"})["status"] == "published"
+    for address in addresses:
+        wait_until(lambda: len(platform.mail.messages_to(address)) == 2, timeout=30,
+                   message=f"both mails to {address}")
