@@ -1,8 +1,9 @@
-"""Operator commands: `python -m aufbruch.cli preflight|prepare`.
+"""Operator commands: `python -m aufbruch.cli preflight|prepare|dead-letters|replay [EVENT_ID]`.
 
 `prepare` is what `make run` does before starting the services: it checks that RabbitMQ and
 PostgreSQL answer (saying how to start whichever does not), creates the database if it is missing,
-and declares the exchanges and queues of the whole platform.
+and declares the exchanges and queues of the whole platform. `dead-letters` lists the messages
+that failed too often; `replay` sends them (or the one with EVENT_ID) back to their queue.
 """
 import argparse
 import sys
@@ -11,6 +12,7 @@ import psycopg
 from kombu import Connection
 from psycopg import sql
 
+from aufbruch import dead_letters
 from aufbruch.config import load_config
 from aufbruch.contracts import topology
 
@@ -64,7 +66,8 @@ def declare_topology(config: dict) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="aufbruch", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["preflight", "prepare"])
+    parser.add_argument("command", choices=["preflight", "prepare", "dead-letters", "replay"])
+    parser.add_argument("event_id", nargs="?", help="with replay: only the dead letter of this event")
     args = parser.parse_args(argv)
     config = load_config()
     if not preflight(config):
@@ -73,6 +76,13 @@ def main(argv=None) -> int:
         create_database(config)
         declare_topology(config)
         print("RabbitMQ and PostgreSQL ready; exchanges and queues declared.")
+    elif args.command == "dead-letters":
+        for letter in dead_letters.list_dead_letters(config["AMQP_URI"]):
+            print(f"{letter.event_id or '(undecodable)'}\t{letter.event_type or letter.routing_key}"
+                  f"\tdied in {letter.queue} ({letter.reason})")
+    elif args.command == "replay":
+        replayed = dead_letters.replay(config["AMQP_URI"], args.event_id)
+        print(f"replayed {len(replayed)} dead letter(s)")
     return 0
 
 

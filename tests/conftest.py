@@ -58,3 +58,9 @@ def broker_proxy(vhost):
     proxy.amqp_uri = vhost.amqp_uri.replace(":5672/", f":{proxy.port}/")
     yield proxy
     proxy.stop()
+
+
+@pytest.fixture
+def container_factory(vhost, database, container_factory):
+    """Nameko's container_factory, set up after (so torn down before) the vhost and database."""
+    return container_factory

@@ -35,9 +35,9 @@ class IdeasClient(DependencyProvider):
         """Send `request` on to the ideas service, and its answer back unchanged."""
         headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
         try:
-            answer = self.session.request(request.method, f"{self.base_url}{request.path}",
-                                          params=request.args, data=body, headers=headers,
-                                          timeout=TIMEOUT_SECONDS)
+            query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
+            answer = self.session.request(request.method, f"{self.base_url}{request.path}{query}",
+                                          data=body, headers=headers, timeout=TIMEOUT_SECONDS)
         except requests.Timeout as exc:
             raise ServiceTimeout("ideas") from exc
         except requests.ConnectionError as exc:

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from kombu import Connection
 from nameko.amqp.publish import Publisher
 
+from aufbruch import dead_letters
 from aufbruch.contracts import topology
 from aufbruch.contracts.events import new_event
 from aufbruch.messaging import on_event
@@ -19,12 +20,13 @@ class Moderation:
     """Stands in for the moderation service: same name, so it consumes the same shared queue."""
 
     name = "moderation"
+    poisonous = True
 
     @on_event("idea.submitted")
     def on_idea_submitted(self, body: dict):
         title = body["data"]["title"]
         attempts[title] += 1
-        if title.startswith("poison") or (title.startswith("flaky") and attempts[title] == 1):
+        if (title.startswith("poison") and self.poisonous) or (title.startswith("flaky") and attempts[title] == 1):
             raise RuntimeError(f"cannot handle {title}")
 
 
@@ -71,3 +73,26 @@ def test_an_unparseable_message_is_dead_lettered(container_factory, config, vhos
     wait_until(lambda: attempts["after the garbage"] == 1, message="the next message to be handled")
     wait_until(lambda: vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 1, timeout=30,
                message="the unparseable message in the dead-letter queue")
+
+
+def test_an_operator_lists_and_replays_dead_letters(container_factory, config, vhost):
+    declare_topology(config["AMQP_URI"])
+    container_factory(Moderation, config).start()
+    publish_submitted(config["AMQP_URI"], "poison until fixed")
+    wait_until(lambda: vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 1, timeout=30,
+               message="the poison message in the dead-letter queue")
+
+    [letter] = dead_letters.list_dead_letters(config["AMQP_URI"])
+    assert (letter.queue, letter.event_type, letter.reason) == ("moderation--idea.submitted",
+                                                                "idea.submitted", "delivery_limit")
+    assert vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 1  # listing leaves it in place
+
+    attempts_before = attempts["poison until fixed"]
+    Moderation.poisonous = False
+    try:
+        assert [replayed.event_id for replayed in dead_letters.replay(config["AMQP_URI"])] == [letter.event_id]
+        wait_until(lambda: attempts["poison until fixed"] == attempts_before + 1,
+                   message="the replayed message to be handled")
+    finally:
+        Moderation.poisonous = True
+    assert vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 0
