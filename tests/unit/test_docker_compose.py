@@ -214,10 +214,20 @@ def test_gateway_healthcheck_calls_the_health_endpoint(services):
     assert "http://127.0.0.1:8000/api/v1/health" in test
 
 
-@pytest.mark.parametrize("name", SCALABLE)
+@pytest.mark.parametrize("name", [name for name in SCALABLE if name != "ideas"])
 def test_worker_healthcheck_probes_the_broker(services, name):
     test = " ".join(argv(services[name]["healthcheck"]["test"]))
     assert "AMQP_URI" in test or "rabbitmq" in test, test
+
+
+def test_ideas_serves_http_inside_the_network_and_the_gateway_waits_for_it(services):
+    ideas, gateway = services["ideas"], services["gateway"]
+    assert ideas["environment"]["HTTP_PORT"] == "8001"
+    assert "http://127.0.0.1:8001/health" in " ".join(argv(ideas["healthcheck"]["test"]))
+    assert "ports" not in ideas
+    assert gateway["environment"]["IDEAS_URL"] == "http://ideas:8001"
+    assert gateway["environment"]["HTTP_PORT"] == "8000"
+    assert depends_on(gateway)["ideas"]["condition"] == "service_healthy"
 
 
 @pytest.mark.parametrize("name", NAMEKO_SERVICES)
