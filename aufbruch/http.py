@@ -78,6 +78,14 @@ class ServiceUnreachable(Exception):
     """A service could not be reached at all."""
 
 
+class Unauthorized(Exception):
+    """No credentials, or credentials nobody issued (or that were revoked)."""
+
+
+class Forbidden(Exception):
+    """Valid credentials whose role does not allow this."""
+
+
 def _unavailable(exc):
     return json_response(503, {"error": "The service is temporarily unavailable. Please retry."},
                          {"Retry-After": RETRY_AFTER_SECONDS})
@@ -93,6 +101,9 @@ ERROR_RESPONSES = {
     RpcTimeout: _unavailable,
     ServiceTimeout: _unavailable,
     ServiceUnreachable: _unavailable,
+    Unauthorized: lambda exc: json_response(401, {"error": str(exc) or "Authentication required."},
+                                            {"WWW-Authenticate": 'Bearer realm="aufbruch"'}),
+    Forbidden: lambda exc: json_response(403, {"error": str(exc) or "Your role does not allow this."}),
 }
 
 

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Request
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, Unavailable
 from aufbruch.http import (ERROR_RESPONSES, MAX_BODY_BYTES, RETRY_AFTER_SECONDS, SECURITY_HEADERS, HttpError,
-                           ServiceTimeout, ServiceUnreachable, answers_errors, json_response, parse_json,
+                           ServiceTimeout, ServiceUnreachable, Unauthorized, Forbidden, answers_errors, json_response, parse_json,
                            read_body, read_json)
 
 
@@ -325,7 +325,20 @@ def test_http_error_gets_its_own_status_message_and_headers(status, headers):
 
 def test_error_table_covers_exactly_the_expected_kinds():
     assert set(ERROR_RESPONSES) == {HttpError, InvalidInput, NotFound, Conflict, Unavailable, UnknownService,
-                                    RpcTimeout, ServiceTimeout, ServiceUnreachable}
+                                    RpcTimeout, ServiceTimeout, ServiceUnreachable, Unauthorized, Forbidden}
+
+
+def test_missing_credentials_get_401_with_a_bearer_challenge():
+    response = answers_errors(lambda: (_ for _ in ()).throw(Unauthorized()))()
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert body_of(response)["error"]
+
+
+def test_a_role_without_the_right_gets_403():
+    response = answers_errors(lambda: (_ for _ in ()).throw(Forbidden()))()
+    assert response.status_code == 403
+    assert body_of(response)["error"]
 
 
 def test_unexpected_error_gets_500_with_a_generic_body_and_the_trace_logged(caplog):
