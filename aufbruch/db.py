@@ -65,6 +65,21 @@ class Database(DependencyProvider):
             raise Unavailable("database unavailable") from exc
 
 
+class DirectDatabase:
+    """Database's `transaction()` without a pool or Nameko: one connection per transaction, for
+    command-line tools that call a service's handlers (e.g. services/accounts/cli.py)."""
+
+    def __init__(self, database_url: str, schema: str):
+        self.database_url = database_url
+        self.schema = schema
+
+    @contextmanager
+    def transaction(self):
+        with psycopg.connect(self.database_url, options=f"-c search_path={self.schema}",
+                             row_factory=dict_row) as conn:
+            yield conn  # commits when the block ends, rolls back if it raises
+
+
 def migration_files(service_migrations: Path) -> list[tuple[str, Path]]:
     """Shared messaging tables first, then the service's own, each set in file-name order."""
     return [

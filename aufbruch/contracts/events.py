@@ -14,6 +14,7 @@ SPEC_VERSION = "1.0"
 DATA_CONTENT_TYPE = "application/json"
 SOURCE_PREFIX = "urn:aufbruch:service:"
 DECISIONS = ("approve", "reject", "review")
+ACTOR_KINDS = ("automatic", "moderator")
 MAIL_KINDS = ("receipt", "published", "rejected")
 
 
@@ -52,8 +53,36 @@ class ModerationDecided(EventData):
     idea_id = fields.UUID(required=True)
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     reasons = fields.List(fields.String(), required=True)
-    actor_kind = fields.String(required=True, validate=validate.OneOf(("automatic", "moderator")))
+    actor_kind = fields.String(required=True, validate=validate.OneOf(ACTOR_KINDS))
     decided_at = fields.AwareDateTime(required=True)
+
+
+class ModerationReviewRequested(EventData):
+    case_id = fields.UUID(required=True)
+    idea_id = fields.UUID(required=True)
+    reasons = fields.List(fields.String(), required=True)
+    requested_at = fields.AwareDateTime(required=True)
+
+
+class IdeaHidden(EventData):
+    idea_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+    actor_kind = fields.String(required=True, validate=validate.OneOf(ACTOR_KINDS))
+    hidden_at = fields.AwareDateTime(required=True)
+
+
+class IdeaUnhidden(EventData):
+    idea_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+    actor_kind = fields.String(required=True, validate=validate.OneOf(ACTOR_KINDS))
+    unhidden_at = fields.AwareDateTime(required=True)
+
+
+class IdeaFlagged(EventData):
+    idea_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+    flag_count = fields.Integer(required=True)
+    flagged_at = fields.AwareDateTime(required=True)
 
 
 class NotificationSent(EventData):
@@ -99,6 +128,14 @@ CATALOG = {
                       "An idea was rejected by moderation, with reason codes."),
         EventContract("moderation.decided", "moderation", 1, ModerationDecided,
                       "Moderation decided on an idea: approve, reject or review."),
+        EventContract("moderation.review_requested", "moderation", 1, ModerationReviewRequested,
+                      "A case opened that waits for a human moderator."),
+        EventContract("idea.hidden", "moderation", 1, IdeaHidden,
+                      "A published idea was hidden: by citizens' flags or by a moderator."),
+        EventContract("idea.unhidden", "moderation", 1, IdeaUnhidden,
+                      "A hidden idea is visible again, by a moderator's decision."),
+        EventContract("idea.flagged", "moderation", 1, IdeaFlagged,
+                      "A citizen flagged a published idea (who flagged is never told)."),
         EventContract("notification.sent", "notifications", 1, NotificationSent,
                       "A mail about an idea was handed to the mail server."),
         EventContract("notification.failed", "notifications", 1, NotificationFailed,

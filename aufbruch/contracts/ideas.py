@@ -4,7 +4,6 @@ import unicodedata
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
-STATUSES = ("submitted", "in_review", "published", "rejected")
 MAX_PER_PAGE = 100
 
 

@@ -16,8 +16,8 @@ DEAD_LETTER_EXCHANGE = "aufbruch.dead-letter"
 DEAD_LETTER_QUEUE = "aufbruch.dead-letters"
 
 SUBSCRIPTIONS = {
-    "moderation": ("idea.submitted",),
-    "ideas": ("moderation.decided",),
+    "moderation": ("idea.submitted", "idea.published"),
+    "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
     "notifications": ("idea.submitted", "idea.published", "idea.rejected"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
                   "notification.sent", "notification.failed"),

@@ -12,27 +12,24 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
 from aufbruch.http import ServiceTimeout, answers_errors, json_response, parse_json, read_body
+from services.gateway.admin_api import AdminApi
 from services.gateway.ideas_client import IdeasClient
+from services.gateway.moderation_api import ModerationApi
+from services.gateway.rpc import call
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
-RPC_TIMEOUT_SECONDS = 10
 HEALTH_TIMEOUT_SECONDS = 2
-RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting")
+RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts")
 
 
-class GatewayService:
+class GatewayService(ModerationApi, AdminApi):
     name = "gateway"
     config = Config()
 
     ideas = IdeasClient()
-    moderation = RpcProxy("moderation")
     notifications = RpcProxy("notifications")
     reporting = RpcProxy("reporting")
-
-    def _call(self, method, *args):
-        with eventlet.Timeout(RPC_TIMEOUT_SECONDS, ServiceTimeout):
-            return method(*args)
 
     @http("POST", f"{API}/ideas")
     @answers_errors
@@ -54,7 +51,7 @@ class GatewayService:
     @http("GET", f"{API}/reports/summary")
     @answers_errors
     def report_summary(self, request):
-        return json_response(200, self._call(self.reporting.summary))
+        return json_response(200, call(self.reporting.summary))
 
     @http("GET", f"{API}/health")
     @answers_errors

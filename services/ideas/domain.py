@@ -5,10 +5,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-SUBMITTED, IN_REVIEW, PUBLISHED, REJECTED = "submitted", "in_review", "published", "rejected"
+SUBMITTED, IN_REVIEW, PUBLISHED, REJECTED, HIDDEN = "submitted", "in_review", "published", "rejected", "hidden"
 
 # A moderation decision moves an idea from an open status to the status it names; a final status
-# stays final, so a late or repeated decision changes nothing.
+# stays final, so a late or repeated decision changes nothing. A hidden idea waits for a moderator,
+# whose rejection removes it for good (an approval unhides it, announced as idea.unhidden).
 _DECISION_TARGETS = {"approve": PUBLISHED, "reject": REJECTED, "review": IN_REVIEW}
 _OPEN_STATUSES = {SUBMITTED, IN_REVIEW}
 
@@ -42,7 +43,8 @@ def new_idea(submission: dict, now: datetime | None = None) -> Idea:
 def apply_decision(idea: Idea, decision: str, reasons: list[str], decided_at: datetime) -> bool:
     """Apply a moderation decision; returns whether the status changed."""
     target = _DECISION_TARGETS[decision]
-    if idea.status not in _OPEN_STATUSES or idea.status == target:
+    rejects_hidden = idea.status == HIDDEN and target == REJECTED
+    if (idea.status not in _OPEN_STATUSES and not rejects_hidden) or idea.status == target:
         return False
     idea.status = target
     idea.decided_at = decided_at
@@ -50,6 +52,21 @@ def apply_decision(idea: Idea, decision: str, reasons: list[str], decided_at: da
         idea.published_at = decided_at
     if target == REJECTED:
         idea.rejection_reasons = list(reasons)
+    return True
+
+
+def hide(idea: Idea) -> bool:
+    """Withdraw a published idea from public view; returns whether the status changed."""
+    if idea.status != PUBLISHED:
+        return False
+    idea.status = HIDDEN
+    return True
+
+
+def unhide(idea: Idea) -> bool:
+    if idea.status != HIDDEN:
+        return False
+    idea.status = PUBLISHED
     return True
 
 

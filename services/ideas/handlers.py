@@ -66,6 +66,8 @@ def public_idea(db, idea_id) -> dict:
         idea = repository.get(conn, _idea_id(idea_id))
     if idea is None:
         raise NotFound(f"No idea with id {idea_id}.")
+    if idea.status == domain.HIDDEN:  # its status is public, its content is not until a moderator decides
+        return PublicIdea(only=("id", "status", "category", "submitted_at")).dump(vars(idea))
     return PublicIdea().dump(vars(idea))
 
 
@@ -85,6 +87,19 @@ def published_ideas(db, query: dict) -> dict:
 def submitter_contact(db, idea_id) -> dict | None:
     with db.transaction() as conn:
         return repository.contact(conn, _idea_id(idea_id))
+
+
+def apply_visibility(db, event: Event) -> None:
+    """idea.hidden / idea.unhidden from moderation: withdraw a published idea or show it again."""
+    change = domain.hide if event.type == "idea.hidden" else domain.unhide
+    with db.transaction() as conn:
+        if not inbox.first_delivery(conn, event):
+            return
+        idea = repository.get(conn, event.data["idea_id"], for_update=True)
+        if idea is None:
+            raise LookupError(f"{event.type} for unknown idea {event.data['idea_id']}")
+        if change(idea):
+            repository.save_status(conn, idea)
 
 
 def apply_moderation_decision(db, event: Event) -> None:

@@ -61,3 +61,11 @@ class IdeasService(PublishesEvents):
     @on_event("moderation.decided")
     def on_moderation_decided(self, body: dict):
         handlers.apply_moderation_decision(self.db, parse_event(body))
+
+    @on_event("idea.hidden")
+    def on_idea_hidden(self, body: dict):
+        handlers.apply_visibility(self.db, parse_event(body))
+
+    @on_event("idea.unhidden")
+    def on_idea_unhidden(self, body: dict):
+        handlers.apply_visibility(self.db, parse_event(body))

@@ -5,6 +5,11 @@ REASON_TEXTS = {
     "offensive_language": "Der Text enthält beleidigende oder herabwürdigende Ausdrücke.",
     "link_spam": "Der Text enthält zu viele Links oder einen Link im Titel.",
     "shouting": "Der Text ist überwiegend in Großbuchstaben geschrieben.",
+    "personal_data": "Der Text enthält persönliche Daten wie Telefonnummern, E-Mail-Adressen oder IBANs.",
+    "spam": "Der Text ist Werbung oder Spam.",
+    "off_topic": "Der Text ist keine Idee für die Stadt.",
+    "duplicate": "Diese Idee wurde bereits eingereicht.",
+    "illegal_content": "Der Text enthält rechtswidrige Inhalte.",
 }
 UNKNOWN_REASON_TEXT = "Die Idee entspricht nicht den Nutzungsregeln der Plattform."
 

@@ -109,7 +109,8 @@ def test_the_findings_explain_a_rejection(moderation, database):
     deliver(moderation, submitted_event(OFFENSIVE))
 
     [(findings,)] = database.query("select findings from moderation.decisions")
-    assert findings == [{"reason": "offensive_language", "outcome": "reject", "detail": "arschloch"}]
+    assert findings == [{"reason": "offensive_language", "outcome": "reject", "detail": "arschloch",
+                         "spans": [[26, 35]]}]
 
 
 def test_the_same_event_twice_records_one_decision_and_one_event(moderation, database):

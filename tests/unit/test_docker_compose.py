@@ -23,8 +23,8 @@ DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
 DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 
 INFRASTRUCTURE = ("rabbitmq", "postgres", "mailsink")
-NAMEKO_SERVICES = ("gateway", "ideas", "moderation", "notifications", "reporting")
-SCALABLE = ("ideas", "moderation", "notifications", "reporting")
+NAMEKO_SERVICES = ("gateway", "ideas", "moderation", "notifications", "reporting", "accounts")
+SCALABLE = ("ideas", "moderation", "notifications", "reporting", "accounts")
 ALL_SERVICES = INFRASTRUCTURE + NAMEKO_SERVICES
 
 

@@ -25,6 +25,12 @@ VALID_DATA = {
                           "sent_at": NOW},
     "notification.failed": {"notification_id": uuid.uuid4(), "idea_id": IDEA_ID, "kind": "rejected",
                             "failed_at": NOW, "error": "SMTP 550"},
+    "moderation.review_requested": {"case_id": uuid.uuid4(), "idea_id": IDEA_ID, "reasons": ["personal_data"],
+                                    "requested_at": NOW},
+    "idea.hidden": {"idea_id": IDEA_ID, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW},
+    "idea.unhidden": {"idea_id": IDEA_ID, "reason": "false_positive", "actor_kind": "moderator",
+                      "unhidden_at": NOW},
+    "idea.flagged": {"idea_id": IDEA_ID, "reason": "offensive", "flag_count": 2, "flagged_at": NOW},
 }
 
 PERSONAL_DATA_WORDS = ("email", "mail_address", "name", "author", "phone", "address", "contact",

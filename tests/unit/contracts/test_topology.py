@@ -30,7 +30,7 @@ def test_subscription_returns_the_declared_pair(consumer, event_type):
 
 
 @pytest.mark.parametrize("consumer, event_type", [
-    ("moderation", "idea.published"),       # known consumer, event it does not subscribe to
+    ("moderation", "idea.rejected"),        # known consumer, event it does not subscribe to
     ("gateway", "idea.submitted"),          # consumer with no subscriptions at all
     ("reporting", "idea.deleted"),          # event type that does not exist
 ])

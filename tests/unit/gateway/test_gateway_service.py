@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from aufbruch.contracts.errors import Unavailable
 from aufbruch.http import MAX_BODY_BYTES, RETRY_AFTER_SECONDS, ServiceTimeout, ServiceUnreachable
+from services.gateway import rpc as gateway_rpc
 from services.gateway import service as gateway_module
 from services.gateway.ideas_client import IdeasClient
 from services.gateway.service import GatewayService
@@ -169,7 +170,7 @@ def test_report_summary_while_reporting_is_unavailable_gets_503(gateway):
 
 
 def test_report_summary_that_does_not_answer_in_time_gets_503(gateway, monkeypatch):
-    monkeypatch.setattr(gateway_module, "RPC_TIMEOUT_SECONDS", 0.01)
+    monkeypatch.setattr(gateway_rpc, "RPC_TIMEOUT_SECONDS", 0.01)
     gateway.reporting.summary.side_effect = lambda: eventlet.sleep(5)
 
     response = gateway.report_summary(get("/api/v1/reports/summary"))
@@ -242,7 +243,8 @@ def test_health_is_ok_when_everything_answers(gateway, monkeypatch):
 
     assert response.status_code == 200
     assert body_of(response) == {"status": "ok", "checks": {
-        "rabbitmq": "ok", "moderation": "ok", "notifications": "ok", "reporting": "ok", "ideas": "ok"}}
+        "rabbitmq": "ok", "moderation": "ok", "notifications": "ok", "reporting": "ok", "accounts": "ok",
+        "ideas": "ok"}}
 
 
 def test_health_is_degraded_when_one_service_fails(gateway, monkeypatch):

@@ -1,8 +1,11 @@
 """Unit tests of the automatic moderation rules (pure functions, no services or database)."""
+import uuid
+
 import pytest
 
 from services.moderation.rules import (
-    APPROVE, REJECT, REVIEW, Finding, Verdict, WordList, moderate, normalise,
+    APPROVE, NEAR_DUPLICATE_THRESHOLD, REJECT, REVIEW, Finding, SimilarIdea, Verdict, WordList, apply_policy,
+    check_policy, combined_text, moderate, normalise,
 )
 
 CALM = "Mehr Bänke im Stadtpark"
@@ -14,6 +17,13 @@ def offensive(text: str, wordlist: WordList | None = None) -> list[str]:
     verdict = moderate(CALM, text, wordlist)
     assert set(verdict.reasons) <= {"offensive_language"}, verdict
     return [f.detail for f in verdict.findings]
+
+
+def flagged(title: str, description: str, reason: str, wordlist: WordList | None = None) -> list[str]:
+    """The pieces of "title\n\ndescription" that the finding for reason points at with its spans."""
+    text = combined_text(title, description)
+    [finding] = [f for f in moderate(title, description, wordlist).findings if f.reason == reason]
+    return [text[start:end] for start, end in finding.spans]
 
 
 # --- normalise -------------------------------------------------------------------------------
@@ -80,7 +90,7 @@ def test_every_match_is_reported_once_in_order_of_appearance():
 def test_title_is_checked_too():
     verdict = moderate("Arschloch", "Sonst alles freundlich.", SMALL)
     assert verdict.outcome == REJECT
-    assert verdict.findings == (Finding("offensive_language", REJECT, "arschloch"),)
+    assert verdict.findings == (Finding("offensive_language", REJECT, "arschloch", ((0, 9),)),)
 
 
 def test_empty_wordlist_is_respected_and_not_replaced_by_the_default():
@@ -129,14 +139,19 @@ def test_default_wordlist_approves_innocent_text(text):
 
 # --- link spam -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("description, detail", [
-    ("Siehe https://a.example, http://b.example und www.c.example", "3 links"),
-    ("https://a.example https://b.example https://c.example HTTPS://D.EXAMPLE", "4 links"),
+@pytest.mark.parametrize("description, detail, links", [
+    ("Siehe https://a.example, http://b.example und www.c.example.", "3 links",
+     ["https://a.example", "http://b.example", "www.c.example"]),
+    ("https://a.example https://b.example https://c.example HTTPS://D.EXAMPLE", "4 links",
+     ["https://a.example", "https://b.example", "https://c.example", "HTTPS://D.EXAMPLE"]),
+    ("(https://a.example/x?y=1) «www.b.example/ü» https://c.example/a.b!", "3 links",
+     ["https://a.example/x?y=1", "www.b.example/ü", "https://c.example/a.b"]),
 ])
-def test_three_or_more_links_are_spam(description, detail):
+def test_three_or_more_links_are_spam(description, detail, links):
     verdict = moderate(CALM, description)
     assert verdict.outcome == REJECT
-    assert verdict.findings == (Finding("link_spam", REJECT, detail),)
+    assert [(f.reason, f.outcome, f.detail) for f in verdict.findings] == [("link_spam", REJECT, detail)]
+    assert flagged(CALM, description, "link_spam") == links
 
 
 @pytest.mark.parametrize("description", [
@@ -150,7 +165,7 @@ def test_fewer_than_three_links_in_the_description_are_fine(description):
 
 def test_any_link_in_the_title_is_spam():
     verdict = moderate("Jetzt www.casino.example besuchen", "Harmloser Text")
-    assert verdict.findings == (Finding("link_spam", REJECT, "1 link (1 in title)"),)
+    assert verdict.findings == (Finding("link_spam", REJECT, "1 link (1 in title)", ((6, 24),)),)
 
 
 def test_bare_domains_and_words_ending_in_www_are_not_links():
@@ -159,7 +174,9 @@ def test_bare_domains_and_words_ending_in_www_are_not_links():
 
 def test_links_in_title_and_description_are_counted_together():
     verdict = moderate("Plan: https://a.example", "https://b.example")
-    assert verdict.findings == (Finding("link_spam", REJECT, "2 links (1 in title)"),)
+    assert verdict.findings == (Finding("link_spam", REJECT, "2 links (1 in title)", ((6, 23), (25, 42))),)
+    assert flagged("Plan: https://a.example", "https://b.example", "link_spam") == [
+        "https://a.example", "https://b.example"]
 
 
 # --- shouting ------------------------------------------------------------------------------
@@ -182,7 +199,7 @@ def test_few_letters_are_never_shouting():
 
 def test_title_entirely_in_capitals_is_shouting():
     verdict = moderate("RADWEGE JETZT!", "Eine ausführliche, ruhig formulierte Begründung folgt hier.")
-    assert verdict.findings == (Finding("shouting", REVIEW, "title in capitals"),)
+    assert verdict.findings == (Finding("shouting", REVIEW, "title in capitals", ((0, 14),)),)
 
 
 @pytest.mark.parametrize("title", ["ÖPNV-Ausbau", "TEMPO 30", "Radwege jetzT", "STRAßE"])
@@ -226,3 +243,108 @@ def test_reasons_are_in_rule_order_without_duplicates():
 def test_long_text_is_handled():
     text = ("Ein ganz normaler Satz über Radwege und Bänke. " * 110)[:5000] + " Arschloch"
     assert moderate(CALM, text).reasons == ["offensive_language"]
+
+
+# --- spans: what triggered a finding, as offsets into "title\n\ndescription" ------------------
+
+def test_combined_text_separates_title_and_description_by_a_blank_line():
+    assert combined_text("Titel", "Text") == "Titel\n\nText"
+
+
+@pytest.mark.parametrize("description, pieces", [
+    ("Du Arschloch!", ["Arschloch"]),
+    ("Dann häng dich auf!", ["häng dich auf"]),
+    ("Fick, dich!", ["Fick, dich"]),
+    ("Straße, Größe, Ärger: 4rschl0ch", ["4rschl0ch"]),  # ß→ss, ä→ae before it shift nothing
+    ("Ein $h1t-Tag", ["$h1t"]),                           # "$" folds into the word's first letter
+    ("Du A\u0308rschloch", ["A\u0308rschloch"]),          # decomposed umlaut: both code points
+    ("Du ＡＲＳＣＨＬＯＣＨ", ["ＡＲＳＣＨＬＯＣＨ"]),
+    ("ﬁck dich", ["ﬁck dich"]),                           # a ligature is one character of the text
+    ("shit, Arschloch, SHIT", ["shit", "Arschloch", "SHIT"]),  # every occurrence, in order
+])
+def test_offensive_spans_point_at_the_words_as_written(description, pieces):
+    assert flagged(CALM, description, "offensive_language", SMALL) == pieces
+
+
+def test_offensive_span_ends_after_a_combining_mark_at_the_end_of_a_word():
+    assert flagged(CALM, "Ach ba\u0308! Ba\u0308h.", "offensive_language", WordList(["bä"])) == ["ba\u0308"]
+
+
+def test_offensive_spans_cover_title_and_description():
+    assert flagged("Arschloch!", "Und noch einmal: shiiit", "offensive_language", SMALL) == [
+        "Arschloch", "shiiit"]
+    verdict = moderate("Arschloch!", "Und noch einmal: shiiit", SMALL)
+    assert verdict.findings[0].spans == ((0, 9), (29, 35))
+
+
+def test_findings_without_a_place_have_no_spans():
+    assert moderate("Radweg", "WIR BRAUCHEN ENDLICH MEHR RADWEGE in Bonn").findings[0].spans == ()
+
+
+# --- near-duplicates -----------------------------------------------------------------------
+
+def test_near_duplicate_threshold_is_documented_value():
+    assert NEAR_DUPLICATE_THRESHOLD == 0.6
+
+
+@pytest.mark.parametrize("similar", [
+    (), [SimilarIdea("a", 0.59)], [SimilarIdea("a", 0.3), SimilarIdea("b", 0.5999)]])
+def test_ideas_below_the_threshold_are_no_near_duplicates(similar):
+    assert moderate(CALM, CALM_TEXT, similar_ideas=similar) == Verdict(APPROVE, ())
+
+
+def test_an_idea_at_the_threshold_is_a_near_duplicate():
+    verdict = moderate(CALM, CALM_TEXT, similar_ideas=[SimilarIdea("4b9e0c1a", 0.6)])
+    assert verdict == Verdict(REVIEW, (
+        Finding("near_duplicate", REVIEW, "most similar: idea 4b9e0c1a (similarity 0.60)"),))
+
+
+def test_near_duplicate_names_the_most_similar_idea_whatever_the_order():
+    closest = uuid.UUID("0e6f9c1e-8a4b-4a57-9d4c-2b1f7e0a9c31")
+    similar = [SimilarIdea(uuid.uuid4(), 0.65), SimilarIdea(closest, 0.912), SimilarIdea(uuid.uuid4(), 0.2)]
+    [finding] = moderate(CALM, CALM_TEXT, similar_ideas=similar).findings
+    assert finding.detail == f"most similar: idea {closest} (similarity 0.91)"
+
+
+def test_near_duplicate_does_not_soften_a_rejection_and_comes_after_the_text_rules():
+    verdict = moderate("MEHR RADWEGE JETZT", "Du Arschloch", similar_ideas=[SimilarIdea("a", 0.95)])
+    assert verdict.outcome == REJECT
+    assert verdict.reasons == ["offensive_language", "shouting", "near_duplicate"]
+
+
+# --- policy --------------------------------------------------------------------------------
+
+APPROVED = Verdict(APPROVE, ())
+REVIEWED = Verdict(REVIEW, (Finding("shouting", REVIEW, "title in capitals", ((0, 14),)),))
+REJECTED = Verdict(REJECT, (Finding("link_spam", REJECT, "3 links"),))
+
+
+@pytest.mark.parametrize("verdict", [APPROVED, REVIEWED, REJECTED])
+def test_post_moderation_leaves_every_verdict_alone(verdict):
+    assert apply_policy(verdict, "post") is verdict
+
+
+def test_pre_moderation_sends_a_clean_idea_to_review():
+    verdict = apply_policy(moderate(CALM, CALM_TEXT), "pre")
+    assert verdict == Verdict(REVIEW, (
+        Finding("pre_moderation", REVIEW, "every idea is reviewed before publication"),))
+    assert verdict.reasons == ["pre_moderation"]
+
+
+@pytest.mark.parametrize("verdict", [REVIEWED, REJECTED])
+def test_pre_moderation_changes_no_review_or_rejection(verdict):
+    assert apply_policy(verdict, "pre") is verdict
+
+
+@pytest.mark.parametrize("policy", ["", "Pre", "POST", " post", "strict", None])
+def test_unknown_policy_is_refused(policy):
+    with pytest.raises(ValueError, match="moderation policy"):
+        apply_policy(APPROVED, policy)
+    with pytest.raises(ValueError):
+        check_policy(policy)
+
+
+def test_configured_default_policy_is_post_and_valid(monkeypatch):
+    from aufbruch.config import load_config
+    monkeypatch.delenv("MODERATION_POLICY", raising=False)
+    assert check_policy(load_config()["MODERATION_POLICY"]) == "post"
