@@ -183,3 +183,25 @@ def test_fingerprint_handles_non_ascii_text():
     umlauts = SUBMISSION | {"title": "Größere Grünflächen"}
     ascii_only = SUBMISSION | {"title": "Groessere Gruenflaechen"}
     assert domain.request_fingerprint(umlauts) != domain.request_fingerprint(ascii_only)
+
+
+def test_a_published_idea_can_be_hidden_and_unhidden():
+    idea = idea_in(domain.PUBLISHED)
+    assert domain.hide(idea) and idea.status == domain.HIDDEN
+    assert not domain.hide(idea)
+    assert domain.unhide(idea) and idea.status == domain.PUBLISHED
+    assert not domain.unhide(idea)
+
+
+@pytest.mark.parametrize("status", [domain.SUBMITTED, domain.IN_REVIEW, domain.REJECTED])
+def test_only_published_ideas_are_hidden(status):
+    idea = idea_in(status)
+    assert not domain.hide(idea) and idea.status == status
+
+
+def test_a_moderator_rejection_removes_a_hidden_idea_but_an_approval_does_not_publish_it():
+    idea = idea_in(domain.HIDDEN)
+    assert not domain.apply_decision(idea, "approve", ["false_positive"], DECIDED_AT)
+    assert idea.status == domain.HIDDEN  # unhiding is announced separately, as idea.unhidden
+    assert domain.apply_decision(idea, "reject", ["offensive_language"], DECIDED_AT)
+    assert idea.status == domain.REJECTED and idea.rejection_reasons == ["offensive_language"]
