@@ -3,7 +3,7 @@ from datetime import timedelta
 
 FIRST_RETRY_DELAY = timedelta(seconds=10)
 LONGEST_RETRY_DELAY = timedelta(hours=1)
-MAX_ATTEMPTS = 12  # about half a day of growing delays before a mail counts as failed
+MAX_ATTEMPTS = 21  # 10 s doubling to hourly tries: about 12 hours before a mail counts as failed
 
 
 def retry_delay(attempts: int) -> timedelta:

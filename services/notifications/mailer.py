@@ -54,9 +54,11 @@ class Mailer(DependencyProvider):
             if self.user:
                 smtp.login(self.user, self.password)
             smtp.send_message(message)
-        except smtplib.SMTPAuthenticationError as exc:
-            # Our credentials are wrong, not the mail: keep it for when the operator fixes them.
-            raise TemporaryFailure(f"SMTP login refused: {exc.smtp_code}", str(exc)) from exc
+        except (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused, smtplib.SMTPNotSupportedError) as exc:
+            # Our login, sender address or TLS set-up is wrong, not the mail: keep it for when the
+            # operator has fixed the configuration.
+            raise TemporaryFailure(f"mail server refused our configuration: {type(exc).__name__}",
+                                   str(exc)) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code = min(code for code, _ in exc.recipients.values())
             error = PermanentFailure if code >= 500 else TemporaryFailure

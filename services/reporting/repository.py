@@ -31,14 +31,14 @@ def save_idea_facts(conn, facts: IdeaFacts) -> None:
         " decided_at = %s where idea_id = %s", astuple(facts)[1:] + (facts.idea_id,))
 
 
-def summary(conn) -> dict:
+def summary(conn, timezone: str) -> dict:
     by_status = conn.execute("select status as key, count(*) as n from idea_facts group by 1").fetchall()
     by_category = conn.execute(
         "select category as key, count(*) as n from idea_facts where category is not null group by 1"
     ).fetchall()
     per_day = conn.execute(
-        "select submitted_at::date as day, count(*) as n from idea_facts"
-        " where submitted_at is not null group by 1 order by 1").fetchall()
+        "select (submitted_at at time zone %s)::date as day, count(*) as n from idea_facts"
+        " where submitted_at is not null group by 1 order by 1", (timezone,)).fetchall()
     notifications = conn.execute(
         "select event_type as key, count(*) as n from event_log"
         " where event_type = any(%s) group by 1", (["notification.sent", "notification.failed"],)

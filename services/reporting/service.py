@@ -1,6 +1,7 @@
 """The reporting service: a read model built from events alone, exact under redelivery."""
 from pathlib import Path
 
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
 from aufbruch.contracts.events import parse_event
@@ -12,6 +13,7 @@ from services.reporting import projection, repository
 
 class ReportingService(Pingable):
     name = "reporting"
+    config = Config()
 
     db = Database("reporting", Path(__file__).parent / "migrations")
 
@@ -51,4 +53,4 @@ class ReportingService(Pingable):
     @rpc
     def summary(self) -> dict:
         with self.db.transaction() as conn:
-            return repository.summary(conn)
+            return repository.summary(conn, self.config["CITY_TIMEZONE"])

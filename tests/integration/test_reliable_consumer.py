@@ -65,7 +65,7 @@ def test_a_poison_message_is_dead_lettered_and_the_queue_keeps_flowing(container
 def test_an_unparseable_message_is_dead_lettered(container_factory, config, vhost):
     declare_topology(config["AMQP_URI"])
     container_factory(Moderation, config).start()
-    with Connection(config["AMQP_URI"]) as connection:
+    with Connection(config["AMQP_URI"], transport_options={"confirm_publish": True}) as connection:
         connection.Producer().publish(b"{not json", exchange="ideas.events", routing_key="idea.submitted",
                                       content_type="application/json", content_encoding="utf-8")
     publish_submitted(config["AMQP_URI"], "after the garbage")

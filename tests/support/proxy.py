@@ -13,6 +13,7 @@ class CuttableProxy:
         self.port = free_port()
         self.listener = None
         self.connections: list[socket.socket] = []
+        self.pumps = []
         self.acceptor = None
 
     def start(self) -> "CuttableProxy":
@@ -28,9 +29,16 @@ class CuttableProxy:
         self.acceptor.kill()
         self.acceptor = None
         self.listener.close()
+        for pump in self.pumps:
+            pump.kill()
         for connection in self.connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)  # the peers see the cut at once
+            except OSError:
+                pass
             connection.close()
         self.connections.clear()
+        self.pumps.clear()
 
     restore = start
 
@@ -43,8 +51,7 @@ class CuttableProxy:
                 client.close()
                 continue
             self.connections += [client, server]
-            eventlet.spawn(self._pump, client, server)
-            eventlet.spawn(self._pump, server, client)
+            self.pumps += [eventlet.spawn(self._pump, client, server), eventlet.spawn(self._pump, server, client)]
 
     @staticmethod
     def _pump(source: socket.socket, target: socket.socket):

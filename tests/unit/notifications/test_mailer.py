@@ -142,9 +142,9 @@ def test_4xx_answer_is_a_temporary_failure(smtp, code):
     assert failure.summary == f"SMTP {code}"
 
 
-def test_sender_refused_with_5xx_is_permanent(smtp):
+def test_sender_refused_is_our_configuration_so_the_mail_waits(smtp):
     error = smtplib.SMTPSenderRefused(550, b"sender not allowed", "no-reply@example.org")
-    assert isinstance(failure_of(smtp, send_error=error), PermanentFailure)
+    assert isinstance(failure_of(smtp, send_error=error), TemporaryFailure)
 
 
 def test_greeting_with_4xx_is_temporary(smtp):
