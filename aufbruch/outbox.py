@@ -8,7 +8,7 @@ between confirm and commit is possible, which is why every consumer is idempoten
 import logging
 
 from kombu import Connection
-from nameko.amqp.publish import Publisher, UndeliverableMessage
+from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from psycopg.types.json import Jsonb
 
@@ -35,7 +35,10 @@ class EventRelay(DependencyProvider):
     def setup(self):
         self.amqp_uri = self.container.config["AMQP_URI"]
         self.topology_declared = False
-        self.publisher = Publisher(self.amqp_uri, use_confirms=True, mandatory=True, retry=False)
+        # Not mandatory: some public events (idea.flagged, ...) have no internal consumer, only city
+        # systems that may not be listening yet. Internal consumers' queues exist before the first
+        # publish because the relay declares the whole topology first.
+        self.publisher = Publisher(self.amqp_uri, use_confirms=True, retry=False)
 
     def get_dependency(self, worker_ctx):
         return self
@@ -61,11 +64,8 @@ class EventRelay(DependencyProvider):
                     self.publisher.publish(row["body"], exchange=CATALOG[row["event_type"]].exchange,
                                            routing_key=row["event_type"])
                     published.append(row["id"])
-            except UndeliverableMessage:
-                # Nobody has declared the consumer queues (a broker reset): declare them and retry.
-                self.topology_declared = False
-                log.warning("outbox event had no route; topology will be declared again")
             except Exception as exc:  # broker unreachable or channel error: keep the rest pending
+                self.topology_declared = False  # the broker may come back empty: declare again
                 log.warning("outbox relay paused, broker unavailable: %s", exc)
             conn.execute("update outbox set published_at = now() where id = any(%s)", (published,))
         return len(published)

@@ -18,6 +18,7 @@ SERVICES = {
     "moderation": "services.moderation.service:ModerationService",
     "notifications": "services.notifications.service:NotificationsService",
     "reporting": "services.reporting.service:ReportingService",
+    "accounts": "services.accounts.service:AccountsService",
     "gateway": "services.gateway.service:GatewayService",
 }
 FINAL_STATUSES = {"published", "rejected", "in_review"}

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from tests.support.ideas import distinct_idea
 from tests.support.infrastructure import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -13,10 +14,7 @@ def test_ideas_are_accepted_during_a_broker_outage_and_flow_on_afterwards(platfo
     addresses = [f"outage-{uuid.uuid4().hex[:8]}@example.org" for _ in range(3)]
     platform.broker.cut()
     try:
-        responses = [platform.submit({
-            "title": f"Idee während der Störung {number}",
-            "description": "Diese Idee kommt an, obwohl der Nachrichtenbroker gerade fehlt.",
-            "category": "other", "author": {"email": address}}) for number, address in enumerate(addresses)]
+        responses = [platform.submit(distinct_idea(author={"email": address})) for address in addresses]
         assert [response.status_code for response in responses] == [202, 202, 202]
         ids = [response.json()["id"] for response in responses]
         assert all(platform.idea(idea_id)["status"] == "submitted" for idea_id in ids)

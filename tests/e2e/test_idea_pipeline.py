@@ -7,6 +7,7 @@ import pika
 import pytest
 import requests
 
+from tests.support.ideas import distinct_idea
 from tests.support.infrastructure import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +30,8 @@ def unique_address() -> str:
 
 def test_a_clean_idea_is_published_mailed_twice_and_counted(platform):
     address = unique_address()
-    response = platform.submit(with_author(CLEAN_IDEA, address))
+    idea = distinct_idea("mobility", district="Innenstadt")
+    response = platform.submit(with_author(idea, address))
 
     assert response.status_code == 202
     receipt = response.json()
@@ -40,8 +42,8 @@ def test_a_clean_idea_is_published_mailed_twice_and_counted(platform):
     mails = wait_until(lambda: len(platform.mail.messages_to(address)) >= 2 and platform.mail.messages_to(address),
                        message="receipt and publication mails")
     subjects = sorted(mail["Subject"] for mail in mails)
-    assert subjects == sorted([f"Ihre Idee ist eingegangen: {CLEAN_IDEA['title']}",
-                               f"Ihre Idee ist veröffentlicht: {CLEAN_IDEA['title']}"])
+    assert subjects == sorted([f"Ihre Idee ist eingegangen: {idea['title']}",
+                               f"Ihre Idee ist veröffentlicht: {idea['title']}"])
     summary = platform.wait_until_settled()
     assert summary["by_category"]["mobility"] >= 1
     assert summary["notifications"]["sent"] >= 2
@@ -72,7 +74,7 @@ def test_a_city_system_receives_cloudevents_without_personal_data(platform):
     queue = channel.queue_declare("", exclusive=True).method.queue
     channel.queue_bind(queue, "ideas.events", routing_key="idea.*")
     address, name = unique_address(), "Hildegard Vertraulich"
-    receipt = platform.submit(with_author(CLEAN_IDEA, address, name=name)).json()
+    receipt = platform.submit(with_author(distinct_idea(), address, name=name)).json()
 
     received = {}
 
@@ -142,8 +144,8 @@ def test_unknown_ideas_are_not_found(platform):
 
 def test_published_ideas_are_listed_newest_first_without_personal_data(platform):
     address = unique_address()
-    first = platform.submit(with_author(CLEAN_IDEA | {"category": "culture"}, address)).json()
-    second = platform.submit(CLEAN_IDEA | {"category": "culture", "title": "Offene Bibliothek am Sonntag"}).json()
+    first = platform.submit(with_author(distinct_idea("culture"), address)).json()
+    second = platform.submit(distinct_idea("culture")).json()
     for receipt in (first, second):
         platform.wait_for_status(receipt["id"], {"published"})
 
@@ -161,7 +163,8 @@ def test_health_reports_every_service(platform):
     response = requests.get(f"{platform.base_url}/health", timeout=10)
     assert response.status_code == 200
     assert response.json()["checks"] == {name: "ok" for name in
-                                         ("rabbitmq", "ideas", "moderation", "notifications", "reporting")}
+                                         ("rabbitmq", "ideas", "moderation", "notifications", "reporting",
+                                          "accounts")}
 
 
 @pytest.mark.parametrize("title", ["Null\\u0000Byte im Titel", "Halbes \\ud800 Zeichen"])

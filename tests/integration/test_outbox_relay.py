@@ -85,3 +85,23 @@ def test_two_relays_publish_every_event_exactly_once(container_factory, config, 
     assert sum(counts) == 500
     ids = [body["id"] for body in drain(config["AMQP_URI"], QUEUE)]
     assert len(ids) == len(set(ids)) == 500
+
+
+def test_the_relay_recovers_when_its_open_broker_connection_is_cut(container_factory, config, database,
+                                                                    broker_proxy):
+    producer = start_producer(container_factory, config, broker_proxy.amqp_uri)
+    with entrypoint_hook(producer, "record_events") as record_events, \
+            entrypoint_hook(producer, "relay") as relay:
+        record_events(1)
+        assert relay() == 1  # the relay now holds an open connection to the broker
+        broker_proxy.cut()
+        record_events(2)
+        with eventlet.Timeout(20):
+            assert relay() == 0
+            broker_proxy.restore()
+            published = 0
+            while published < 2:
+                published += relay()
+                eventlet.sleep(0.1)
+    assert pending(database) == 0
+    assert len(drain(config["AMQP_URI"], QUEUE)) == 3

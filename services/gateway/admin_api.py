@@ -1,0 +1,75 @@
+"""The admin API under /api/v1/admin: staff accounts and their tokens, for admins only.
+
+A mixin of GatewayService (Nameko collects entrypoints and dependencies from base classes); its
+`accounts` RPC proxy is also what the gateway's health check pings.
+"""
+import logging
+
+from nameko.rpc import RpcProxy
+from nameko.web.handlers import http
+from werkzeug.wrappers import Response
+
+from aufbruch.contracts.accounts import NewToken, NewUser, load
+from aufbruch.http import SECURITY_HEADERS, answers_errors, json_response, read_json
+from services.gateway.auth import Authenticator
+from services.gateway.rpc import call
+
+log = logging.getLogger(__name__)
+ADMIN = "/api/v1/admin"
+
+
+def no_content() -> Response:
+    response = Response(status=204)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+class AdminApi:
+    """Mixed into GatewayService. `auth` is the gateway's one Authenticator, which the moderation API
+    (moderation_api.py) uses as `self.auth` too."""
+
+    auth = Authenticator()
+    accounts = RpcProxy("accounts")
+
+    def _ask_accounts(self, method: str, *args):
+        return call(getattr(self.accounts, method), *args)
+
+    @http("POST", f"{ADMIN}/users")
+    @answers_errors
+    def admin_create_user(self, request):
+        admin = self.auth.require(request, "admin")
+        new = load(NewUser(), read_json(request))
+        created = self._ask_accounts("create_user", new["username"], new["role"], new["display_name"])
+        log.info("admin %s created %s %s", admin["username"], created["user"]["role"], created["user"]["username"])
+        return json_response(201, created)  # the one answer that holds the token: shown once
+
+    @http("GET", f"{ADMIN}/users")
+    @answers_errors
+    def admin_list_users(self, request):
+        self.auth.require(request, "admin")
+        return json_response(200, {"items": self._ask_accounts("list_users")})
+
+    @http("POST", f"{ADMIN}/users/<user_id>/tokens")
+    @answers_errors
+    def admin_issue_token(self, request, user_id):
+        admin = self.auth.require(request, "admin")
+        label = load(NewToken(), read_json(request) if request.content_length else {})["label"]
+        issued = self._ask_accounts("issue_token", user_id, label)
+        log.info("admin %s issued token %s for user %s", admin["username"], issued["token_id"], user_id)
+        return json_response(201, issued)
+
+    @http("DELETE", f"{ADMIN}/tokens/<token_id>")
+    @answers_errors
+    def admin_revoke_token(self, request, token_id):
+        admin = self.auth.require(request, "admin")
+        self._ask_accounts("revoke_token", token_id)
+        log.info("admin %s revoked token %s", admin["username"], token_id)
+        return no_content()
+
+    @http("POST", f"{ADMIN}/users/<user_id>/disable")
+    @answers_errors
+    def admin_disable_user(self, request, user_id):
+        admin = self.auth.require(request, "admin")
+        self._ask_accounts("disable_user", user_id)
+        log.info("admin %s disabled user %s", admin["username"], user_id)
+        return no_content()
