@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from tests.support.proxy import CuttableProxy
+from tests.support.staff import Admin, unique_username
 from tests.support.infrastructure import (REPO_ROOT, TestDatabase, Vhost, free_port, unique_name,
                                           wait_until)
 
@@ -110,3 +111,20 @@ def platform(management_api, smtp_sink, tmp_path_factory):
         running.stop()
         database.drop()
         vhost.delete()
+
+
+@pytest.fixture(scope="session")
+def admin(platform) -> Admin:
+    """The first admin, made by the admin command against the platform's database."""
+    created = subprocess.run(
+        [sys.executable, "-m", "services.accounts.cli", "create-user", "--username", unique_username("admin"),
+         "--role", "admin", "--display-name", "Erste Admin"],
+        cwd=REPO_ROOT, env=platform.env, capture_output=True, text=True, timeout=60, check=True)
+    assert "cannot be shown again" in created.stdout
+    [token] = [line for line in created.stdout.splitlines() if line.startswith("aufb_")]
+    return Admin(platform, token)
+
+
+@pytest.fixture(scope="session")
+def moderator_token(admin) -> str:
+    return admin.create_user("moderator")["token"]

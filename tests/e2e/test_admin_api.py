@@ -1,58 +1,14 @@
 """End to end, through the gateway: the first admin comes from the admin command, everything after it
 from the admin API, and every admin endpoint answers only an admin's token."""
 import secrets
-import subprocess
-import sys
 import uuid
 
 import pytest
 import requests
 
-from tests.support.infrastructure import REPO_ROOT
+from tests.support.staff import Admin, bearer, unique_username
 
 pytestmark = pytest.mark.e2e
-
-
-def unique_username(prefix: str = "user") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def bearer(token: str | None) -> dict:
-    return {"Authorization": f"Bearer {token}"} if token else {}
-
-
-class Admin:
-    """The admin API of the running platform, asked with one token."""
-
-    def __init__(self, platform, token: str):
-        self.url = f"{platform.base_url}/admin"
-        self.token = token
-
-    def request(self, method: str, path: str, token: str | None = "mine", **kwargs) -> requests.Response:
-        token = self.token if token == "mine" else token
-        return requests.request(method, f"{self.url}{path}", headers=bearer(token), timeout=15, **kwargs)
-
-    def create_user(self, role: str = "moderator", **fields) -> dict:
-        response = self.request("POST", "/users", json={"username": unique_username(role), "role": role} | fields)
-        assert response.status_code == 201, response.text
-        return response.json()
-
-
-@pytest.fixture(scope="module")
-def admin(platform) -> Admin:
-    """The first admin, made by the admin command against the platform's database."""
-    created = subprocess.run(
-        [sys.executable, "-m", "services.accounts.cli", "create-user", "--username", unique_username("admin"),
-         "--role", "admin", "--display-name", "Erste Admin"],
-        cwd=REPO_ROOT, env=platform.env, capture_output=True, text=True, timeout=60, check=True)
-    assert "cannot be shown again" in created.stdout
-    [token] = [line for line in created.stdout.splitlines() if line.startswith("aufb_")]
-    return Admin(platform, token)
-
-
-@pytest.fixture(scope="module")
-def moderator_token(admin) -> str:
-    return admin.create_user("moderator")["token"]
 
 
 @pytest.fixture
