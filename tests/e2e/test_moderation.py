@@ -67,7 +67,9 @@ def test_of_two_moderators_deciding_one_case_the_second_gets_409(platform, admin
 def test_enough_citizens_flags_hide_an_idea_until_a_moderator_unhides_it(platform, moderator_token):
     idea_id = published_idea(platform)
     flags = [{"reason": "offensive", "email": f"flagger-{number}@example.org"} for number in range(3)]
-    assert moderation(platform, "POST", f"/ideas/{idea_id}/flags", None, json=flags[0]).status_code == 202
+    # Moderation learns of the publication from idea.published, a moment after ideas shows it.
+    wait_until(lambda: moderation(platform, "POST", f"/ideas/{idea_id}/flags", None, json=flags[0]).status_code
+               == 202, message="the first flag to be accepted")
     assert moderation(platform, "POST", f"/ideas/{idea_id}/flags", None, json=flags[0]).status_code == 409
     for flag in flags[1:]:
         assert moderation(platform, "POST", f"/ideas/{idea_id}/flags", None, json=flag).status_code == 202
