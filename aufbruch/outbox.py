@@ -17,6 +17,7 @@ from aufbruch.contracts.events import CATALOG, new_event
 
 log = logging.getLogger(__name__)
 RELAY_BATCH_SIZE = 200
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.4, "interval_max": 1}
 
 
 def add_event(conn, event_type: str, data: dict) -> dict:
@@ -38,13 +39,16 @@ class EventRelay(DependencyProvider):
         # Not mandatory: some public events (idea.flagged, ...) have no internal consumer, only city
         # systems that may not be listening yet. Internal consumers' queues exist before the first
         # publish because the relay declares the whole topology first.
-        self.publisher = Publisher(self.amqp_uri, use_confirms=True, retry=False)
+        # A short, bounded retry lets kombu replace a connection the broker dropped; a longer outage
+        # fails the batch quickly and the next tick tries again, the events still pending.
+        self.publisher = Publisher(self.amqp_uri, use_confirms=True, retry=True, retry_policy=PUBLISH_RETRY)
 
     def get_dependency(self, worker_ctx):
         return self
 
     def declare_topology(self):
         with Connection(self.amqp_uri, connect_timeout=5) as connection:
+            connection.ensure_connection(max_retries=2, interval_start=0.2, interval_step=0.4, interval_max=1)
             topology.declare_all(connection.default_channel)
         self.topology_declared = True
 

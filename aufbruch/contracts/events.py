@@ -31,6 +31,10 @@ class IdeaSubmitted(EventData):
     category = fields.String(required=True)
     district = fields.String(allow_none=True, load_default=None)
     submitted_at = fields.AwareDateTime(required=True)
+    # A pseudonym, never the address: HMAC-SHA256 of the submitter's e-mail address keyed with the
+    # platform's PSEUDONYM_SECRET (aufbruch.pseudonyms), so reporting can count distinct participants.
+    # None when the citizen gave no address. Added within v1 (optional).
+    author_key = fields.String(allow_none=True, load_default=None)
 
 
 class IdeaPublished(EventData):

@@ -20,7 +20,7 @@ SUBSCRIPTIONS = {
     "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
     "notifications": ("idea.submitted", "idea.published", "idea.rejected"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
-                  "notification.sent", "notification.failed"),
+                  "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed"),
 }
 
 

@@ -85,9 +85,9 @@ class Platform:
     def idea(self, idea_id: str) -> dict:
         return requests.get(f"{self.base_url}/ideas/{idea_id}", timeout=10).json()
 
-    def wait_for_status(self, idea_id: str, statuses=FINAL_STATUSES) -> dict:
+    def wait_for_status(self, idea_id: str, statuses=FINAL_STATUSES, timeout: float = 30) -> dict:
         return wait_until(lambda: (idea := self.idea(idea_id))["status"] in statuses and idea,
-                          timeout=30, message=f"idea {idea_id} to reach {statuses}")
+                          timeout=timeout, message=f"idea {idea_id} to reach {statuses} (logs: {self.logs})")
 
     def summary(self) -> dict:
         return requests.get(f"{self.base_url}/reports/summary", timeout=10).json()
