@@ -19,5 +19,8 @@ run: install
 	$(BIN)/python -m aufbruch.cli prepare
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -d . -f deploy/Procfile $(if $(SCALE),-c $(SCALE))
 
+# The dashboard's browser test drives Debian's Chromium (Playwright cannot download its own here);
+# install it when missing (CI runs as root).
 test: install
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(BIN)/pytest

@@ -35,7 +35,7 @@ class Period(Schema):
     @validates_schema
     def from_before_to(self, data: dict, **kwargs):
         if data.get("from_date") and data.get("to_date") and data["from_date"] > data["to_date"]:
-            raise ValidationError("Must not be before from_date.", "to_date")
+            raise ValidationError("Must not be before the start of the period.", "to_date")
 
 
 class TimeseriesQuery(Period):

@@ -13,9 +13,10 @@ from nameko.web.handlers import http
 
 from aufbruch.http import ServiceTimeout, answers_errors, json_response, parse_json, read_body
 from services.gateway.admin_api import AdminApi
+from services.gateway.dashboard import DashboardPage
 from services.gateway.ideas_client import IdeasClient
 from services.gateway.moderation_api import ModerationApi
-from services.gateway.rpc import call
+from services.gateway.reports_api import ReportsApi
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
@@ -23,7 +24,7 @@ HEALTH_TIMEOUT_SECONDS = 2
 RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts")
 
 
-class GatewayService(ModerationApi, AdminApi):
+class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage):
     name = "gateway"
     config = Config()
 
@@ -47,11 +48,6 @@ class GatewayService(ModerationApi, AdminApi):
     @answers_errors
     def list_ideas(self, request):
         return self.ideas.forward(request)
-
-    @http("GET", f"{API}/reports/summary")
-    @answers_errors
-    def report_summary(self, request):
-        return json_response(200, call(self.reporting.summary))
 
     @http("GET", f"{API}/health")
     @answers_errors

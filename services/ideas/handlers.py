@@ -7,6 +7,7 @@ from aufbruch import inbox, outbox
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
+from aufbruch.pseudonyms import pseudonym
 from services.ideas import domain, repository
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
@@ -33,9 +34,18 @@ def _validated(schema, payload) -> dict:
         raise InvalidInput(exc.messages) from None
 
 
-def submit(db, categories: list[str], payload, idempotency_key: str | None) -> tuple[dict, bool]:
+def author_key(secret: str, author: dict | None) -> str | None:
+    """The submitter's pseudonym for `idea.submitted` (a keyed hash, never the address), or None
+    when the citizen gave no address."""
+    email = (author or {}).get("email")
+    return pseudonym(secret, email) if email else None
+
+
+def submit(db, categories: list[str], payload, idempotency_key: str | None,
+           pseudonym_secret: str) -> tuple[dict, bool]:
     """Store a new idea with its `idea.submitted` event in one transaction. A repeated
-    Idempotency-Key returns the first idea again; the flag says whether this call created it."""
+    Idempotency-Key returns the first idea again; the flag says whether this call created it.
+    The event carries the submitter's pseudonymous `author_key`, keyed with `pseudonym_secret`."""
     submission = _validated(IdeaSubmission(categories), payload)
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
         raise InvalidInput({"Idempotency-Key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
@@ -48,7 +58,8 @@ def submit(db, categories: list[str], payload, idempotency_key: str | None) -> t
                     raise _KeyAlreadyUsed(stored)
             idea = domain.new_idea(submission)
             repository.add(conn, idea, submission["author"])
-            outbox.add_event(conn, "idea.submitted", vars(idea) | {"idea_id": idea.id})
+            outbox.add_event(conn, "idea.submitted", vars(idea) | {
+                "idea_id": idea.id, "author_key": author_key(pseudonym_secret, submission["author"])})
             if idempotency_key:
                 stored = repository.claim_idempotency_key(conn, idempotency_key, fingerprint, idea.id)
                 if stored["idea_id"] != idea.id:

@@ -30,7 +30,8 @@ class IdeasService(PublishesEvents):
     @answers_errors
     def submit(self, request):
         receipt, created = handlers.submit(self.db, categories(self.config), read_json(request),
-                                           request.headers.get("Idempotency-Key"))
+                                           request.headers.get("Idempotency-Key"),
+                                           self.config["PSEUDONYM_SECRET"])
         headers = {"Location": f"{API}/ideas/{receipt['id']}"}
         if not created:
             headers["Idempotent-Replayed"] = "true"

@@ -1,12 +1,27 @@
-"""Every SQL statement of the reporting service."""
-import uuid
-from dataclasses import astuple
+"""Every SQL statement of the reporting service.
 
+`event_log` is the source of truth; `idea_facts` is derived from it alone (projection.py) and can
+be truncated and replayed at any time. The figures read `idea_facts`, and `event_log` directly for
+what is counted per event (notifications, hides).
+"""
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from aufbruch.contracts.events import Event
-from services.reporting.projection import IdeaFacts
+from aufbruch.contracts.events import CATALOG, Event
+from services.reporting.projection import COLUMNS, IdeaFacts
 
+_ARRAY_COLUMNS = ("rejection_reasons", "decision_reasons")
+_FACT_COLUMNS = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
+ACTOR_KEYS = {"automatic": "automatic", "moderator": "human"}  # event vocabulary -> summary key
+NOTIFICATION_EVENTS = {"notification.sent": "sent", "notification.failed": "failed"}
+METRIC_COLUMNS = {"submissions": "submitted_at", "publications": "published_at"}
+
+
+# --- the event log ------------------------------------------------------------------------------
 
 def log_event(conn, event: Event, raw_data: dict) -> bool:
     """Append to the event log; False if this event was logged before (a redelivery)."""
@@ -18,38 +33,165 @@ def log_event(conn, event: Event, raw_data: dict) -> bool:
     return row is not None
 
 
+def logged_events(conn, event_types) -> Iterator[Event]:
+    """Every logged event of `event_types`, parsed again, in replay order (occurred_at, event_id)."""
+    with conn.cursor(name="replay") as cursor:
+        cursor.execute("select event_id, event_type, occurred_at, data from event_log"
+                       " where event_type = any(%s) order by occurred_at, event_id", (list(event_types),))
+        for row in cursor:
+            data = CATALOG[row["event_type"]].data_schema().load(row["data"])
+            yield Event(id=row["event_id"], type=row["event_type"], time=row["occurred_at"], data=data)
+
+
+def count_logged_events(conn) -> int:
+    return conn.execute("select count(*) as n from event_log").fetchone()["n"]
+
+
+# --- idea facts ---------------------------------------------------------------------------------
+
+def _facts(row: dict) -> IdeaFacts:
+    return IdeaFacts(**{name: tuple(row[name]) if name in _ARRAY_COLUMNS else row[name] for name in COLUMNS})
+
+
+def _values(facts: IdeaFacts) -> list:
+    return [list(value) if name in _ARRAY_COLUMNS else value
+            for name, value in ((name, getattr(facts, name)) for name in COLUMNS)] + [facts.status]
+
+
 def lock_idea_facts(conn, idea_id: uuid.UUID) -> IdeaFacts:
     conn.execute("insert into idea_facts (idea_id) values (%s) on conflict do nothing", (idea_id,))
-    row = conn.execute("select idea_id, category, district, status, submitted_at, decided_at"
-                       " from idea_facts where idea_id = %s for update", (idea_id,)).fetchone()
-    return IdeaFacts(**row)
+    row = conn.execute(sql.SQL("select {} from idea_facts where idea_id = %s for update").format(_FACT_COLUMNS),
+                       (idea_id,)).fetchone()
+    return _facts(row)
 
 
 def save_idea_facts(conn, facts: IdeaFacts) -> None:
-    conn.execute(
-        "update idea_facts set category = %s, district = %s, status = %s, submitted_at = %s,"
-        " decided_at = %s where idea_id = %s", astuple(facts)[1:] + (facts.idea_id,))
+    assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name))
+                                     for name in COLUMNS[1:] + ("status",))
+    conn.execute(sql.SQL("update idea_facts set {} where idea_id = %s").format(assignments),
+                 _values(facts)[1:] + [facts.idea_id])
 
 
-def summary(conn, timezone: str) -> dict:
-    by_status = conn.execute("select status as key, count(*) as n from idea_facts group by 1").fetchall()
-    by_category = conn.execute(
-        "select category as key, count(*) as n from idea_facts where category is not null group by 1"
-    ).fetchall()
+def clear_projections(conn) -> None:
+    """Empty every table derived from the event log; the lock holds live events off until commit."""
+    conn.execute("truncate idea_facts")
+
+
+def insert_idea_facts(conn, facts: list[IdeaFacts]) -> None:
+    columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS + ("status",)))
+    placeholders = sql.SQL(", ").join([sql.Placeholder()] * (len(COLUMNS) + 1))
+    with conn.cursor() as cursor:
+        cursor.executemany(sql.SQL("insert into idea_facts ({}) values ({})").format(columns, placeholders),
+                           [_values(each) for each in facts])
+
+
+def all_idea_facts(conn) -> list[IdeaFacts]:
+    rows = conn.execute(sql.SQL("select {} from idea_facts order by submitted_at nulls last, idea_id")
+                        .format(_FACT_COLUMNS)).fetchall()
+    return [_facts(row) for row in rows]
+
+
+def projection_version(conn) -> int | None:
+    row = conn.execute("select version from projection_state").fetchone()
+    return row["version"] if row else None
+
+
+def set_projection_version(conn, version: int, events: int) -> None:
+    conn.execute("insert into projection_state (version, events) values (%s, %s) on conflict (singleton)"
+                 " do update set version = excluded.version, events = excluded.events, rebuilt_at = now()",
+                 (version, events))
+
+
+def lock_for_rebuild(conn) -> None:
+    """Serialises rebuilds (by hand, over RPC, and at the start of replicas)."""
+    conn.execute("select pg_advisory_xact_lock(hashtext('reporting:rebuild'))")
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+# The ideas submitted from `from` to `to` (city days, both inclusive); all ideas when both are None
+# (then also those whose idea.submitted has not arrived yet).
+_COHORT = """with cohort as (
+    select * from idea_facts
+    where (%(from)s::date is null or submitted_at >= (%(from)s::date::timestamp at time zone %(tz)s))
+      and (%(to)s::date is null or submitted_at < ((%(to)s::date + 1)::timestamp at time zone %(tz)s))
+) """
+# Events about an idea of the cohort; without a period every logged event counts.
+_IN_COHORT = "(%(unfiltered)s or (data->>'idea_id')::uuid in (select idea_id from cohort))"
+
+
+def _counts(conn, query: str, params: dict) -> dict:
+    return {row["key"]: row["n"] for row in conn.execute(_COHORT + query, params).fetchall()}
+
+
+def _turnaround(rows: list[dict]) -> dict:
+    empty = {"count": 0, "median_seconds": None, "p90_seconds": None, "max_seconds": None}
+    figures = {key: dict(empty) for key in ACTOR_KEYS.values()}
+    for row in rows:
+        figures[ACTOR_KEYS[row["actor"]]] = {
+            "count": row["n"], "median_seconds": round(row["median"], 3),
+            "p90_seconds": round(row["p90"], 3), "max_seconds": round(row["maximum"], 3)}
+    return figures
+
+
+def summary(conn, timezone: str, from_date: date | None = None, to_date: date | None = None) -> dict:
+    params = {"tz": timezone, "from": from_date, "to": to_date,
+              "unfiltered": from_date is None and to_date is None}
+    by_status = _counts(conn, "select status as key, count(*) as n from cohort group by 1", params)
     per_day = conn.execute(
-        "select (submitted_at at time zone %s)::date as day, count(*) as n from idea_facts"
-        " where submitted_at is not null group by 1 order by 1", (timezone,)).fetchall()
-    notifications = conn.execute(
-        "select event_type as key, count(*) as n from event_log"
-        " where event_type = any(%s) group by 1", (["notification.sent", "notification.failed"],)
-    ).fetchall()
-    counts = {row["key"]: row["n"] for row in notifications}
+        _COHORT + "select (submitted_at at time zone %(tz)s)::date as day, count(*) as n from cohort"
+        " where submitted_at is not null group by 1 order by 1", params).fetchall()
+    turnaround = conn.execute(_COHORT + """
+        select decision_actor as actor, count(*) as n,
+               percentile_cont(0.5) within group (order by seconds) as median,
+               percentile_cont(0.9) within group (order by seconds) as p90,
+               max(seconds) as maximum
+        from (select decision_actor, extract(epoch from decided_at - submitted_at)::float8 as seconds
+              from cohort where decided_at is not null and submitted_at is not null) decided
+        group by 1""", params).fetchall()
+    notifications = _counts(
+        conn, "select event_type as key, count(*) as n from event_log"
+              f" where event_type = any(%(types)s) and {_IN_COHORT} group by 1",
+        params | {"types": list(NOTIFICATION_EVENTS)})
+    [participants] = conn.execute(
+        _COHORT + "select count(distinct author_key) as n from cohort", params).fetchall()
     return {
-        "total": sum(row["n"] for row in by_status),
-        "by_status": {row["key"]: row["n"] for row in by_status},
-        "by_category": {row["key"]: row["n"] for row in by_category},
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "by_category": _counts(conn, "select category as key, count(*) as n from cohort"
+                                     " where category is not null group by 1", params),
+        "by_district": _counts(conn, "select district as key, count(*) as n from cohort"
+                                     " where district is not null group by 1", params),
         "per_day": [{"date": row["day"].isoformat(), "submitted": row["n"]} for row in per_day],
-        "notifications": {"sent": counts.get("notification.sent", 0),
-                          "failed": counts.get("notification.failed", 0)},
+        "turnaround": _turnaround(turnaround),
+        "rejection_reasons": _counts(
+            conn, "select reason as key, count(*) as n from cohort, unnest(rejection_reasons) as reason"
+                  " where status = 'rejected' group by 1", params),
+        "hide_reasons": _counts(
+            conn, "select data->>'reason' as key, count(*) as n from event_log"
+                  f" where event_type = 'idea.hidden' and {_IN_COHORT} group by 1", params),
+        "notifications": {name: notifications.get(event_type, 0)
+                          for event_type, name in NOTIFICATION_EVENTS.items()},
+        "participants": participants["n"],
     }
 
+
+def period_counts(conn, timezone: str, metric: str, interval: str, from_date: date | None,
+                  to_date: date | None) -> dict[date, int]:
+    """Ideas per period (day, or week by its Monday) of the metric's own date, from..to inclusive."""
+    column = sql.Identifier(METRIC_COLUMNS[metric])
+    query = sql.SQL(
+        "select date_trunc(%(unit)s, {column} at time zone %(tz)s)::date as period, count(*) as n"
+        " from idea_facts where {column} is not null"
+        " and (%(from)s::date is null or {column} >= (%(from)s::date::timestamp at time zone %(tz)s))"
+        " and (%(to)s::date is null or {column} < ((%(to)s::date + 1)::timestamp at time zone %(tz)s))"
+        " group by 1 order by 1").format(column=column)
+    rows = conn.execute(query, {"unit": interval, "tz": timezone, "from": from_date, "to": to_date}).fetchall()
+    return {row["period"]: row["n"] for row in rows}
+
+
+def published_ideas(conn) -> list[dict]:
+    """Ideas that are public now (published, neither hidden nor rejected), oldest publication first."""
+    return conn.execute(
+        "select idea_id, title, description, category, district, published_at from idea_facts"
+        " where status = 'published' order by published_at, idea_id").fetchall()

@@ -1,56 +1,83 @@
-"""The reporting service: a read model built from events alone, exact under redelivery."""
+"""The reporting service: a read model built from events alone, exact under redelivery.
+
+It keeps its own log of every event it receives (`event_log`) and derives its figures from that
+log only; `rebuild` (RPC, or `python -m services.reporting.cli rebuild`) derives them again.
+"""
 from pathlib import Path
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
-from aufbruch.contracts.events import parse_event
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable
 from aufbruch.messaging import on_event
-from services.reporting import projection, repository
+from services.reporting import handlers
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class ReportingDatabase(Database):
+    """The service's Database, whose projections are rebuilt at start if projection.py changed."""
+
+    def setup(self):
+        super().setup()
+        handlers.rebuild_if_outdated(self)
 
 
 class ReportingService(Pingable):
     name = "reporting"
     config = Config()
 
-    db = Database("reporting", Path(__file__).parent / "migrations")
-
-    def _record(self, body: dict) -> None:
-        event = parse_event(body)
-        with self.db.transaction() as conn:
-            if not repository.log_event(conn, event, body["data"]):
-                return
-            if event.type in projection.IDEA_EVENTS:
-                facts = repository.lock_idea_facts(conn, event.data["idea_id"])
-                repository.save_idea_facts(conn, projection.apply(facts, event))
+    db = ReportingDatabase("reporting", MIGRATIONS)
 
     @on_event("idea.submitted")
     def on_idea_submitted(self, body: dict):
-        self._record(body)
+        handlers.record(self.db, body)
 
     @on_event("idea.published")
     def on_idea_published(self, body: dict):
-        self._record(body)
+        handlers.record(self.db, body)
 
     @on_event("idea.rejected")
     def on_idea_rejected(self, body: dict):
-        self._record(body)
+        handlers.record(self.db, body)
 
     @on_event("moderation.decided")
     def on_moderation_decided(self, body: dict):
-        self._record(body)
+        handlers.record(self.db, body)
+
+    @on_event("idea.hidden")
+    def on_idea_hidden(self, body: dict):
+        handlers.record(self.db, body)
+
+    @on_event("idea.unhidden")
+    def on_idea_unhidden(self, body: dict):
+        handlers.record(self.db, body)
 
     @on_event("notification.sent")
     def on_notification_sent(self, body: dict):
-        self._record(body)
+        handlers.record(self.db, body)
 
     @on_event("notification.failed")
     def on_notification_failed(self, body: dict):
-        self._record(body)
+        handlers.record(self.db, body)
 
     @rpc
-    def summary(self) -> dict:
-        with self.db.transaction() as conn:
-            return repository.summary(conn, self.config["CITY_TIMEZONE"])
+    def summary(self, from_date=None, to_date=None) -> dict:
+        return handlers.summary(self.db, self.config["CITY_TIMEZONE"], from_date, to_date)
+
+    @rpc
+    def timeseries(self, metric, interval=None, from_date=None, to_date=None) -> dict:
+        return handlers.timeseries(self.db, self.config["CITY_TIMEZONE"], metric, interval, from_date, to_date)
+
+    @rpc
+    def published_ideas(self) -> list[dict]:
+        return handlers.published_ideas(self.db)
+
+    @rpc
+    def moderation_rows(self) -> list[dict]:
+        return handlers.moderation_rows(self.db)
+
+    @rpc
+    def rebuild(self) -> dict:
+        return handlers.rebuild(self.db)

@@ -77,9 +77,14 @@ def idea_ids(count: int) -> list[str]:
     return [str(uuid.uuid4()) for _ in range(count)]
 
 
+NO_TURNAROUND = {"count": 0, "median_seconds": None, "p90_seconds": None, "max_seconds": None}
+
+
 def test_an_empty_report(reporting):
-    assert summary(reporting) == {"total": 0, "by_status": {}, "by_category": {}, "per_day": [],
-                                  "notifications": {"sent": 0, "failed": 0}}
+    assert summary(reporting) == {"total": 0, "by_status": {}, "by_category": {}, "by_district": {},
+                                  "per_day": [], "turnaround": {"automatic": NO_TURNAROUND, "human": NO_TURNAROUND},
+                                  "rejection_reasons": {}, "hide_reasons": {},
+                                  "notifications": {"sent": 0, "failed": 0}, "participants": 0}
 
 
 def test_the_summary_counts_each_idea_once_whatever_order_and_duplicates(reporting, database):
@@ -106,14 +111,20 @@ def test_the_summary_counts_each_idea_once_whatever_order_and_duplicates(reporti
 
     deliver(reporting, *events[:10], duplicates[0], *events[10:], duplicates[1], duplicates[2])
 
-    assert summary(reporting) == {
+    report = summary(reporting)
+    assert {name: report[name] for name in ("total", "by_status", "by_category", "by_district", "per_day",
+                                            "rejection_reasons", "notifications")} == {
         "total": 6,
         "by_status": {"published": 2, "rejected": 2, "in_review": 1, "submitted": 1},
         "by_category": {"mobility": 2, "culture": 2, "education": 1, "health": 1},
+        "by_district": {"Innenstadt": 6},
         "per_day": [{"date": "2024-05-01", "submitted": 3}, {"date": "2024-05-02", "submitted": 2},
                     {"date": "2024-05-03", "submitted": 1}],
+        "rejection_reasons": {"link_spam": 1, "offensive_language": 1},
         "notifications": {"sent": 3, "failed": 1},
     }
+    # a and b were decided automatically on May 20th, 12:00 (the decided() events)
+    assert report["turnaround"]["automatic"]["count"] == 2
     assert database.query("select count(*) from reporting.event_log") == [(len(events),)]
 
 
@@ -143,10 +154,10 @@ def test_an_idea_published_before_it_was_submitted_keeps_the_facts_of_both(repor
 
     deliver(reporting, publication, decided(idea_id, "review"), submitted(idea_id, "culture", at(8, 10)))
 
-    [(category, district, status, submitted_at, decided_at)] = database.query(
-        "select category, district, status, submitted_at, decided_at from reporting.idea_facts")
+    [(category, district, status, submitted_at, published_at)] = database.query(
+        "select category, district, status, submitted_at, published_at from reporting.idea_facts")
     assert (category, district, status) == ("culture", "Innenstadt", "published")
-    assert (submitted_at, decided_at) == (at(8, 10), at(9, 18))
+    assert (submitted_at, published_at) == (at(8, 10), at(9, 18))
 
 
 def test_a_review_moves_a_submitted_idea_forward_but_never_back(reporting):

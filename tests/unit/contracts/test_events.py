@@ -11,10 +11,12 @@ from aufbruch.contracts.events import (
 
 NOW = datetime(2024, 5, 17, 9, 30, tzinfo=timezone.utc)
 IDEA_ID = uuid.UUID("3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01")
+AUTHOR_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 VALID_DATA = {
     "idea.submitted": {"idea_id": IDEA_ID, "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
-                       "category": "environment", "district": "Mitte", "submitted_at": NOW},
+                       "category": "environment", "district": "Mitte", "submitted_at": NOW,
+                       "author_key": AUTHOR_KEY},
     "idea.published": {"idea_id": IDEA_ID, "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
                        "category": "environment", "district": None, "published_at": NOW},
     "idea.rejected": {"idea_id": IDEA_ID, "category": "environment", "reasons": ["shouting"],
@@ -35,6 +37,8 @@ VALID_DATA = {
 
 PERSONAL_DATA_WORDS = ("email", "mail_address", "name", "author", "phone", "address", "contact",
                        "recipient", "submitter", "citizen")
+# Fields that stand for a person only as a keyed hash (aufbruch.pseudonyms), never the data itself.
+PSEUDONYM_FIELDS = {("idea.submitted", "author_key")}
 
 
 def test_every_catalogued_event_has_sample_data_here():
@@ -67,6 +71,7 @@ def test_new_event_serialises_data_to_json_types():
     assert event["data"] == {
         "idea_id": str(IDEA_ID), "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
         "category": "environment", "district": "Mitte", "submitted_at": NOW.isoformat(),
+        "author_key": AUTHOR_KEY,
     }
 
 
@@ -201,6 +206,8 @@ def test_parse_event_refuses_naive_event_time():
 def test_no_event_data_field_could_hold_personal_data(event_type):
     field_names = CATALOG[event_type].data_schema().fields
     for field_name in field_names:
+        if (event_type, field_name) in PSEUDONYM_FIELDS:
+            continue
         suspicious = [word for word in PERSONAL_DATA_WORDS if word in field_name.lower()]
         assert not suspicious, f"{event_type}.{field_name} looks like personal data"
 
@@ -214,3 +221,15 @@ def test_every_contract_is_published_on_its_producers_exchange(event_type):
 @pytest.mark.parametrize("event_type", sorted(CATALOG))
 def test_catalog_is_keyed_by_each_contracts_own_type(event_type):
     assert CATALOG[event_type].type == event_type
+
+
+def test_a_pseudonym_field_holds_a_keyed_hash_not_an_address():
+    from aufbruch.pseudonyms import pseudonym
+    from services.ideas.handlers import author_key
+
+    key = author_key("secret", {"name": "Erika", "email": " Erika@Example.org "})
+    assert key == pseudonym("secret", "erika@example.org") and len(key) == 64 and "@" not in key
+    assert key != author_key("another secret", {"email": "erika@example.org"})
+    assert author_key("secret", None) is None and author_key("secret", {"email": None}) is None
+    event = new_event("idea.submitted", VALID_DATA["idea.submitted"] | {"author_key": key})
+    assert parse_event(event).data["author_key"] == key
