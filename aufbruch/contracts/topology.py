@@ -21,6 +21,8 @@ SUBSCRIPTIONS = {
     "notifications": ("idea.submitted", "idea.published", "idea.rejected"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
                   "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed"),
+    # Webhooks forwards every public event to the endpoints registered for it.
+    "webhooks": tuple(CATALOG),
 }
 
 

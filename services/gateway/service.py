@@ -16,15 +16,17 @@ from services.gateway.admin_api import AdminApi
 from services.gateway.dashboard import DashboardPage
 from services.gateway.ideas_client import IdeasClient
 from services.gateway.moderation_api import ModerationApi
+from services.gateway.open311_api import Open311Api
 from services.gateway.reports_api import ReportsApi
+from services.gateway.webhooks_api import WebhooksApi
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
 HEALTH_TIMEOUT_SECONDS = 2
-RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts")
+RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks")
 
 
-class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage):
+class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi):
     name = "gateway"
     config = Config()
 

@@ -66,3 +66,17 @@ def claim_idempotency_key(conn, key: str, fingerprint: str, idea_id: uuid.UUID) 
 def find_by_idempotency_key(conn, key: str) -> dict | None:
     return conn.execute("select request_fingerprint, idea_id from idempotency_keys where key = %s",
                         (key,)).fetchone()
+
+
+def open311_requests(conn, statuses: list[str], start, end, categories: list[str] | None,
+                     limit: int) -> list[Idea]:
+    """Ideas in `statuses` submitted from `start` to `end` (inclusive; None: open-ended), in
+    `categories` (None: all), newest first: the service requests of Open311's requests.json."""
+    rows = conn.execute(
+        f"select {_IDEA_COLUMNS} from ideas"
+        " where status = any(%s) and submitted_at >= %s and (%s::timestamptz is null or submitted_at <= %s)"
+        " and (%s::text[] is null or category = any(%s))"
+        " order by submitted_at desc, id limit %s",
+        (list(statuses), start, end, end, categories, categories, limit),
+    ).fetchall()
+    return [Idea(**row) for row in rows]

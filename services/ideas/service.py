@@ -4,6 +4,7 @@ Its public API is served over HTTP by this service itself (the gateway forwards 
 idea is accepted even while RabbitMQ is down: the outbox publishes its event when the broker is back.
 """
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
@@ -15,9 +16,10 @@ from aufbruch.db import Database
 from aufbruch.entrypoints import PublishesEvents
 from aufbruch.http import answers_errors, json_response, read_json
 from aufbruch.messaging import on_event
-from services.ideas import handlers
+from services.ideas import handlers, open311
 
 API = "/api/v1"
+OPEN311 = "/open311/v2"
 
 
 class IdeasService(PublishesEvents):
@@ -46,6 +48,23 @@ class IdeasService(PublishesEvents):
     @answers_errors
     def list_published(self, request):
         return json_response(200, handlers.published_ideas(self.db, request.args.to_dict()))
+
+    @http("GET", f"{OPEN311}/services.json")
+    @answers_errors
+    def open311_services(self, request):
+        return open311.respond(lambda: open311.services(categories(self.config)))
+
+    @http("GET", f"{OPEN311}/requests.json")
+    @answers_errors
+    def open311_requests(self, request):
+        city = ZoneInfo(self.config.get("CITY_TIMEZONE") or "Europe/Berlin")
+        return open311.respond(lambda: open311.requests(self.db, request.args.to_dict(),
+                                                        categories(self.config), city))
+
+    @http("GET", f"{OPEN311}/requests/<request_id>.json")
+    @answers_errors
+    def open311_request(self, request, request_id):
+        return open311.respond(lambda: open311.request(self.db, request_id))
 
     @http("GET", "/health")
     @answers_errors

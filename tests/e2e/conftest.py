@@ -20,6 +20,7 @@ SERVICES = {
     "notifications": "services.notifications.service:NotificationsService",
     "reporting": "services.reporting.service:ReportingService",
     "accounts": "services.accounts.service:AccountsService",
+    "webhooks": "services.webhooks.service:WebhooksService",
     "gateway": "services.gateway.service:GatewayService",
 }
 FINAL_STATUSES = {"published", "rejected", "in_review"}
@@ -42,6 +43,7 @@ class Platform:
             "AMQP_URI": vhost.amqp_uri.replace(":5672/", f":{self.broker.port}/"), "DATABASE_URL": database.url,
             "IDEAS_URL": f"http://127.0.0.1:{self.ideas_port}",
             "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "PUBLIC_BASE_URL": "http://ideas.test",
+            "WEBHOOKS_ALLOW_HTTP": "true",  # the tests' webhook receiver speaks plain http
         }
 
     def start(self) -> "Platform":

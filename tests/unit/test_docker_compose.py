@@ -23,8 +23,8 @@ DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
 DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 
 INFRASTRUCTURE = ("rabbitmq", "postgres", "mailsink")
-NAMEKO_SERVICES = ("gateway", "ideas", "moderation", "notifications", "reporting", "accounts")
-SCALABLE = ("ideas", "moderation", "notifications", "reporting", "accounts")
+NAMEKO_SERVICES = ("gateway", "ideas", "moderation", "notifications", "reporting", "accounts", "webhooks")
+SCALABLE = ("ideas", "moderation", "notifications", "reporting", "accounts", "webhooks")
 ALL_SERVICES = INFRASTRUCTURE + NAMEKO_SERVICES
 
 

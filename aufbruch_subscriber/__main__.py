@@ -1,0 +1,5 @@
+import sys
+
+from aufbruch_subscriber.cli import main
+
+sys.exit(main())

@@ -1,0 +1,108 @@
+"""The webhooks service: delivers every public event to the HTTPS endpoints admins registered for
+it, for city systems that cannot speak AMQP.
+
+Event handlers only record the deliveries that are owed (idempotently: the inbox, and one delivery
+per subscription and event); a timer sends them (sender.py), each on its own, signed, retried with
+growing delays, and a subscription that fails WEBHOOK_DISABLE_AFTER_FAILURES times in a row is
+disabled. The gateway serves the admin API (/api/v1/webhooks) from the RPC methods.
+
+It subscribes to every type in the event catalog, one handler method each (Nameko needs one method
+per entrypoint); tests/unit/webhooks checks that none is missing.
+"""
+from nameko.dependency_providers import Config
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from aufbruch.contracts.errors import Unavailable
+from aufbruch.contracts.events import parse_event
+from aufbruch.db import Database
+from aufbruch.entrypoints import Pingable
+from aufbruch.messaging import on_event
+from services.webhooks import handlers, repository
+from services.webhooks.sender import Dispatcher, truthy
+
+DISPATCH_INTERVAL_SECONDS = 0.2
+
+
+class WebhooksService(Pingable):
+    name = "webhooks"
+    config = Config()
+
+    db = Database(repository.SCHEMA, repository.MIGRATIONS)
+    dispatcher = Dispatcher()
+
+    # --- RPC for the gateway ----------------------------------------------------------------------
+
+    @rpc
+    def register(self, url, event_types) -> dict:
+        return handlers.register(self.db, url, event_types, truthy(self.config.get("WEBHOOKS_ALLOW_HTTP")))
+
+    @rpc
+    def list(self) -> list[dict]:
+        return handlers.list_webhooks(self.db)
+
+    @rpc
+    def get(self, subscription_id) -> dict:
+        return handlers.get(self.db, subscription_id)
+
+    @rpc
+    def delete(self, subscription_id) -> None:
+        handlers.delete(self.db, subscription_id)
+
+    @rpc
+    def deliveries(self, subscription_id, page=1) -> dict:
+        return handlers.deliveries(self.db, subscription_id, page)
+
+    # --- delivery ---------------------------------------------------------------------------------
+
+    @timer(interval=DISPATCH_INTERVAL_SECONDS)
+    def dispatch_due_deliveries(self):
+        try:
+            self.dispatcher.dispatch(self.db)
+        except Unavailable:
+            pass  # the database is away: the next tick tries again
+
+    # --- one handler per public event type --------------------------------------------------------
+
+    def _owe(self, body: dict) -> None:
+        handlers.owe_deliveries(self.db, parse_event(body), body)
+
+    @on_event("idea.submitted")
+    def on_idea_submitted(self, body: dict):
+        self._owe(body)
+
+    @on_event("idea.published")
+    def on_idea_published(self, body: dict):
+        self._owe(body)
+
+    @on_event("idea.rejected")
+    def on_idea_rejected(self, body: dict):
+        self._owe(body)
+
+    @on_event("moderation.decided")
+    def on_moderation_decided(self, body: dict):
+        self._owe(body)
+
+    @on_event("moderation.review_requested")
+    def on_moderation_review_requested(self, body: dict):
+        self._owe(body)
+
+    @on_event("idea.hidden")
+    def on_idea_hidden(self, body: dict):
+        self._owe(body)
+
+    @on_event("idea.unhidden")
+    def on_idea_unhidden(self, body: dict):
+        self._owe(body)
+
+    @on_event("idea.flagged")
+    def on_idea_flagged(self, body: dict):
+        self._owe(body)
+
+    @on_event("notification.sent")
+    def on_notification_sent(self, body: dict):
+        self._owe(body)
+
+    @on_event("notification.failed")
+    def on_notification_failed(self, body: dict):
+        self._owe(body)
