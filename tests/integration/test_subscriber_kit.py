@@ -2,8 +2,11 @@
 bind only to the public exchanges (RabbitMQ enforces it), and `Subscriber` validates, acknowledges,
 rejects and reconnects without losing an event."""
 import json
+import subprocess
+import sys
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import eventlet
 import kombu
@@ -16,7 +19,7 @@ from aufbruch.contracts.events import new_event
 from aufbruch.contracts.topology import declare_all
 from aufbruch_subscriber.access import ManagementApi, check_system_name, main as access_main, permissions
 from aufbruch_subscriber.subscriber import Subscriber
-from tests.support.infrastructure import RABBITMQ_AUTH, RABBITMQ_MANAGEMENT, wait_until
+from tests.support.infrastructure import RABBITMQ_AUTH, RABBITMQ_MANAGEMENT, REPO_ROOT, wait_until
 
 PASSWORD = "city-secret"
 
@@ -274,3 +277,28 @@ def test_the_subscriber_reconnects_after_a_cut_and_loses_nothing(city_system, vh
     run.stop()
     assert {event["id"] for event in received} == {event["id"] for event in [before, *during, after]}
     assert vhost.ready_messages(queue) == 0
+
+
+def test_the_command_prints_each_event_as_a_json_line(city_system, vhost):
+    queue = f"{city_system}.cli"
+    command = subprocess.Popen(
+        [str(Path(sys.executable).parent / "aufbruch-subscribe"), "--amqp-url", city_url(vhost, city_system),
+         "--queue", queue, "--bind", "ideas.events:idea.published", "--bind", "moderation.events:idea.hidden",
+         "--prefetch", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+    try:
+        wait_until(lambda: _queue_exists(vhost, queue), timeout=30,
+                   interval=0.3, message="the command to declare its queue")
+        events = [published_event("Erste Zeile"), published_event("Zweite Zeile")]
+        publish(vhost, events)
+        lines = [command.stdout.readline() for _ in events]
+    finally:
+        command.terminate()
+        command.wait(15)
+    assert command.returncode == 0, command.stderr.read()
+    assert [json.loads(line)["id"] for line in lines] == [event["id"] for event in events]
+    assert vhost.ready_messages(queue) == 0
+
+
+def _queue_exists(vhost, queue: str) -> bool:
+    response = requests.get(f"{RABBITMQ_MANAGEMENT}/api/queues/{vhost.name}/{queue}", auth=RABBITMQ_AUTH, timeout=10)
+    return response.status_code == 200
