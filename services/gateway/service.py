@@ -17,6 +17,7 @@ from services.gateway.dashboard import DashboardPage
 from services.gateway.ideas_client import IdeasClient
 from services.gateway.moderation_api import ModerationApi
 from services.gateway.open311_api import Open311Api
+from services.gateway.openapi import OpenApiDocument
 from services.gateway.reports_api import ReportsApi
 from services.gateway.webhooks_api import WebhooksApi
 
@@ -26,7 +27,7 @@ HEALTH_TIMEOUT_SECONDS = 2
 RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks")
 
 
-class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi):
+class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument):
     name = "gateway"
     config = Config()
 

@@ -1,0 +1,348 @@
+"""The gateway's OpenAPI 3 document, generated from the marshmallow schemas of aufbruch/contracts.
+
+`openapi_document(categories)` is pure: it needs only the configured idea categories (the enum of
+IdeaSubmission's `category`). `OPERATIONS` holds one entry per (method, path) the gateway serves under
+/api/v1; a unit test fails when an entrypoint has none (tests/unit/gateway/test_openapi.py).
+`OpenApiDocument` is the mixin of GatewayService that serves it at GET /api/v1/openapi.json.
+"""
+import re
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields, validate
+from nameko.web.handlers import http
+
+from aufbruch.config import categories as configured_categories
+from aufbruch.contracts.accounts import ListedUser, NewToken, NewUser, User
+from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
+from aufbruch.contracts.moderation import Case, CaseWithHistory, Decision, Flag, Hide, Unhide
+from aufbruch.contracts.reports import INTERVALS, METRICS
+from aufbruch.contracts.webhooks import DELIVERY_STATUSES, Delivery, NewWebhook, RegisteredWebhook, Webhook
+from aufbruch.http import MAX_BODY_BYTES, answers_errors, json_response
+
+API = "/api/v1"
+OPENAPI_VERSION = "3.0.3"
+DOCUMENT_VERSION = "1"
+
+
+# --- schemas of answers the contracts do not name ------------------------------------------------
+
+class Error(Schema):
+    error = fields.String(required=True)
+
+
+class ValidationErrors(Schema):
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
+                         metadata={"description": "Every invalid or unknown field with its messages."})
+
+
+class IdeaPage(Schema):
+    items = fields.List(fields.Nested(PublicIdea))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class FlagReceived(Schema):
+    received = fields.Boolean()
+
+
+class Visibility(Schema):
+    idea_id = fields.UUID()
+    hidden = fields.Boolean()
+
+
+class ReviewQueue(Schema):
+    items = fields.List(fields.Nested(Case))
+
+
+class CreatedUser(Schema):
+    user = fields.Nested(User)
+    token_id = fields.UUID()
+    token = fields.String(metadata={"description": "Shown this once."})
+
+
+class IssuedToken(Schema):
+    token_id = fields.UUID()
+    token = fields.String(metadata={"description": "Shown this once."})
+
+
+class UserList(Schema):
+    items = fields.List(fields.Nested(ListedUser))
+
+
+class WebhookList(Schema):
+    items = fields.List(fields.Nested(Webhook))
+
+
+class DeliveryPage(Schema):
+    items = fields.List(fields.Nested(Delivery))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class Health(Schema):
+    status = fields.String(validate=validate.OneOf(("ok", "degraded")))
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class TimeseriesPoint(Schema):
+    period = fields.Date()
+    value = fields.Integer()
+
+
+class Timeseries(Schema):
+    metric = fields.String(validate=validate.OneOf(METRICS))
+    interval = fields.String(validate=validate.OneOf(INTERVALS))
+    points = fields.List(fields.Nested(TimeseriesPoint))
+
+
+class License(Schema):
+    id = fields.String()
+    name = fields.String()
+    url = fields.String()
+
+
+class IdeasExport(Schema):
+    license = fields.Nested(License)
+    columns = fields.List(fields.String())
+    items = fields.List(fields.Dict())
+
+
+REPORT_SUMMARY = {  # reporting's summary is wide and grows; documented loosely (README, "Reports")
+    "type": "object",
+    "properties": {"total": {"type": "integer"}, "by_status": {"type": "object"},
+                   "by_category": {"type": "object"}, "by_district": {"type": "object"},
+                   "per_day": {"type": "array", "items": {"type": "object"}},
+                   "turnaround": {"type": "object"}},
+    "additionalProperties": True,
+}
+
+
+# --- query parameters (schemas whose fields become `in: query` parameters) -----------------------
+
+class PeriodQuery(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First city day (inclusive)."})
+    to = fields.Date(metadata={"description": "Last city day (inclusive)."})
+
+
+class TimeseriesParams(PeriodQuery):
+    metric = fields.String(required=True, validate=validate.OneOf(METRICS))
+    interval = fields.String(load_default="day", validate=validate.OneOf(INTERVALS))
+
+
+class PageQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+SCHEMAS = {
+    "Error": Error, "ValidationErrors": ValidationErrors, "PublicIdea": PublicIdea, "Receipt": Receipt,
+    "IdeaPage": IdeaPage, "Flag": Flag, "FlagReceived": FlagReceived, "Decision": Decision, "Hide": Hide,
+    "Unhide": Unhide, "Visibility": Visibility, "Case": Case, "CaseWithHistory": CaseWithHistory,
+    "ReviewQueue": ReviewQueue, "NewUser": NewUser, "NewToken": NewToken, "User": User, "ListedUser": ListedUser,
+    "CreatedUser": CreatedUser, "IssuedToken": IssuedToken, "UserList": UserList, "NewWebhook": NewWebhook,
+    "Webhook": Webhook, "RegisteredWebhook": RegisteredWebhook, "WebhookList": WebhookList, "Delivery": Delivery,
+    "DeliveryPage": DeliveryPage, "Health": Health, "Timeseries": Timeseries, "IdeasExport": IdeasExport,
+}
+
+ERROR_RESPONSES = {  # status -> (component name, description, schema)
+    400: ("BadRequest", "Malformed JSON or invalid UTF-8.", "Error"),
+    401: ("Unauthorized", "No bearer token, or one nobody issued (or that was revoked).", "Error"),
+    403: ("Forbidden", "The token's role does not allow this.", "Error"),
+    404: ("NotFound", "No such resource.", "Error"),
+    409: ("Conflict", "Conflicts with the resource's current state.", "Error"),
+    413: ("PayloadTooLarge", f"The body exceeds {MAX_BODY_BYTES} bytes.", "Error"),
+    415: ("UnsupportedMediaType", "Content-Type is not application/json.", "Error"),
+    422: ("ValidationFailed", "Names every invalid or unknown field.", "ValidationErrors"),
+    503: ("Unavailable", "A service behind the gateway is unavailable: retry after Retry-After seconds.",
+          "Error"),
+}
+JSON_BODY_ERRORS = (400, 413, 415, 422)
+AUTH_ERRORS = (401, 403)
+
+
+def op(summary, tag, answers, *, body=None, body_required=True, errors=(), auth=False, query=None,
+       headers=(), description=None):
+    """One operation: `answers` maps a success status to (description, schema name, media type)."""
+    return {"summary": summary, "tag": tag, "answers": answers, "body": body, "body_required": body_required,
+            "errors": tuple(errors), "auth": auth, "query": query, "headers": tuple(headers),
+            "description": description}
+
+
+def ok(description, schema=None, media="application/json", headers=None):
+    return (description, schema, media, headers or {})
+
+
+CSV = "text/csv"
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+                   "description": "A retry with the same key and content returns the same idea."}
+
+# (method, OpenAPI path) -> operation; every /api/v1 entrypoint of GatewayService needs one.
+OPERATIONS = {
+    ("POST", f"{API}/ideas"): op(
+        "Submit an idea", "ideas",
+        {202: ok("Taken in; moderated before it is published.", "Receipt",
+                 headers={"Location": "The idea's URL.", "Idempotent-Replayed": "true on a replayed retry."})},
+        body="IdeaSubmission", errors=JSON_BODY_ERRORS + (409, 503), headers=(IDEMPOTENCY_KEY,)),
+    ("GET", f"{API}/ideas"): op(
+        "Published ideas, newest first", "ideas", {200: ok("One page of published ideas.", "IdeaPage")},
+        query=IdeaListQuery, errors=(422, 503)),
+    ("GET", f"{API}/ideas/{{idea_id}}"): op(
+        "One idea's public view", "ideas", {200: ok("The idea (no personal data).", "PublicIdea")},
+        errors=(404, 503)),
+    ("POST", f"{API}/ideas/{{idea_id}}/flags"): op(
+        "Flag a published idea", "moderation", {202: ok("Flag received.", "FlagReceived")},
+        body="Flag", errors=JSON_BODY_ERRORS + (404, 409, 503)),
+    ("GET", f"{API}/moderation/queue"): op(
+        "Open cases, oldest first", "moderation", {200: ok("The review queue.", "ReviewQueue")},
+        query=PageQuery, auth=True, errors=AUTH_ERRORS + (503,)),
+    ("GET", f"{API}/moderation/cases/{{case_id}}"): op(
+        "A case with the idea's audit trail", "moderation", {200: ok("The case.", "CaseWithHistory")},
+        auth=True, errors=AUTH_ERRORS + (404, 503)),
+    ("POST", f"{API}/moderation/cases/{{case_id}}/decision"): op(
+        "Decide a case", "moderation", {200: ok("The decided case.", "Case")},
+        body="Decision", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503)),
+    ("POST", f"{API}/moderation/ideas/{{idea_id}}/hide"): op(
+        "Hide an idea", "moderation", {200: ok("Hidden.", "Visibility")},
+        body="Hide", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503)),
+    ("POST", f"{API}/moderation/ideas/{{idea_id}}/unhide"): op(
+        "Unhide an idea", "moderation", {200: ok("Visible again.", "Visibility")},
+        body="Unhide", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503)),
+    ("POST", f"{API}/admin/users"): op(
+        "Create a staff account", "admin", {201: ok("The account and its first token (shown once).", "CreatedUser")},
+        body="NewUser", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (409, 503)),
+    ("GET", f"{API}/admin/users"): op(
+        "Every staff account with its tokens", "admin", {200: ok("The accounts.", "UserList")},
+        auth=True, errors=AUTH_ERRORS + (503,)),
+    ("POST", f"{API}/admin/users/{{user_id}}/tokens"): op(
+        "Issue a token", "admin", {201: ok("The token (shown once).", "IssuedToken")},
+        body="NewToken", body_required=False, auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503)),
+    ("DELETE", f"{API}/admin/tokens/{{token_id}}"): op(
+        "Revoke a token", "admin", {204: ok("Revoked.")}, auth=True, errors=AUTH_ERRORS + (404, 503)),
+    ("POST", f"{API}/admin/users/{{user_id}}/disable"): op(
+        "Disable a staff account", "admin", {204: ok("Disabled; its tokens fail from now on.")},
+        auth=True, errors=AUTH_ERRORS + (404, 409, 503)),
+    ("POST", f"{API}/webhooks"): op(
+        "Register a webhook", "webhooks",
+        {201: ok("The webhook with its signing secret (shown once).", "RegisteredWebhook",
+                 headers={"Location": "The webhook's URL."})},
+        body="NewWebhook", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (503,)),
+    ("GET", f"{API}/webhooks"): op(
+        "Every webhook", "webhooks", {200: ok("The webhooks (never a secret).", "WebhookList")},
+        auth=True, errors=AUTH_ERRORS + (503,)),
+    ("GET", f"{API}/webhooks/{{subscription_id}}"): op(
+        "One webhook", "webhooks", {200: ok("The webhook (never its secret).", "Webhook")},
+        auth=True, errors=AUTH_ERRORS + (404, 503)),
+    ("DELETE", f"{API}/webhooks/{{subscription_id}}"): op(
+        "Delete a webhook and its log", "webhooks", {204: ok("Deleted.")}, auth=True, errors=AUTH_ERRORS + (404, 503)),
+    ("GET", f"{API}/webhooks/{{subscription_id}}/deliveries"): op(
+        "A webhook's delivery log, newest first", "webhooks",
+        {200: ok(f"One page of deliveries; status one of {', '.join(DELIVERY_STATUSES)}.", "DeliveryPage")},
+        query=PageQuery, auth=True, errors=AUTH_ERRORS + (404, 422, 503)),
+    ("GET", f"{API}/reports/summary"): op(
+        "Figures for a period", "reports", {200: ok("The figures.", "ReportSummary")},
+        query=PeriodQuery, errors=(422, 503)),
+    ("GET", f"{API}/reports/timeseries"): op(
+        "A time series", "reports", {200: ok("Every period from the first to the last, zeros included.", "Timeseries")},
+        query=TimeseriesParams, errors=(422, 503)),
+    ("GET", f"{API}/reports/ideas.csv"): op(
+        "Open data: the published ideas (CSV)", "reports",
+        {200: ok("Licence dl-de/zero-2-0 (X-License, Link).", None, CSV)}, errors=(503,)),
+    ("GET", f"{API}/reports/ideas.json"): op(
+        "Open data: the published ideas (JSON)", "reports",
+        {200: ok("Licence dl-de/zero-2-0 (X-License, Link).", "IdeasExport")}, errors=(503,)),
+    ("GET", f"{API}/reports/moderation.csv"): op(
+        "Moderation export (CSV)", "reports", {200: ok("One row per idea.", None, CSV)},
+        auth=True, errors=AUTH_ERRORS + (503,)),
+    ("GET", f"{API}/health"): op(
+        "Health of the broker and every service", "operations",
+        {200: ok("Everything answers.", "Health"), 503: ok("Something failed; named in checks.", "Health")}),
+    ("GET", f"{API}/openapi.json"): op(
+        "This document", "operations", {200: ok("The OpenAPI document.", None)}),
+}
+
+
+def openapi_path(werkzeug_rule: str) -> str:
+    """`/ideas/<idea_id>` (or `<string:idea_id>`) as OpenAPI writes it: `/ideas/{idea_id}`."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", werkzeug_rule)
+
+
+def ref(name: str) -> dict:
+    """A reference to a registered component schema (apispec would read a bare name as a marshmallow
+    class name and instantiate it, which IdeaSubmission cannot be without its categories)."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _content(schema, media):
+    if schema is None:
+        return {media: {"schema": {"type": "string"} if media == CSV else {"type": "object"}}}
+    return {media: {"schema": ref(schema)}}
+
+
+def _operation(path: str, spec: dict) -> dict:
+    operation = {"summary": spec["summary"], "tags": [spec["tag"]], "responses": {}}
+    if spec["description"]:
+        operation["description"] = spec["description"]
+    parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string", "format": "uuid"}}
+                  for name in re.findall(r"{([^}]+)}", path)]
+    if spec["query"] is not None:
+        parameters.append({"in": "query", "schema": spec["query"]})
+    parameters.extend(spec["headers"])
+    if parameters:
+        operation["parameters"] = parameters
+    if spec["body"]:
+        operation["requestBody"] = {"required": spec["body_required"],
+                                    "content": {"application/json": {"schema": ref(spec["body"])}}}
+    for status, (description, schema, media, headers) in spec["answers"].items():
+        answer = {"description": description}
+        if schema is not None or status != 204:
+            answer["content"] = _content(schema, media)
+        if headers:
+            answer["headers"] = {name: {"description": text, "schema": {"type": "string"}}
+                                 for name, text in headers.items()}
+        operation["responses"][str(status)] = answer
+    for status in spec["errors"]:
+        operation["responses"][str(status)] = {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"}
+    if spec["auth"]:
+        operation["security"] = [{"bearerAuth": []}]
+    return operation
+
+
+def openapi_document(categories: list[str]) -> dict:
+    """The gateway's OpenAPI document; `categories` are the configured idea categories."""
+    spec = APISpec(title="Aufbruch API", version=DOCUMENT_VERSION, openapi_version=OPENAPI_VERSION,
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "The public HTTP API of the Aufbruch citizens' ideas platform."})
+    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                   "description": "An API token issued by an admin."})
+    spec.components.schema("IdeaSubmission", schema=IdeaSubmission(list(categories)))
+    for name, schema in SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    spec.components.schema("ReportSummary", REPORT_SUMMARY)
+    for status, (name, description, schema) in ERROR_RESPONSES.items():
+        headers = {"Retry-After": {"schema": {"type": "integer"}}} if status == 503 else {}
+        headers |= {"WWW-Authenticate": {"schema": {"type": "string"}}} if status == 401 else {}
+        response = {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+        spec.components.response(name, response | ({"headers": headers} if headers else {}))
+    by_path: dict[str, dict] = {}
+    for (method, path), operation in OPERATIONS.items():
+        by_path.setdefault(path, {})[method.lower()] = _operation(path, operation)
+    for path, operations in by_path.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+@lru_cache(maxsize=8)
+def _cached_document(categories: tuple[str, ...]) -> dict:
+    return openapi_document(list(categories))
+
+
+class OpenApiDocument:
+    """Mixed into GatewayService; `self.config` is the gateway's Config (IDEA_CATEGORIES)."""
+
+    @http("GET", f"{API}/openapi.json")
+    @answers_errors
+    def openapi_json(self, request):
+        return json_response(200, _cached_document(tuple(configured_categories(self.config))))
