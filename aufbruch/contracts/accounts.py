@@ -5,9 +5,8 @@ accounts validates its RPC arguments again: a contract is checked at every edge.
 """
 import string
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, fields, pre_load, validate
 
-from aufbruch.contracts.errors import InvalidInput
 from aufbruch.contracts.ideas import Strict, Text
 
 ROLES = ("moderator", "admin")
@@ -26,13 +25,6 @@ def looks_like_token(value) -> bool:
             and len(TOKEN_PREFIX) < len(value) <= MAX_TOKEN_LENGTH
             and _TOKEN_CHARACTERS.issuperset(value[len(TOKEN_PREFIX):]))
 
-
-def load(schema: Schema, payload) -> dict:
-    """`payload` loaded by `schema`, or InvalidInput naming every offending field."""
-    try:
-        return schema.load(payload)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages) from None
 
 
 class NewUser(Strict):

@@ -1,4 +1,5 @@
 """Errors that cross RPC boundaries as themselves, so the gateway can map each to an HTTP status."""
+from marshmallow import Schema, ValidationError
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -24,3 +25,11 @@ class Conflict(Exception):
 @deserialize_to_instance
 class Unavailable(Exception):
     """A service cannot reach what it depends on (its database); the caller may retry later."""
+
+
+def validated(schema: Schema, payload) -> dict:
+    """`payload` loaded by `schema`, or InvalidInput naming every offending field."""
+    try:
+        return schema.load(payload)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages) from None

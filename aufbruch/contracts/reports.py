@@ -5,7 +5,6 @@ Dates are the city's calendar days (CITY_TIMEZONE), as ISO strings `YYYY-MM-DD`;
 """
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from aufbruch.contracts.errors import InvalidInput
 
 METRICS = ("submissions", "publications")
 INTERVALS = ("day", "week")
@@ -42,10 +41,3 @@ class TimeseriesQuery(Period):
     metric = fields.String(required=True, validate=validate.OneOf(METRICS))
     interval = fields.String(load_default="day", validate=validate.OneOf(INTERVALS))
 
-
-def load(schema: Schema, payload: dict) -> dict:
-    """The validated payload, or InvalidInput naming every offending parameter."""
-    try:
-        return schema.load(payload)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages) from None

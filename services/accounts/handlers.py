@@ -11,8 +11,8 @@ import uuid
 from collections import defaultdict
 
 from aufbruch.contracts.accounts import (TOKEN_PREFIX, ListedUser, NewToken, NewUser, Principal, User,
-                                         load, looks_like_token)
-from aufbruch.contracts.errors import Conflict, NotFound
+                                         looks_like_token)
+from aufbruch.contracts.errors import Conflict, NotFound, validated
 from services.accounts import repository
 
 INITIAL_TOKEN_LABEL = "initial"
@@ -57,7 +57,7 @@ def authenticate(db, token) -> dict | None:
 def create_user(db, username, role, display_name=None) -> dict:
     """A new moderator or admin with a first token: {user, token_id, token}. The token is in this
     answer only; it is never stored, so nobody can show it again."""
-    new = load(NewUser(), {"username": username, "role": role, "display_name": display_name})
+    new = validated(NewUser(), {"username": username, "role": role, "display_name": display_name})
     with db.transaction() as conn:
         user = repository.add_user(conn, uuid.uuid4(), new["username"], new["display_name"], new["role"])
         if user is None:
@@ -87,7 +87,7 @@ def user_id_by_username(db, username) -> str:
 def issue_token(db, user_id, label=None) -> dict:
     """Another token for the user: {token_id, token}, the token shown in this answer only."""
     user_id = _id(user_id, "user")
-    label = load(NewToken(), {"label": label})["label"]
+    label = validated(NewToken(), {"label": label})["label"]
     with db.transaction() as conn:
         user = repository.user(conn, user_id, lock=True)
         if user is None:

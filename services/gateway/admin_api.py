@@ -9,7 +9,8 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
-from aufbruch.contracts.accounts import NewToken, NewUser, load
+from aufbruch.contracts.accounts import NewToken, NewUser
+from aufbruch.contracts.errors import validated
 from aufbruch.http import SECURITY_HEADERS, answers_errors, json_response, read_json
 from services.gateway.auth import Authenticator
 from services.gateway.rpc import call
@@ -31,15 +32,12 @@ class AdminApi:
     auth = Authenticator()
     accounts = RpcProxy("accounts")
 
-    def _ask_accounts(self, method: str, *args):
-        return call(getattr(self.accounts, method), *args)
-
     @http("POST", f"{ADMIN}/users")
     @answers_errors
     def admin_create_user(self, request):
         admin = self.auth.require(request, "admin")
-        new = load(NewUser(), read_json(request))
-        created = self._ask_accounts("create_user", new["username"], new["role"], new["display_name"])
+        new = validated(NewUser(), read_json(request))
+        created = call(self.accounts.create_user, new["username"], new["role"], new["display_name"])
         log.info("admin %s created %s %s", admin["username"], created["user"]["role"], created["user"]["username"])
         return json_response(201, created)  # the one answer that holds the token: shown once
 
@@ -47,14 +45,14 @@ class AdminApi:
     @answers_errors
     def admin_list_users(self, request):
         self.auth.require(request, "admin")
-        return json_response(200, {"items": self._ask_accounts("list_users")})
+        return json_response(200, {"items": call(self.accounts.list_users)})
 
     @http("POST", f"{ADMIN}/users/<user_id>/tokens")
     @answers_errors
     def admin_issue_token(self, request, user_id):
         admin = self.auth.require(request, "admin")
-        label = load(NewToken(), read_json(request) if request.content_length else {})["label"]
-        issued = self._ask_accounts("issue_token", user_id, label)
+        label = validated(NewToken(), read_json(request) if request.content_length else {})["label"]
+        issued = call(self.accounts.issue_token, user_id, label)
         log.info("admin %s issued token %s for user %s", admin["username"], issued["token_id"], user_id)
         return json_response(201, issued)
 
@@ -62,7 +60,7 @@ class AdminApi:
     @answers_errors
     def admin_revoke_token(self, request, token_id):
         admin = self.auth.require(request, "admin")
-        self._ask_accounts("revoke_token", token_id)
+        call(self.accounts.revoke_token, token_id)
         log.info("admin %s revoked token %s", admin["username"], token_id)
         return no_content()
 
@@ -70,6 +68,6 @@ class AdminApi:
     @answers_errors
     def admin_disable_user(self, request, user_id):
         admin = self.auth.require(request, "admin")
-        self._ask_accounts("disable_user", user_id)
+        call(self.accounts.disable_user, user_id)
         log.info("admin %s disabled user %s", admin["username"], user_id)
         return no_content()

@@ -14,43 +14,40 @@ class ModerationApi:
 
     moderation = RpcProxy("moderation")
 
-    def _moderation(self, method: str, *args):
-        return call(getattr(self.moderation, method), *args)
-
     @http("GET", f"{API}/moderation/queue")
     @answers_errors
     def review_queue(self, request):
         self.auth.require(request, *MODERATORS)
         page = request.args.get("page", "1")
-        return json_response(200, {"items": self._moderation("review_queue", int(page) if page.isdigit() else 1)})
+        return json_response(200, {"items": call(self.moderation.review_queue, int(page) if page.isdigit() else 1)})
 
     @http("GET", f"{API}/moderation/cases/<case_id>")
     @answers_errors
     def moderation_case(self, request, case_id):
         self.auth.require(request, *MODERATORS)
-        return json_response(200, self._moderation("case", case_id))
+        return json_response(200, call(self.moderation.case, case_id))
 
     @http("POST", f"{API}/moderation/cases/<case_id>/decision")
     @answers_errors
     def decide_case(self, request, case_id):
         principal = self.auth.require(request, *MODERATORS)
-        return json_response(200, self._moderation("decide", case_id, read_json(request), principal))
+        return json_response(200, call(self.moderation.decide, case_id, read_json(request), principal))
 
     @http("POST", f"{API}/moderation/ideas/<idea_id>/hide")
     @answers_errors
     def hide_idea(self, request, idea_id):
         principal = self.auth.require(request, *MODERATORS)
-        self._moderation("hide", idea_id, read_json(request), principal)
+        call(self.moderation.hide, idea_id, read_json(request), principal)
         return json_response(200, {"idea_id": idea_id, "hidden": True})
 
     @http("POST", f"{API}/moderation/ideas/<idea_id>/unhide")
     @answers_errors
     def unhide_idea(self, request, idea_id):
         principal = self.auth.require(request, *MODERATORS)
-        self._moderation("unhide", idea_id, read_json(request), principal)
+        call(self.moderation.unhide, idea_id, read_json(request), principal)
         return json_response(200, {"idea_id": idea_id, "hidden": False})
 
     @http("POST", f"{API}/ideas/<idea_id>/flags")
     @answers_errors
     def flag_idea(self, request, idea_id):
-        return json_response(202, self._moderation("flag", idea_id, read_json(request)))
+        return json_response(202, call(self.moderation.flag, idea_id, read_json(request)))

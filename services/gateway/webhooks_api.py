@@ -8,8 +8,7 @@ import logging
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
-from aufbruch.contracts.accounts import load
-from aufbruch.contracts.errors import InvalidInput
+from aufbruch.contracts.errors import InvalidInput, validated
 from aufbruch.contracts.webhooks import NewWebhook
 from aufbruch.http import answers_errors, json_response, read_json
 from services.gateway.admin_api import no_content
@@ -31,15 +30,12 @@ class WebhooksApi:
 
     webhooks = RpcProxy("webhooks")
 
-    def _ask_webhooks(self, method: str, *args):
-        return call(getattr(self.webhooks, method), *args)
-
     @http("POST", WEBHOOKS)
     @answers_errors
     def webhooks_register(self, request):
         admin = self.auth.require(request, "admin")
-        new = load(NewWebhook(), read_json(request))
-        created = self._ask_webhooks("register", new["url"], new["event_types"])
+        new = validated(NewWebhook(), read_json(request))
+        created = call(self.webhooks.register, new["url"], new["event_types"])
         log.info("admin %s registered webhook %s for %s", admin["username"], created["id"],
                  ",".join(created["event_types"]))
         return json_response(201, created, {"Location": f"{WEBHOOKS}/{created['id']}"})  # the secret: shown once
@@ -48,19 +44,19 @@ class WebhooksApi:
     @answers_errors
     def webhooks_list(self, request):
         self.auth.require(request, "admin")
-        return json_response(200, {"items": self._ask_webhooks("list")})
+        return json_response(200, {"items": call(self.webhooks.list)})
 
     @http("GET", f"{WEBHOOKS}/<subscription_id>")
     @answers_errors
     def webhooks_get(self, request, subscription_id):
         self.auth.require(request, "admin")
-        return json_response(200, self._ask_webhooks("get", subscription_id))
+        return json_response(200, call(self.webhooks.get, subscription_id))
 
     @http("DELETE", f"{WEBHOOKS}/<subscription_id>")
     @answers_errors
     def webhooks_delete(self, request, subscription_id):
         admin = self.auth.require(request, "admin")
-        self._ask_webhooks("delete", subscription_id)
+        call(self.webhooks.delete, subscription_id)
         log.info("admin %s deleted webhook %s", admin["username"], subscription_id)
         return no_content()
 
@@ -68,4 +64,4 @@ class WebhooksApi:
     @answers_errors
     def webhooks_deliveries(self, request, subscription_id):
         self.auth.require(request, "admin")
-        return json_response(200, self._ask_webhooks("deliveries", subscription_id, page_number(request)))
+        return json_response(200, call(self.webhooks.deliveries, subscription_id, page_number(request)))

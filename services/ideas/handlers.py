@@ -1,10 +1,8 @@
 """The ideas service's use cases; the entrypoints in service.py only translate to and from them."""
 import uuid
 
-from marshmallow import ValidationError
-
 from aufbruch import inbox, outbox
-from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
+from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
 from aufbruch.pseudonyms import pseudonym
@@ -27,12 +25,6 @@ def _idea_id(value) -> uuid.UUID:
         raise NotFound(f"No idea with id {value}.") from None
 
 
-def _validated(schema, payload) -> dict:
-    try:
-        return schema.load(payload)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages) from None
-
 
 def author_key(secret: str, author: dict | None) -> str | None:
     """The submitter's pseudonym for `idea.submitted` (a keyed hash, never the address), or None
@@ -46,7 +38,7 @@ def submit(db, categories: list[str], payload, idempotency_key: str | None,
     """Store a new idea with its `idea.submitted` event in one transaction. A repeated
     Idempotency-Key returns the first idea again; the flag says whether this call created it.
     The event carries the submitter's pseudonymous `author_key`, keyed with `pseudonym_secret`."""
-    submission = _validated(IdeaSubmission(categories), payload)
+    submission = validated(IdeaSubmission(categories), payload)
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
         raise InvalidInput({"Idempotency-Key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
     fingerprint = domain.request_fingerprint(submission)
@@ -83,7 +75,7 @@ def public_idea(db, idea_id) -> dict:
 
 
 def published_ideas(db, query: dict) -> dict:
-    params = _validated(IdeaListQuery(), query)
+    params = validated(IdeaListQuery(), query)
     offset = (params["page"] - 1) * params["per_page"]
     with db.transaction() as conn:
         ideas, total = repository.list_published(conn, params["category"], params["per_page"], offset)

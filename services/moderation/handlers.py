@@ -3,10 +3,8 @@ citizens' flags, hiding and unhiding. Every decision lands in the append-only au
 import uuid
 from datetime import datetime, timezone
 
-from marshmallow import ValidationError
-
 from aufbruch import inbox, outbox
-from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
+from aufbruch.contracts.errors import Conflict, NotFound, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.moderation import Case, CaseWithHistory, Decision, Flag, Hide, Unhide
 from aufbruch.pseudonyms import pseudonym
@@ -20,12 +18,6 @@ QUEUE_PAGE_SIZE = 50
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
-
-def _validated(schema, payload) -> dict:
-    try:
-        return schema.load(payload)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages) from None
 
 
 def _uuid(value, what: str) -> uuid.UUID:
@@ -91,7 +83,7 @@ def case_with_history(db, case_id) -> dict:
 
 
 def decide(db, case_id, payload: dict, principal: dict) -> dict:
-    decision = _validated(Decision(), payload)
+    decision = validated(Decision(), payload)
     actor = _moderator(principal)
     with db.transaction() as conn:
         case = repository.close_case(conn, _uuid(case_id, "case"), decision["decision"], decision["reason"])
@@ -133,7 +125,7 @@ def _public_idea_for_update(conn, idea_id) -> dict:
 
 def flag(db, idea_id, payload: dict, secret: str, threshold: int) -> dict:
     """A citizen flags a published idea; enough distinct flags hide it at once and open a case."""
-    flag_ = _validated(Flag(), payload)
+    flag_ = validated(Flag(), payload)
     with db.transaction() as conn:
         public = _public_idea_for_update(conn, idea_id)  # the lock serialises flags on one idea
         if public["hidden"]:
@@ -152,7 +144,7 @@ def flag(db, idea_id, payload: dict, secret: str, threshold: int) -> dict:
 
 
 def hide(db, idea_id, payload: dict, principal: dict) -> None:
-    request = _validated(Hide(), payload)
+    request = validated(Hide(), payload)
     with db.transaction() as conn:
         public = _public_idea_for_update(conn, idea_id)
         if public["hidden"]:
@@ -161,7 +153,7 @@ def hide(db, idea_id, payload: dict, principal: dict) -> None:
 
 
 def unhide(db, idea_id, payload: dict, principal: dict) -> None:
-    request = _validated(Unhide(), payload)
+    request = validated(Unhide(), payload)
     actor = _moderator(principal)
     with db.transaction() as conn:
         public = _public_idea_for_update(conn, idea_id)

@@ -7,9 +7,9 @@ same code. Since apply does not depend on the order of events, both give the sam
 import logging
 from datetime import date, timedelta
 
-from aufbruch.contracts.errors import InvalidInput
+from aufbruch.contracts.errors import InvalidInput, validated
 from aufbruch.contracts.events import parse_event
-from aufbruch.contracts.reports import MAX_POINTS, Period, TimeseriesQuery, load
+from aufbruch.contracts.reports import MAX_POINTS, Period, TimeseriesQuery
 from services.reporting import projection, repository
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def _given(**params) -> dict:
 
 
 def summary(db, timezone: str, from_date=None, to_date=None) -> dict:
-    period = load(Period(), _given(from_date=from_date, to_date=to_date))
+    period = validated(Period(), _given(from_date=from_date, to_date=to_date))
     with db.transaction() as conn:
         return repository.summary(conn, timezone, period["from_date"], period["to_date"])
 
@@ -100,7 +100,7 @@ def fill_periods(counts: dict[date, int], interval: str, start: date | None, end
 
 
 def timeseries(db, timezone: str, metric, interval=None, from_date=None, to_date=None) -> dict:
-    query = load(TimeseriesQuery(), _given(metric=metric, interval=interval, from_date=from_date,
+    query = validated(TimeseriesQuery(), _given(metric=metric, interval=interval, from_date=from_date,
                                            to_date=to_date))
     with db.transaction() as conn:
         counts = repository.period_counts(conn, timezone, query["metric"], query["interval"],

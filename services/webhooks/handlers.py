@@ -2,8 +2,7 @@
 import uuid
 
 from aufbruch import inbox
-from aufbruch.contracts.accounts import load
-from aufbruch.contracts.errors import InvalidInput, NotFound
+from aufbruch.contracts.errors import InvalidInput, NotFound, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.webhooks import (MAX_PER_PAGE, Delivery, NewWebhook, RegisteredWebhook, Webhook,
                                          is_allowed_url, new_secret)
@@ -19,7 +18,7 @@ def _id(value) -> uuid.UUID:
 
 def register(db, url, event_types, allow_http: bool) -> dict:
     """A new subscription {id, url, event_types, ..., secret}: the only answer holding the secret."""
-    new = load(NewWebhook(), {"url": url, "event_types": event_types})
+    new = validated(NewWebhook(), {"url": url, "event_types": event_types})
     if not is_allowed_url(new["url"], allow_http):
         raise InvalidInput({"url": ["Must be an https:// URL."]})
     with db.transaction() as conn:

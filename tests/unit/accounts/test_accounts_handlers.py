@@ -3,9 +3,9 @@ import hashlib
 
 import pytest
 
-from aufbruch.contracts.accounts import (MAX_TOKEN_LENGTH, ROLES, TOKEN_PREFIX, NewToken, NewUser, load,
+from aufbruch.contracts.accounts import (MAX_TOKEN_LENGTH, ROLES, TOKEN_PREFIX, NewToken, NewUser,
                                          looks_like_token)
-from aufbruch.contracts.errors import InvalidInput, NotFound
+from aufbruch.contracts.errors import InvalidInput, NotFound, validated
 from services.accounts import handlers
 
 
@@ -49,45 +49,45 @@ def test_roles_are_moderator_and_admin():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_valid_user_is_loaded_with_username_lower_cased_and_trimmed(role):
-    assert load(NewUser(), {"username": " Anna.K_1-x ", "role": role, "display_name": " Anna K. "}) == {
+    assert validated(NewUser(), {"username": " Anna.K_1-x ", "role": role, "display_name": " Anna K. "}) == {
         "username": "anna.k_1-x", "role": role, "display_name": "Anna K."}
 
 
 def test_display_name_is_optional():
-    assert load(NewUser(), {"username": "anna", "role": "admin"})["display_name"] is None
+    assert validated(NewUser(), {"username": "anna", "role": "admin"})["display_name"] is None
 
 
 @pytest.mark.parametrize("role", ["citizen", "Admin", "", None, 1, "root"])
 def test_an_unknown_role_is_invalid_input_naming_the_field(role):
     with pytest.raises(InvalidInput) as raised:
-        load(NewUser(), {"username": "anna", "role": role})
+        validated(NewUser(), {"username": "anna", "role": role})
     assert list(raised.value.errors) == ["role"]
 
 
 @pytest.mark.parametrize("username", ["an", "a" * 51, "anna maria", "anna@city", "änna", "", None, 7])
 def test_a_bad_username_is_invalid_input_naming_the_field(username):
     with pytest.raises(InvalidInput) as raised:
-        load(NewUser(), {"username": username, "role": "moderator"})
+        validated(NewUser(), {"username": username, "role": "moderator"})
     assert list(raised.value.errors) == ["username"]
 
 
 def test_every_missing_or_unknown_field_is_named():
     with pytest.raises(InvalidInput) as raised:
-        load(NewUser(), {"password": "x"})
+        validated(NewUser(), {"password": "x"})
     assert set(raised.value.errors) == {"username", "role", "password"}
 
 
 @pytest.mark.parametrize("payload", [None, [], "anna"])
 def test_a_body_that_is_not_an_object_is_invalid_input(payload):
     with pytest.raises(InvalidInput):
-        load(NewUser(), payload)
+        validated(NewUser(), payload)
 
 
 def test_a_token_label_is_optional_and_bounded():
-    assert load(NewToken(), {}) == {"label": None}
-    assert load(NewToken(), {"label": " laptop "}) == {"label": "laptop"}
+    assert validated(NewToken(), {}) == {"label": None}
+    assert validated(NewToken(), {"label": " laptop "}) == {"label": "laptop"}
     with pytest.raises(InvalidInput) as raised:
-        load(NewToken(), {"label": "x" * 101})
+        validated(NewToken(), {"label": "x" * 101})
     assert list(raised.value.errors) == ["label"]
 
 

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from aufbruch.contracts.errors import InvalidInput
-from aufbruch.contracts.reports import MAX_POINTS, MODERATION_EXPORT_COLUMNS, Period, TimeseriesQuery, load
+from aufbruch.contracts.errors import validated
+from aufbruch.contracts.reports import MAX_POINTS, MODERATION_EXPORT_COLUMNS, Period, TimeseriesQuery
 from services.reporting.handlers import fill_periods, moderation_row, period_start
 from services.reporting.projection import IdeaFacts
 
@@ -69,22 +70,22 @@ def test_an_undecided_idea_has_an_empty_decision():
 
 
 def test_a_period_is_two_optional_iso_dates_in_order():
-    assert load(Period(), {}) == {"from_date": None, "to_date": None}
-    assert load(Period(), {"from_date": "2024-05-01", "to_date": "2024-05-01"}) == {
+    assert validated(Period(), {}) == {"from_date": None, "to_date": None}
+    assert validated(Period(), {"from_date": "2024-05-01", "to_date": "2024-05-01"}) == {
         "from_date": date(2024, 5, 1), "to_date": date(2024, 5, 1)}
     with pytest.raises(InvalidInput) as info:
-        load(Period(), {"from_date": "2024-05-02", "to_date": "2024-05-01"})
+        validated(Period(), {"from_date": "2024-05-02", "to_date": "2024-05-01"})
     assert set(info.value.errors) == {"to_date"}
     with pytest.raises(InvalidInput) as info:
-        load(Period(), {"from_date": "gestern", "to_date": "2024-13-01", "until": "x"})
+        validated(Period(), {"from_date": "gestern", "to_date": "2024-13-01", "until": "x"})
     assert set(info.value.errors) == {"from_date", "to_date", "until"}
 
 
 def test_a_timeseries_query_names_every_wrong_parameter():
-    assert load(TimeseriesQuery(), {"metric": "publications"})["interval"] == "day"
+    assert validated(TimeseriesQuery(), {"metric": "publications"})["interval"] == "day"
     with pytest.raises(InvalidInput) as info:
-        load(TimeseriesQuery(), {"metric": "votes", "interval": "month"})
+        validated(TimeseriesQuery(), {"metric": "votes", "interval": "month"})
     assert set(info.value.errors) == {"metric", "interval"}
     with pytest.raises(InvalidInput) as info:
-        load(TimeseriesQuery(), {})
+        validated(TimeseriesQuery(), {})
     assert set(info.value.errors) == {"metric"}
