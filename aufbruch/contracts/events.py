@@ -16,6 +16,8 @@ SOURCE_PREFIX = "urn:aufbruch:service:"
 DECISIONS = ("approve", "reject", "review")
 ACTOR_KINDS = ("automatic", "moderator")
 MAIL_KINDS = ("receipt", "published", "rejected")
+COMMENT_DECISIONS = ("approve", "reject", "review")
+SUBJECT_TYPES = ("idea", "comment")
 
 
 class EventData(Schema):
@@ -66,6 +68,9 @@ class ModerationReviewRequested(EventData):
     idea_id = fields.UUID(required=True)
     reasons = fields.List(fields.String(), required=True)
     requested_at = fields.AwareDateTime(required=True)
+    # Added within v1: the case is about the idea itself or about one of its comments.
+    subject_type = fields.String(load_default="idea", validate=validate.OneOf(SUBJECT_TYPES))
+    comment_id = fields.UUID(allow_none=True, load_default=None)
 
 
 class IdeaHidden(EventData):
@@ -102,6 +107,61 @@ class NotificationFailed(EventData):
     kind = fields.String(required=True, validate=validate.OneOf(MAIL_KINDS))
     failed_at = fields.AwareDateTime(required=True)
     error = fields.String(required=True)
+
+
+class IdeaSupported(EventData):
+    # The count only: who supports an idea is never told, not even as a pseudonym.
+    idea_id = fields.UUID(required=True)
+    support_count = fields.Integer(required=True)
+    supported_at = fields.AwareDateTime(required=True)
+
+
+class IdeaSupportWithdrawn(EventData):
+    idea_id = fields.UUID(required=True)
+    support_count = fields.Integer(required=True)
+    withdrawn_at = fields.AwareDateTime(required=True)
+
+
+class CommentSubmitted(EventData):
+    # The text, as idea.submitted carries the idea's; never the display name the citizen may give.
+    comment_id = fields.UUID(required=True)
+    idea_id = fields.UUID(required=True)
+    parent_id = fields.UUID(allow_none=True, load_default=None)
+    body = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
+class CommentModerated(EventData):
+    comment_id = fields.UUID(required=True)
+    idea_id = fields.UUID(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(COMMENT_DECISIONS))
+    reasons = fields.List(fields.String(), required=True)
+    actor_kind = fields.String(required=True, validate=validate.OneOf(ACTOR_KINDS))
+    decided_at = fields.AwareDateTime(required=True)
+
+
+class CommentPosted(EventData):
+    comment_id = fields.UUID(required=True)
+    idea_id = fields.UUID(required=True)
+    parent_id = fields.UUID(allow_none=True, load_default=None)
+    body = fields.String(required=True)
+    posted_at = fields.AwareDateTime(required=True)
+
+
+class CommentHidden(EventData):
+    comment_id = fields.UUID(required=True)
+    idea_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+    actor_kind = fields.String(required=True, validate=validate.OneOf(ACTOR_KINDS))
+    hidden_at = fields.AwareDateTime(required=True)
+
+
+class CommentUnhidden(EventData):
+    comment_id = fields.UUID(required=True)
+    idea_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+    actor_kind = fields.String(required=True, validate=validate.OneOf(ACTOR_KINDS))
+    unhidden_at = fields.AwareDateTime(required=True)
 
 
 @dataclass(frozen=True)
@@ -144,6 +204,20 @@ CATALOG = {
                       "A mail about an idea was handed to the mail server."),
         EventContract("notification.failed", "notifications", 1, NotificationFailed,
                       "A mail about an idea could not be delivered (permanent failure)."),
+        EventContract("idea.supported", "participation", 1, IdeaSupported,
+                      "A citizen confirmed their support for a published idea; carries the new count."),
+        EventContract("idea.support_withdrawn", "participation", 1, IdeaSupportWithdrawn,
+                      "A citizen withdrew their support for an idea; carries the new count."),
+        EventContract("comment.submitted", "participation", 1, CommentSubmitted,
+                      "A citizen commented on a published idea; the comment awaits moderation."),
+        EventContract("comment.moderated", "moderation", 1, CommentModerated,
+                      "Moderation decided on a comment: approve, reject or review."),
+        EventContract("comment.posted", "participation", 1, CommentPosted,
+                      "A comment passed moderation and is publicly visible."),
+        EventContract("comment.hidden", "moderation", 1, CommentHidden,
+                      "A posted comment was hidden: by citizens' flags or by a moderator."),
+        EventContract("comment.unhidden", "moderation", 1, CommentUnhidden,
+                      "A hidden comment is visible again, by a moderator's decision."),
     )
 }
 

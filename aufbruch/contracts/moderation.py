@@ -44,6 +44,8 @@ class Unhide(Note):
 class Case(Schema):
     id = fields.UUID()
     idea_id = fields.UUID()
+    subject_type = fields.String(metadata={"description": "`idea` or `comment`: what the case is about."})
+    comment_id = fields.UUID(allow_none=True, metadata={"description": "The comment, for a case about one."})
     kind = fields.String()
     status = fields.String()
     reasons = fields.List(fields.String())

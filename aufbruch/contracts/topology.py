@@ -16,11 +16,14 @@ DEAD_LETTER_EXCHANGE = "aufbruch.dead-letter"
 DEAD_LETTER_QUEUE = "aufbruch.dead-letters"
 
 SUBSCRIPTIONS = {
-    "moderation": ("idea.submitted", "idea.published"),
+    "moderation": ("idea.submitted", "idea.published", "comment.submitted", "comment.posted"),
     "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
     "notifications": ("idea.submitted", "idea.published", "idea.rejected"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
                   "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed"),
+    # Participation learns which ideas are published (and hidden) and what moderation made of comments.
+    "participation": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
+                      "comment.moderated", "comment.hidden", "comment.unhidden"),
     # Webhooks forwards every public event to the endpoints registered for it.
     "webhooks": tuple(CATALOG),
 }

@@ -18,16 +18,18 @@ from services.gateway.ideas_client import IdeasClient
 from services.gateway.moderation_api import ModerationApi
 from services.gateway.open311_api import Open311Api
 from services.gateway.openapi import OpenApiDocument
+from services.gateway.participation_api import ParticipationApi
 from services.gateway.reports_api import ReportsApi
 from services.gateway.webhooks_api import WebhooksApi
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
 HEALTH_TIMEOUT_SECONDS = 2
-RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks")
+RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks", "participation")
 
 
-class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument):
+class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument,
+                     ParticipationApi):
     name = "gateway"
     config = Config()
 

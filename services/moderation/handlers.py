@@ -1,5 +1,6 @@
 """The moderation service's use cases: automatic checks, the review queue, human decisions,
-citizens' flags, hiding and unhiding. Every decision lands in the append-only audit log."""
+citizens' flags, hiding and unhiding, for ideas and for comments alike. Every decision lands in the
+append-only audit log; a comment's entries name the comment and its idea."""
 import uuid
 from datetime import datetime, timezone
 
@@ -31,12 +32,14 @@ def _moderator(principal: dict) -> dict:
     return {"kind": "moderator", "user_id": principal["user_id"], "username": principal["username"]}
 
 
-def _request_review(conn, idea_id, kind: str, reasons: list[str], findings: list[dict]) -> None:
-    case = repository.open_case(conn, idea_id, kind, reasons, findings)
+def _request_review(conn, idea_id, kind: str, reasons: list[str], findings: list[dict], comment_id=None) -> None:
+    case = repository.open_case(conn, idea_id, kind, reasons, findings, comment_id)
     if case:
-        repository.audit(conn, idea_id, "case_opened", AUTOMATIC, case_id=case["id"], reasons=reasons)
+        repository.audit(conn, idea_id, "case_opened", AUTOMATIC, case_id=case["id"], reasons=reasons,
+                         comment_id=comment_id)
         outbox.add_event(conn, "moderation.review_requested", {
-            "case_id": case["id"], "idea_id": idea_id, "reasons": reasons, "requested_at": case["opened_at"]})
+            "case_id": case["id"], "idea_id": idea_id, "reasons": reasons, "requested_at": case["opened_at"],
+            "subject_type": case["subject_type"], "comment_id": comment_id})
 
 
 def moderate_submission(db, event: Event, policy: str) -> None:
@@ -62,6 +65,31 @@ def moderate_submission(db, event: Event, policy: str) -> None:
             _request_review(conn, idea["idea_id"], "review", verdict.reasons, findings)
 
 
+def moderate_comment(db, event: Event, policy: str) -> None:
+    """The idea's rules on a comment's text (rules.moderate_comment), announced as comment.moderated."""
+    comment = event.data
+    with db.transaction() as conn:
+        if not inbox.first_delivery(conn, event):
+            return
+        if not repository.remember_comment(conn, comment["comment_id"], comment["idea_id"], comment["body"]):
+            return
+        verdict = rules.apply_policy(rules.moderate_comment(comment["body"]), policy)
+        findings = repository.findings_of(verdict)
+        repository.audit(conn, comment["idea_id"], "automatic_decision", AUTOMATIC, outcome=verdict.outcome,
+                         reasons=verdict.reasons, findings=findings, comment_id=comment["comment_id"])
+        outbox.add_event(conn, "comment.moderated", {
+            "comment_id": comment["comment_id"], "idea_id": comment["idea_id"], "decision": verdict.outcome,
+            "reasons": verdict.reasons, "actor_kind": "automatic", "decided_at": _now()})
+        if verdict.outcome == rules.REVIEW:
+            _request_review(conn, comment["idea_id"], "review", verdict.reasons, findings, comment["comment_id"])
+
+
+def remember_posted_comment(db, event: Event) -> None:
+    with db.transaction() as conn:
+        if inbox.first_delivery(conn, event):
+            repository.mark_comment_posted(conn, event.data["comment_id"])
+
+
 def remember_publication(db, event: Event) -> None:
     with db.transaction() as conn:
         if inbox.first_delivery(conn, event):
@@ -79,7 +107,7 @@ def case_with_history(db, case_id) -> dict:
         case = repository.get_case(conn, _uuid(case_id, "case"))
         if case is None:
             raise NotFound(f"No case with id {case_id}.")
-        return CaseWithHistory().dump(case | {"history": repository.history(conn, case["idea_id"])})
+        return CaseWithHistory().dump(case | {"history": repository.history(conn, case["idea_id"], case["comment_id"])})
 
 
 def decide(db, case_id, payload: dict, principal: dict) -> dict:
@@ -91,29 +119,42 @@ def decide(db, case_id, payload: dict, principal: dict) -> dict:
             if repository.get_case(conn, case_id) is None:
                 raise NotFound(f"No case with id {case_id}.")
             raise Conflict("This case has been decided already.")
-        idea_id = case["idea_id"]
+        idea_id, comment_id = case["idea_id"], case["comment_id"]
         repository.audit(conn, idea_id, "decision", actor, case_id=case["id"], outcome=decision["decision"],
-                         reasons=[decision["reason"]], note=decision["note"])
-        outbox.add_event(conn, "moderation.decided", {
-            "idea_id": idea_id, "decision": decision["decision"], "reasons": [decision["reason"]],
-            "actor_kind": "moderator", "decided_at": case["decided_at"]})
+                         reasons=[decision["reason"]], note=decision["note"], comment_id=comment_id)
+        announced = {"decision": decision["decision"], "reasons": [decision["reason"]],
+                     "actor_kind": "moderator", "decided_at": case["decided_at"]}
+        if comment_id:
+            outbox.add_event(conn, "comment.moderated", announced | {"comment_id": comment_id, "idea_id": idea_id})
+        else:
+            outbox.add_event(conn, "moderation.decided", announced | {"idea_id": idea_id})
         if case["kind"] == "flags" and decision["decision"] == "approve":
-            _unhide(conn, idea_id, decision["reason"], actor, case["id"])
+            _unhide(conn, idea_id, decision["reason"], actor, case["id"], comment_id=comment_id)
         return Case().dump(case)
 
 
-def _unhide(conn, idea_id, reason: str, actor: dict, case_id=None, note=None) -> None:
-    repository.set_hidden(conn, idea_id, False)
-    repository.audit(conn, idea_id, "unhide", actor, case_id=case_id, reasons=[reason], note=note)
-    outbox.add_event(conn, "idea.unhidden", {"idea_id": idea_id, "reason": reason, "actor_kind": actor["kind"],
-                                             "unhidden_at": _now()})
+def _change_visibility(conn, idea_id, hidden: bool, reason: str, actor: dict, *, case_id=None, note=None,
+                       comment_id=None) -> None:
+    """Hide or show the idea, or its comment `comment_id`: audited and announced."""
+    if comment_id:
+        repository.set_comment_hidden(conn, comment_id, hidden)
+        subject, event_type = {"comment_id": comment_id, "idea_id": idea_id}, "comment"
+    else:
+        repository.set_hidden(conn, idea_id, hidden)
+        subject, event_type = {"idea_id": idea_id}, "idea"
+    change = "hidden" if hidden else "unhidden"
+    repository.audit(conn, idea_id, "hide" if hidden else "unhide", actor, case_id=case_id, reasons=[reason],
+                     note=note, comment_id=comment_id)
+    outbox.add_event(conn, f"{event_type}.{change}", subject | {
+        "reason": reason, "actor_kind": actor["kind"], f"{change}_at": _now()})
 
 
-def _hide(conn, idea_id, reason: str, actor: dict, note=None) -> None:
-    repository.set_hidden(conn, idea_id, True)
-    repository.audit(conn, idea_id, "hide", actor, reasons=[reason], note=note)
-    outbox.add_event(conn, "idea.hidden", {"idea_id": idea_id, "reason": reason, "actor_kind": actor["kind"],
-                                           "hidden_at": _now()})
+def _unhide(conn, idea_id, reason: str, actor: dict, case_id=None, note=None, comment_id=None) -> None:
+    _change_visibility(conn, idea_id, False, reason, actor, case_id=case_id, note=note, comment_id=comment_id)
+
+
+def _hide(conn, idea_id, reason: str, actor: dict, note=None, comment_id=None) -> None:
+    _change_visibility(conn, idea_id, True, reason, actor, note=note, comment_id=comment_id)
 
 
 def _public_idea_for_update(conn, idea_id) -> dict:
@@ -161,3 +202,53 @@ def unhide(db, idea_id, payload: dict, principal: dict) -> None:
             raise Conflict("This idea is not hidden.")
         case = repository.close_open_case(conn, public["idea_id"], "approve", request["reason"])
         _unhide(conn, public["idea_id"], request["reason"], actor, case["id"] if case else None, request["note"])
+
+
+def _posted_comment_for_update(conn, comment_id) -> dict:
+    comment = repository.comment(conn, _uuid(comment_id, "comment"), for_update=True)
+    if comment is None or not comment["posted"]:
+        raise NotFound(f"No posted comment with id {comment_id}.")
+    return comment
+
+
+def flag_comment(db, comment_id, payload: dict, secret: str, threshold: int) -> dict:
+    """A citizen flags a posted comment; as with ideas, enough distinct flags hide it and open a case."""
+    flag_ = validated(Flag(), payload)
+    with db.transaction() as conn:
+        comment = _posted_comment_for_update(conn, comment_id)  # the lock serialises flags on one comment
+        if comment["hidden"]:
+            raise Conflict("This comment is hidden already and waits for a moderator.")
+        if not repository.add_comment_flag(conn, comment["comment_id"], pseudonym(secret, flag_["email"]),
+                                           flag_["reason"]):
+            raise Conflict("You have flagged this comment already.")
+        repository.audit(conn, comment["idea_id"], "flag", CITIZEN, reasons=[flag_["reason"]],
+                         comment_id=comment["comment_id"])
+        reasons = repository.comment_flag_reasons(conn, comment["comment_id"])
+        if sum(count for _, count in reasons) >= threshold:
+            _hide(conn, comment["idea_id"], "flags", AUTOMATIC, comment_id=comment["comment_id"])
+            _request_review(conn, comment["idea_id"], "flags", [reason for reason, _ in reasons], [],
+                            comment["comment_id"])
+    return {"received": True}
+
+
+def hide_comment(db, comment_id, payload: dict, principal: dict) -> None:
+    request = validated(Hide(), payload)
+    with db.transaction() as conn:
+        comment = _posted_comment_for_update(conn, comment_id)
+        if comment["hidden"]:
+            raise Conflict("This comment is hidden already.")
+        _hide(conn, comment["idea_id"], request["reason"], _moderator(principal), request["note"],
+              comment_id=comment["comment_id"])
+
+
+def unhide_comment(db, comment_id, payload: dict, principal: dict) -> None:
+    request = validated(Unhide(), payload)
+    actor = _moderator(principal)
+    with db.transaction() as conn:
+        comment = _posted_comment_for_update(conn, comment_id)
+        if not comment["hidden"]:
+            raise Conflict("This comment is not hidden.")
+        case = repository.close_open_case(conn, comment["idea_id"], "approve", request["reason"],
+                                          comment["comment_id"])
+        _unhide(conn, comment["idea_id"], request["reason"], actor, case["id"] if case else None, request["note"],
+                comment_id=comment["comment_id"])

@@ -23,19 +23,25 @@ def record_decision(conn, idea_id: uuid.UUID, verdict: Verdict, decided_at: date
     return row is not None
 
 
-_CASE_COLUMNS = "id, idea_id, kind, status, reasons, findings, opened_at, decided_at, decision, decision_reason"
+_CASE_COLUMNS = ("id, idea_id, subject_type, comment_id, kind, status, reasons, findings, opened_at, decided_at,"
+                 " decision, decision_reason")
 
 
-def open_case(conn, idea_id: uuid.UUID, kind: str, reasons: list[str], findings: list[dict]) -> dict | None:
-    """Open a case for the idea; None if one is open already (its reasons then cover this too)."""
+def open_case(conn, idea_id: uuid.UUID, kind: str, reasons: list[str], findings: list[dict],
+              comment_id: uuid.UUID | None = None) -> dict | None:
+    """Open a case for the idea (or its comment); None if one is open already (its reasons then cover this too)."""
+    subject = ("comment_id", "comment") if comment_id else ("idea_id", "idea")
     return conn.execute(
-        f"insert into cases (id, idea_id, kind, reasons, findings) values (%s, %s, %s, %s, %s)"
-        f" on conflict (idea_id) where status = 'open' do nothing returning {_CASE_COLUMNS}",
-        (uuid.uuid4(), idea_id, kind, reasons, Jsonb(findings))).fetchone()
+        f"insert into cases (id, idea_id, comment_id, subject_type, kind, reasons, findings)"
+        f" values (%s, %s, %s, %s, %s, %s, %s) on conflict ({subject[0]})"
+        f" where status = 'open' and subject_type = '{subject[1]}' do nothing returning {_CASE_COLUMNS}",
+        (uuid.uuid4(), idea_id, comment_id, subject[1], kind, reasons, Jsonb(findings))).fetchone()
 
 
 # Moderators judge the text itself, so a case is shown with the text moderation received.
-_CASE_WITH_TEXT = f"select {_CASE_COLUMNS}, (select text from idea_texts t where t.idea_id = cases.idea_id) as text"
+_CASE_WITH_TEXT = (f"select {_CASE_COLUMNS}, case when subject_type = 'comment'"
+                   " then (select text from comments c where c.comment_id = cases.comment_id)"
+                   " else (select text from idea_texts t where t.idea_id = cases.idea_id) end as text")
 
 
 def open_cases(conn, limit: int, offset: int) -> list[dict]:
@@ -56,26 +62,31 @@ def close_case(conn, case_id: uuid.UUID, decision: str, reason: str) -> dict | N
         (decision, reason, case_id)).fetchone()
 
 
-def close_open_case(conn, idea_id: uuid.UUID, decision: str, reason: str) -> dict | None:
+def close_open_case(conn, idea_id: uuid.UUID, decision: str, reason: str,
+                    comment_id: uuid.UUID | None = None) -> dict | None:
+    """Decide the open case of the idea, or of its comment `comment_id`, if there is one."""
+    subject = "comment_id = %s and subject_type = 'comment'" if comment_id else "idea_id = %s and subject_type = 'idea'"
     return conn.execute(
         f"update cases set status = 'decided', decided_at = now(), decision = %s, decision_reason = %s"
-        f" where idea_id = %s and status = 'open' returning {_CASE_COLUMNS}",
-        (decision, reason, idea_id)).fetchone()
+        f" where {subject} and status = 'open' returning {_CASE_COLUMNS}",
+        (decision, reason, comment_id or idea_id)).fetchone()
 
 
 def audit(conn, idea_id: uuid.UUID, action: str, actor: dict, *, case_id=None, outcome=None,
-          reasons=(), findings=None, note=None) -> None:
+          reasons=(), findings=None, note=None, comment_id=None) -> None:
     conn.execute(
-        "insert into audit_log (idea_id, case_id, actor_kind, actor_id, actor_name, action, outcome, reasons,"
-        " findings, note) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (idea_id, case_id, actor["kind"], actor.get("user_id"), actor.get("username"), action, outcome,
-         list(reasons), Jsonb(findings) if findings is not None else None, note))
+        "insert into audit_log (idea_id, comment_id, case_id, actor_kind, actor_id, actor_name, action, outcome,"
+        " reasons, findings, note) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (idea_id, comment_id, case_id, actor["kind"], actor.get("user_id"), actor.get("username"), action,
+         outcome, list(reasons), Jsonb(findings) if findings is not None else None, note))
 
 
-def history(conn, idea_id: uuid.UUID) -> list[dict]:
+def history(conn, idea_id: uuid.UUID, comment_id: uuid.UUID | None = None) -> list[dict]:
+    """The trail of the idea itself, or of its comment `comment_id`."""
+    subject = "comment_id = %s" if comment_id else "idea_id = %s and comment_id is null"
     return conn.execute(
         "select at, actor_kind, actor_name, action, outcome, reasons, findings, note, case_id"
-        " from audit_log where idea_id = %s order by id", (idea_id,)).fetchall()
+        f" from audit_log where {subject} order by id", (comment_id or idea_id,)).fetchall()
 
 
 def remember_public_idea(conn, idea_id: uuid.UUID) -> None:
@@ -138,3 +149,39 @@ def similar_ideas(conn, idea_id: uuid.UUID, text: str, limit: int = 3,
         {"text": text, "min": min_similarity, "idea_id": idea_id, "limit": limit},
     ).fetchall()
     return [SimilarIdea(row["idea_id"], row["similarity"]) for row in rows]
+
+
+def remember_comment(conn, comment_id: uuid.UUID, idea_id: uuid.UUID, text: str) -> bool:
+    """Keep a comment's text for its case; False if it was seen before."""
+    row = conn.execute(
+        "insert into comments (comment_id, idea_id, text) values (%s, %s, %s)"
+        " on conflict (comment_id) do nothing returning comment_id", (comment_id, idea_id, text)).fetchone()
+    return row is not None
+
+
+def mark_comment_posted(conn, comment_id: uuid.UUID) -> None:
+    conn.execute("update comments set posted = true where comment_id = %s", (comment_id,))
+
+
+def comment(conn, comment_id: uuid.UUID, for_update: bool = False) -> dict | None:
+    lock = " for update" if for_update else ""
+    return conn.execute(f"select comment_id, idea_id, posted, hidden from comments where comment_id = %s{lock}",
+                        (comment_id,)).fetchone()
+
+
+def set_comment_hidden(conn, comment_id: uuid.UUID, hidden: bool) -> None:
+    conn.execute("update comments set hidden = %s where comment_id = %s", (hidden, comment_id))
+
+
+def add_comment_flag(conn, comment_id: uuid.UUID, reporter_key: str, reason: str) -> bool:
+    row = conn.execute(
+        "insert into comment_flags (comment_id, reporter_key, reason) values (%s, %s, %s)"
+        " on conflict do nothing returning comment_id", (comment_id, reporter_key, reason)).fetchone()
+    return row is not None
+
+
+def comment_flag_reasons(conn, comment_id: uuid.UUID) -> list[tuple[str, int]]:
+    """Each reason given for flagging the comment with how many gave it, most frequent first."""
+    return [(row["reason"], row["n"]) for row in conn.execute(
+        "select reason, count(*) as n from comment_flags where comment_id = %s group by reason"
+        " order by count(*) desc, reason", (comment_id,)).fetchall()]

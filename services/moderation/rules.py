@@ -1,4 +1,4 @@
-"""Automatic moderation of an idea's title and description: pure functions, no I/O besides the word lists.
+"""Automatic moderation of an idea's title and description (and of a comment, ``moderate_comment``): pure functions, no I/O besides the word lists.
 
 The rules run in this order and each yields at most one Finding:
 
@@ -179,8 +179,8 @@ def _offensive_language(text: str, wordlist: WordList) -> Finding | None:
     return Finding(OFFENSIVE_LANGUAGE, REJECT, ", ".join(phrases), tuple(sorted(span for _, span in found)))
 
 
-def _link_spam(title: str, description: str) -> Finding | None:
-    offset = len(title) + len(_SEPARATOR)
+def _link_spam(title: str, description: str, offset: int) -> Finding | None:
+    """`offset`: where the description starts in the text that spans point into."""
     in_title = [m.span() for m in _LINK.finditer(title)]
     in_description = [(m.start() + offset, m.end() + offset) for m in _LINK.finditer(description)]
     total = len(in_title) + len(in_description)
@@ -236,8 +236,18 @@ def moderate(title: str, description: str, wordlist: WordList | None = None,
     """
     wordlist = WordList.load() if wordlist is None else wordlist
     text = combined_text(title, description)
-    return _verdict((_offensive_language(text, wordlist), _link_spam(title, description),
+    return _verdict((_offensive_language(text, wordlist),
+                     _link_spam(title, description, len(title) + len(_SEPARATOR)),
                      _shouting(title, description), _personal_data(text), _near_duplicate(similar_ideas)))
+
+
+def moderate_comment(body: str, wordlist: WordList | None = None) -> Verdict:
+    """Apply an idea's rules to a comment, its body taking the place of a description without a title
+    (spans point into the body). Near-duplicates are not looked for: short replies such as "Genau so!"
+    repeat by nature."""
+    wordlist = WordList.load() if wordlist is None else wordlist
+    return _verdict((_offensive_language(body, wordlist), _link_spam("", body, 0), _shouting("", body),
+                     _personal_data(body)))
 
 
 def check_policy(policy: str) -> str:

@@ -39,6 +39,14 @@ class ModerationService(Pingable, PublishesEvents):
     def on_idea_published(self, body: dict):
         handlers.remember_publication(self.db, parse_event(body))
 
+    @on_event("comment.submitted")
+    def on_comment_submitted(self, body: dict):
+        handlers.moderate_comment(self.db, parse_event(body), self.policy)
+
+    @on_event("comment.posted")
+    def on_comment_posted(self, body: dict):
+        handlers.remember_posted_comment(self.db, parse_event(body))
+
     @rpc
     def review_queue(self, page: int = 1) -> list[dict]:
         return handlers.review_queue(self.db, page)
@@ -63,3 +71,16 @@ class ModerationService(Pingable, PublishesEvents):
     @rpc
     def unhide(self, idea_id, payload: dict, principal: dict) -> None:
         handlers.unhide(self.db, idea_id, payload, principal)
+
+    @rpc
+    def flag_comment(self, comment_id, payload: dict) -> dict:
+        return handlers.flag_comment(self.db, comment_id, payload, self.config["PSEUDONYM_SECRET"],
+                                     int(self.config["FLAG_HIDE_THRESHOLD"]))
+
+    @rpc
+    def hide_comment(self, comment_id, payload: dict, principal: dict) -> None:
+        handlers.hide_comment(self.db, comment_id, payload, principal)
+
+    @rpc
+    def unhide_comment(self, comment_id, payload: dict, principal: dict) -> None:
+        handlers.unhide_comment(self.db, comment_id, payload, principal)

@@ -35,3 +35,25 @@ def mark_failed(conn, mail_id: uuid.UUID, error: str) -> None:
 def postpone(conn, mail_id: uuid.UUID, delay: timedelta, error: str) -> None:
     conn.execute("update mails set attempts = attempts + 1, last_error = %s,"
                  " next_attempt_at = now() + %s where id = %s", (error, delay, mail_id))
+
+
+def add_confirmation_mail(conn, recipient: str, mail: Mail) -> uuid.UUID:
+    return conn.execute(
+        "insert into confirmation_mails (id, recipient, subject, body) values (%s, %s, %s, %s) returning id",
+        (uuid.uuid4(), recipient, mail.subject, mail.body)).fetchone()["id"]
+
+
+def claim_due_confirmation_mails(conn, limit: int) -> list[dict]:
+    """Lock due confirmation mails for this transaction (replicas skip them, as with claim_due)."""
+    return conn.execute(
+        "select id, recipient, subject, body, attempts from confirmation_mails where next_attempt_at <= now()"
+        " order by next_attempt_at limit %s for update skip locked", (limit,)).fetchall()
+
+
+def postpone_confirmation_mail(conn, mail_id: uuid.UUID, delay: timedelta, error: str) -> None:
+    conn.execute("update confirmation_mails set attempts = attempts + 1, last_error = %s,"
+                 " next_attempt_at = now() + %s where id = %s", (error, delay, mail_id))
+
+
+def forget_confirmation_mail(conn, mail_id: uuid.UUID) -> None:
+    conn.execute("delete from confirmation_mails where id = %s", (mail_id,))

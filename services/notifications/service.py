@@ -16,13 +16,14 @@ from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable, PublishesEvents
 from aufbruch.messaging import on_event
 from services.notifications import delivery, mails, repository
+from services.notifications.confirmations import SupportConfirmations
 from services.notifications.mailer import Mailer, PermanentFailure, TemporaryFailure
 
 DELIVERY_INTERVAL_SECONDS = 0.2
 DELIVERY_BATCH_SIZE = 20
 
 
-class NotificationsService(Pingable, PublishesEvents):
+class NotificationsService(Pingable, PublishesEvents, SupportConfirmations):
     name = "notifications"
     config = Config()
 
