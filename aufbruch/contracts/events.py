@@ -68,9 +68,10 @@ class ModerationReviewRequested(EventData):
     idea_id = fields.UUID(required=True)
     reasons = fields.List(fields.String(), required=True)
     requested_at = fields.AwareDateTime(required=True)
-    # Added within v1: the case is about the idea itself or about one of its comments.
-    subject_type = fields.String(load_default="idea", validate=validate.OneOf(SUBJECT_TYPES))
-    comment_id = fields.UUID(allow_none=True, load_default=None)
+    # Added within v1, so absent in older events (read absent as "idea"): the case is about the idea
+    # itself or about one of its comments.
+    subject_type = fields.String(validate=validate.OneOf(SUBJECT_TYPES))
+    comment_id = fields.UUID(allow_none=True)
 
 
 class IdeaHidden(EventData):

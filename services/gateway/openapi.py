@@ -17,6 +17,8 @@ from aufbruch.config import categories as configured_categories
 from aufbruch.contracts.accounts import ListedUser, NewToken, NewUser, User
 from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
 from aufbruch.contracts.moderation import Case, CaseWithHistory, Decision, Flag, Hide, Unhide
+from aufbruch.contracts.participation import (CommentReceipt, CommentSubmission, CommentThreads, ConfirmationSent,
+                                              SupportCount, SupportLink, SupportRequest, SupportState)
 from aufbruch.contracts.reports import INTERVALS, METRICS
 from aufbruch.contracts.webhooks import DELIVERY_STATUSES, Delivery, NewWebhook, RegisteredWebhook, Webhook
 from aufbruch.http import MAX_BODY_BYTES, answers_errors, json_response
@@ -261,6 +263,64 @@ OPERATIONS = {
         {200: ok("Everything answers.", "Health"), 503: ok("Something failed; named in checks.", "Health")}),
     ("GET", f"{API}/openapi.json"): op(
         "This document", "operations", {200: ok("The OpenAPI document.", None)}),
+}
+
+
+
+# --- participation: supports and comments ---------------------------------------------------------
+
+class CommentVisibility(Schema):
+    comment_id = fields.UUID()
+    hidden = fields.Boolean()
+
+
+SCHEMAS |= {
+    "SupportRequest": SupportRequest, "ConfirmationSent": ConfirmationSent, "SupportCount": SupportCount,
+    "SupportLink": SupportLink, "SupportState": SupportState, "CommentSubmission": CommentSubmission,
+    "CommentReceipt": CommentReceipt, "CommentThreads": CommentThreads, "CommentVisibility": CommentVisibility,
+}
+LINK_PAGE = ("Opened from the confirmation mail: a short German HTML page, unless the client prefers "
+             "`application/json` (Accept), which gets the JSON below.")
+OPERATIONS |= {
+    ("POST", f"{API}/ideas/{{idea_id}}/supports"): op(
+        "Support a published idea", "participation",
+        {202: ok("A confirmation link was mailed; the support counts once it is followed.", "ConfirmationSent")},
+        body="SupportRequest", errors=JSON_BODY_ERRORS + (404, 409, 503),
+        description="One support per person (a confirmed e-mail address, kept only as a keyed hash) and idea; "
+                    "`409` if the idea is not published (or hidden)."),
+    ("GET", f"{API}/ideas/{{idea_id}}/supports"): op(
+        "How many people support an idea", "participation", {200: ok("The count (never who).", "SupportCount")},
+        errors=(404, 503)),
+    ("GET", f"{API}/supports/confirm"): op(
+        "Confirm a support (the mailed link)", "participation",
+        {200: ok("Counted once, however often the link is followed.", "SupportState")},
+        query=SupportLink, errors=(404, 409, 422, 503), description=LINK_PAGE),
+    ("GET", f"{API}/supports/withdraw"): op(
+        "The withdrawal page (the mailed link; withdraws nothing)", "participation",
+        {200: ok("Whether the link's holder supports the idea; the page has the button that withdraws.",
+                 "SupportState")},
+        query=SupportLink, errors=(404, 422, 503), description=LINK_PAGE),
+    ("POST", f"{API}/supports/withdraw"): op(
+        "Withdraw a support", "participation", {200: ok("Withdrawn (or not supported anyway).", "SupportState")},
+        body="SupportLink", errors=JSON_BODY_ERRORS + (404, 503),
+        description="JSON `{token}`, or the withdrawal page's form (`token`, urlencoded), which gets a page."),
+    ("POST", f"{API}/ideas/{{idea_id}}/comments"): op(
+        "Comment on a published idea", "participation",
+        {202: ok("Taken in; moderated before it is shown.", "CommentReceipt")},
+        body="CommentSubmission", errors=JSON_BODY_ERRORS + (404, 409, 503),
+        description="`parent_id` answers a top-level comment; answering a reply is `422` naming `parent_id`."),
+    ("GET", f"{API}/ideas/{{idea_id}}/comments"): op(
+        "An idea's visible comments, threaded", "participation", {200: ok("Oldest first.", "CommentThreads")},
+        errors=(404, 503)),
+    ("POST", f"{API}/comments/{{comment_id}}/flags"): op(
+        "Flag a posted comment", "moderation", {202: ok("Flag received.", "FlagReceived")},
+        body="Flag", errors=JSON_BODY_ERRORS + (404, 409, 503)),
+    ("POST", f"{API}/moderation/comments/{{comment_id}}/hide"): op(
+        "Hide a comment", "moderation", {200: ok("Hidden.", "CommentVisibility")},
+        body="Hide", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503)),
+    ("POST", f"{API}/moderation/comments/{{comment_id}}/unhide"): op(
+        "Unhide a comment", "moderation", {200: ok("Visible again.", "CommentVisibility")},
+        body="Unhide", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503)),
 }
 
 

@@ -106,3 +106,31 @@ class WebhooksService(Pingable):
     @on_event("notification.failed")
     def on_notification_failed(self, body: dict):
         self._owe(body)
+
+    @on_event("idea.supported")
+    def on_idea_supported(self, body: dict):
+        self._owe(body)
+
+    @on_event("idea.support_withdrawn")
+    def on_idea_support_withdrawn(self, body: dict):
+        self._owe(body)
+
+    @on_event("comment.submitted")
+    def on_comment_submitted(self, body: dict):
+        self._owe(body)
+
+    @on_event("comment.moderated")
+    def on_comment_moderated(self, body: dict):
+        self._owe(body)
+
+    @on_event("comment.posted")
+    def on_comment_posted(self, body: dict):
+        self._owe(body)
+
+    @on_event("comment.hidden")
+    def on_comment_hidden(self, body: dict):
+        self._owe(body)
+
+    @on_event("comment.unhidden")
+    def on_comment_unhidden(self, body: dict):
+        self._owe(body)

@@ -21,6 +21,7 @@ SERVICES = {
     "reporting": "services.reporting.service:ReportingService",
     "accounts": "services.accounts.service:AccountsService",
     "webhooks": "services.webhooks.service:WebhooksService",
+    "participation": "services.participation.service:ParticipationService",
     "gateway": "services.gateway.service:GatewayService",
 }
 FINAL_STATUSES = {"published", "rejected", "in_review"}

@@ -23,8 +23,9 @@ DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
 DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 
 INFRASTRUCTURE = ("rabbitmq", "postgres", "mailsink")
-NAMEKO_SERVICES = ("gateway", "ideas", "moderation", "notifications", "reporting", "accounts", "webhooks")
-SCALABLE = ("ideas", "moderation", "notifications", "reporting", "accounts", "webhooks")
+NAMEKO_SERVICES = ("gateway", "ideas", "moderation", "notifications", "reporting", "accounts", "webhooks",
+                   "participation")
+SCALABLE = ("ideas", "moderation", "notifications", "reporting", "accounts", "webhooks", "participation")
 ALL_SERVICES = INFRASTRUCTURE + NAMEKO_SERVICES
 
 

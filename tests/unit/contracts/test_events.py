@@ -11,6 +11,7 @@ from aufbruch.contracts.events import (
 
 NOW = datetime(2024, 5, 17, 9, 30, tzinfo=timezone.utc)
 IDEA_ID = uuid.UUID("3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01")
+COMMENT_ID = uuid.UUID("7c9e4d2a-1b3f-4a6e-8d5c-0f2e9a1b7c34")
 AUTHOR_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 VALID_DATA = {
@@ -28,11 +29,23 @@ VALID_DATA = {
     "notification.failed": {"notification_id": uuid.uuid4(), "idea_id": IDEA_ID, "kind": "rejected",
                             "failed_at": NOW, "error": "SMTP 550"},
     "moderation.review_requested": {"case_id": uuid.uuid4(), "idea_id": IDEA_ID, "reasons": ["personal_data"],
-                                    "requested_at": NOW},
+                                    "requested_at": NOW, "subject_type": "comment", "comment_id": COMMENT_ID},
     "idea.hidden": {"idea_id": IDEA_ID, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW},
     "idea.unhidden": {"idea_id": IDEA_ID, "reason": "false_positive", "actor_kind": "moderator",
                       "unhidden_at": NOW},
     "idea.flagged": {"idea_id": IDEA_ID, "reason": "offensive", "flag_count": 2, "flagged_at": NOW},
+    "idea.supported": {"idea_id": IDEA_ID, "support_count": 3, "supported_at": NOW},
+    "idea.support_withdrawn": {"idea_id": IDEA_ID, "support_count": 2, "withdrawn_at": NOW},
+    "comment.submitted": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "parent_id": None,
+                          "body": "Gute Idee!", "submitted_at": NOW},
+    "comment.moderated": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "decision": "review",
+                          "reasons": ["personal_data"], "actor_kind": "automatic", "decided_at": NOW},
+    "comment.posted": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "parent_id": uuid.uuid4(),
+                       "body": "Gute Idee!", "posted_at": NOW},
+    "comment.hidden": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "reason": "flags",
+                       "actor_kind": "automatic", "hidden_at": NOW},
+    "comment.unhidden": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "reason": "acceptable",
+                         "actor_kind": "moderator", "unhidden_at": NOW},
 }
 
 PERSONAL_DATA_WORDS = ("email", "mail_address", "name", "author", "phone", "address", "contact",

@@ -244,7 +244,7 @@ def test_health_is_ok_when_everything_answers(gateway, monkeypatch):
     assert response.status_code == 200
     assert body_of(response) == {"status": "ok", "checks": {
         "rabbitmq": "ok", "moderation": "ok", "notifications": "ok", "reporting": "ok", "accounts": "ok", "webhooks": "ok",
-        "ideas": "ok"}}
+        "participation": "ok", "ideas": "ok"}}
 
 
 def test_health_is_degraded_when_one_service_fails(gateway, monkeypatch):
