@@ -29,6 +29,10 @@ class SupportState(SupportCount):
     supported = fields.Boolean(metadata={"description": "Whether this link's holder supports the idea now."})
 
 
+class WithdrawalState(SupportState):
+    title = fields.String(metadata={"description": "The idea's title, for the withdrawal page."})
+
+
 class CommentSubmission(Strict):
     body = Text(required=True, validate=validate.Length(min=2, max=COMMENT_MAX_LENGTH))
     parent_id = fields.UUID(load_default=None, allow_none=True,

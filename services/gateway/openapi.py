@@ -18,7 +18,8 @@ from aufbruch.contracts.accounts import ListedUser, NewToken, NewUser, User
 from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
 from aufbruch.contracts.moderation import Case, CaseWithHistory, Decision, Flag, Hide, Unhide
 from aufbruch.contracts.participation import (CommentReceipt, CommentSubmission, CommentThreads, ConfirmationSent,
-                                              SupportCount, SupportLink, SupportRequest, SupportState)
+                                              SupportCount, SupportLink, SupportRequest, SupportState,
+                                              WithdrawalState)
 from aufbruch.contracts.reports import INTERVALS, METRICS
 from aufbruch.contracts.webhooks import DELIVERY_STATUSES, Delivery, NewWebhook, RegisteredWebhook, Webhook
 from aufbruch.http import MAX_BODY_BYTES, answers_errors, json_response
@@ -276,7 +277,7 @@ class CommentVisibility(Schema):
 
 SCHEMAS |= {
     "SupportRequest": SupportRequest, "ConfirmationSent": ConfirmationSent, "SupportCount": SupportCount,
-    "SupportLink": SupportLink, "SupportState": SupportState, "CommentSubmission": CommentSubmission,
+    "SupportLink": SupportLink, "SupportState": SupportState, "WithdrawalState": WithdrawalState, "CommentSubmission": CommentSubmission,
     "CommentReceipt": CommentReceipt, "CommentThreads": CommentThreads, "CommentVisibility": CommentVisibility,
 }
 LINK_PAGE = ("Opened from the confirmation mail: a short German HTML page, unless the client prefers "
@@ -298,7 +299,7 @@ OPERATIONS |= {
     ("GET", f"{API}/supports/withdraw"): op(
         "The withdrawal page (the mailed link; withdraws nothing)", "participation",
         {200: ok("Whether the link's holder supports the idea; the page has the button that withdraws.",
-                 "SupportState")},
+                 "WithdrawalState")},
         query=SupportLink, errors=(404, 422, 503), description=LINK_PAGE),
     ("POST", f"{API}/supports/withdraw"): op(
         "Withdraw a support", "participation", {200: ok("Withdrawn (or not supported anyway).", "SupportState")},

@@ -8,7 +8,8 @@ from aufbruch import inbox, outbox
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.participation import (CommentReceipt, CommentSubmission, CommentThreads, SupportCount,
-                                              SupportLink, SupportRequest, SupportState)
+                                              SupportLink, SupportRequest, SupportState,
+                                              WithdrawalState)
 from aufbruch.pseudonyms import pseudonym
 from services.participation import links, repository, threads
 
@@ -122,8 +123,8 @@ def withdrawal_state(db, payload: dict, link_secret: str) -> dict:
         idea = _known_idea(conn, idea_id)
         supported = repository.supports(conn, idea_id, person_key)
         count = repository.support_count(conn, idea_id)
-    return SupportState().dump({"idea_id": idea_id, "supported": supported, "count": count}) | {
-        "title": idea["title"]}
+    return WithdrawalState().dump({"idea_id": idea_id, "supported": supported, "count": count,
+                                   "title": idea["title"]})
 
 
 def support_count(db, idea_id) -> dict:
