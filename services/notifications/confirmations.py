@@ -22,8 +22,8 @@ DELIVERY_BATCH_SIZE = 20
 def support_confirmation(idea_title: str, confirm_url: str, withdraw_url: str) -> Mail:
     return Mail(
         subject=f"Bitte bestätigen Sie Ihre Unterstützung: {idea_title}",
-        body=("Guten Tag,\n\nSie möchten die Idee „" + idea_title + "“ unterstützen. Bitte bestätigen Sie das "
-              f"mit diesem Link (7 Tage gültig):\n{confirm_url}\n\nErst dann zählt Ihre Unterstützung. "
+        body=(f"Guten Tag,\n\nSie möchten die Idee „{idea_title}“ unterstützen. Bitte bestätigen Sie das "
+              f"mit diesem Link:\n{confirm_url}\n\nErst dann zählt Ihre Unterstützung. "
               "Wenn Sie das nicht waren, ignorieren Sie diese Mail einfach.\n\n"
               f"Ihre Unterstützung zurückziehen können Sie jederzeit hier:\n{withdraw_url}\n\n"
               "Wir speichern Ihre E-Mail-Adresse nicht; öffentlich ist nur die Zahl der Unterstützungen."

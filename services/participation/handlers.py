@@ -66,7 +66,8 @@ def apply_idea_visibility(db, event: Event) -> None:
 
 # --- supports ------------------------------------------------------------------------------------
 
-def request_support(db, idea_id, payload: dict, secrets: dict, base_url: str, send_confirmation) -> dict:
+def request_support(db, idea_id, payload: dict, pseudonym_secret: str, link_secret: str, base_url: str,
+                    send_confirmation) -> dict:
     """Mail a confirmation link; the support counts once its link is followed.
 
     `send_confirmation(address, idea_title, confirm_url, withdraw_url)` hands the mail to the
@@ -75,9 +76,9 @@ def request_support(db, idea_id, payload: dict, secrets: dict, base_url: str, se
     request = validated(SupportRequest(), payload)
     with db.transaction() as conn:
         idea = _open_idea(conn, idea_id)
-    person_key = pseudonym(secrets["PSEUDONYM_SECRET"], request["email"])
+    person_key = pseudonym(pseudonym_secret, request["email"])
     urls = {action: f"{base_url.rstrip('/')}/api/v1/supports/{action}?" + urlencode(
-        {"token": links.sign(secrets["LINK_SECRET"], action, idea["idea_id"], person_key)})
+        {"token": links.sign(link_secret, action, idea["idea_id"], person_key)})
         for action in (links.CONFIRM, links.WITHDRAW)}
     send_confirmation(request["email"], idea["title"], urls[links.CONFIRM], urls[links.WITHDRAW])
     return {"status": "confirmation_sent"}

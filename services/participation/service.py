@@ -60,7 +60,8 @@ class ParticipationService(Pingable, PublishesEvents):
 
     @rpc
     def request_support(self, idea_id, payload: dict) -> dict:
-        return handlers.request_support(self.db, idea_id, payload, self.config, self.config["PUBLIC_BASE_URL"],
+        return handlers.request_support(self.db, idea_id, payload, self.config["PSEUDONYM_SECRET"],
+                                        self.config["LINK_SECRET"], self.config["PUBLIC_BASE_URL"],
                                         self._send_confirmation)
 
     @rpc
