@@ -107,7 +107,8 @@ def case_with_history(db, case_id) -> dict:
         case = repository.get_case(conn, _uuid(case_id, "case"))
         if case is None:
             raise NotFound(f"No case with id {case_id}.")
-        return CaseWithHistory().dump(case | {"history": repository.history(conn, case["idea_id"], case["comment_id"])})
+        history = repository.history(conn, case["idea_id"], case["comment_id"])
+        return CaseWithHistory().dump(case | {"history": history})
 
 
 def decide(db, case_id, payload: dict, principal: dict) -> dict:

@@ -65,7 +65,8 @@ def close_case(conn, case_id: uuid.UUID, decision: str, reason: str) -> dict | N
 def close_open_case(conn, idea_id: uuid.UUID, decision: str, reason: str,
                     comment_id: uuid.UUID | None = None) -> dict | None:
     """Decide the open case of the idea, or of its comment `comment_id`, if there is one."""
-    subject = "comment_id = %s and subject_type = 'comment'" if comment_id else "idea_id = %s and subject_type = 'idea'"
+    subject = ("comment_id = %s and subject_type = 'comment'" if comment_id
+               else "idea_id = %s and subject_type = 'idea'")
     return conn.execute(
         f"update cases set status = 'decided', decided_at = now(), decision = %s, decision_reason = %s"
         f" where {subject} and status = 'open' returning {_CASE_COLUMNS}",

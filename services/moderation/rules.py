@@ -1,4 +1,5 @@
-"""Automatic moderation of an idea's title and description (and of a comment, ``moderate_comment``): pure functions, no I/O besides the word lists.
+"""Automatic moderation of an idea's title and description (and of a comment, ``moderate_comment``):
+pure functions, no I/O besides the word lists.
 
 The rules run in this order and each yields at most one Finding:
 

@@ -131,7 +131,8 @@ def withdrawal_state(db, payload: dict, link_secret: str) -> dict:
 def support_count(db, idea_id) -> dict:
     with db.transaction() as conn:
         idea = _known_idea(conn, idea_id)
-        return SupportCount().dump({"idea_id": idea["idea_id"], "count": repository.support_count(conn, idea["idea_id"])})
+        count = repository.support_count(conn, idea["idea_id"])
+    return SupportCount().dump({"idea_id": idea["idea_id"], "count": count})
 
 
 # --- comments ------------------------------------------------------------------------------------
