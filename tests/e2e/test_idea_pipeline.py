@@ -165,7 +165,7 @@ def test_health_reports_every_service(platform):
     assert response.status_code == 200
     assert response.json()["checks"] == {name: "ok" for name in
                                          ("rabbitmq", "ideas", "moderation", "notifications", "reporting",
-                                          "accounts", "webhooks")}
+                                          "accounts", "webhooks", "participation")}
 
 
 @pytest.mark.parametrize("title", ["Null\\u0000Byte im Titel", "Halbes \\ud800 Zeichen"])
