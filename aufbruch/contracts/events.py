@@ -15,7 +15,10 @@ DATA_CONTENT_TYPE = "application/json"
 SOURCE_PREFIX = "urn:aufbruch:service:"
 DECISIONS = ("approve", "reject", "review")
 ACTOR_KINDS = ("automatic", "moderator")
-MAIL_KINDS = ("receipt", "published", "rejected")
+# Mails about one idea: to its submitter (receipt, published, rejected, hidden), to someone who asked
+# to follow it (follow_confirmation, the double opt-in) and to its followers (follower_update).
+MAIL_KINDS = ("receipt", "published", "rejected", "hidden", "follow_confirmation", "follower_update")
+ERASURE_REQUESTERS = ("admin", "person")
 
 
 class EventData(Schema):
@@ -104,6 +107,16 @@ class NotificationFailed(EventData):
     error = fields.String(required=True)
 
 
+class PersonErased(EventData):
+    """Says that a person's address was erased, never whose: no address, no key derived from it."""
+    erasure_id = fields.UUID(required=True)
+    requested_by = fields.String(required=True, validate=validate.OneOf(ERASURE_REQUESTERS))
+    contacts_erased = fields.Integer(required=True)
+    subscriptions_erased = fields.Integer(required=True)
+    mails_erased = fields.Integer(required=True)
+    erased_at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventContract:
     type: str
@@ -144,6 +157,8 @@ CATALOG = {
                       "A mail about an idea was handed to the mail server."),
         EventContract("notification.failed", "notifications", 1, NotificationFailed,
                       "A mail about an idea could not be delivered (permanent failure)."),
+        EventContract("person.erased", "notifications", 1, PersonErased,
+                      "A person's address was erased from ideas and notifications (the event never says whose)."),
     )
 }
 

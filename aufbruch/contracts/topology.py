@@ -18,7 +18,8 @@ DEAD_LETTER_QUEUE = "aufbruch.dead-letters"
 SUBSCRIPTIONS = {
     "moderation": ("idea.submitted", "idea.published"),
     "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
-    "notifications": ("idea.submitted", "idea.published", "idea.rejected"),
+    "notifications": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
+                      "moderation.review_requested"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
                   "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed"),
     # Webhooks forwards every public event to the endpoints registered for it.
