@@ -111,7 +111,7 @@ class PersonErased(EventData):
     """Says that a person's address was erased, never whose: no address, no key derived from it."""
     erasure_id = fields.UUID(required=True)
     requested_by = fields.String(required=True, validate=validate.OneOf(ERASURE_REQUESTERS))
-    contacts_erased = fields.Integer(required=True)
+    submissions_erased = fields.Integer(required=True)
     subscriptions_erased = fields.Integer(required=True)
     mails_erased = fields.Integer(required=True)
     erased_at = fields.AwareDateTime(required=True)

@@ -32,7 +32,7 @@ class ConfirmationSent(Schema):
 
 class Erasure(Schema):
     erasure_id = fields.UUID()
-    contacts_erased = fields.Integer(metadata={"description": "Submitter contacts deleted in ideas."})
+    submissions_erased = fields.Integer(metadata={"description": "Submitted ideas whose contact (address and name) was deleted."})
     subscriptions_erased = fields.Integer(metadata={"description": "Follows and digest subscriptions deleted."})
     mails_erased = fields.Integer(metadata={"description": "Mails to the address deleted (sent or owed)."})
     erased_at = fields.AwareDateTime()

@@ -19,6 +19,7 @@ from services.gateway.moderation_api import ModerationApi
 from services.gateway.open311_api import Open311Api
 from services.gateway.openapi import OpenApiDocument
 from services.gateway.reports_api import ReportsApi
+from services.gateway.subscriptions_api import SubscriptionsApi
 from services.gateway.webhooks_api import WebhooksApi
 
 log = logging.getLogger(__name__)
@@ -27,12 +28,12 @@ HEALTH_TIMEOUT_SECONDS = 2
 RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks")
 
 
-class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument):
+class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, SubscriptionsApi,
+                     OpenApiDocument):
     name = "gateway"
     config = Config()
 
     ideas = IdeasClient()
-    notifications = RpcProxy("notifications")
     reporting = RpcProxy("reporting")
 
     @http("POST", f"{API}/ideas")

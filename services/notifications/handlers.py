@@ -222,11 +222,12 @@ def unsubscribe_scope(db, settings: Settings, token: str) -> str | None:
     return found["list_id"].partition(":")[0] if found else None
 
 
-def unsubscribe(db, settings: Settings, token: str) -> str | None:
+def unsubscribe(db, settings: Settings, token: str) -> dict | None:
     """End what the mail behind `token` came from, for its recipient: a follow or digest
     subscription is deleted; for the submitter's mails about an idea and moderator alerts the
     address (as a keyed hash) is kept on an opt-out list. Pending mails of that list are cancelled.
-    Returns the recipient's address (None if it is gone already), so the caller may erase it."""
+    Returns {"scope", "recipient"} (so the caller may erase the address), None if the address is
+    gone already. Repeating it changes nothing."""
     mail_id = _unsubscribe_mail_id(settings, token)
     with db.transaction() as conn:
         found = repository.mail(conn, mail_id)
@@ -235,19 +236,19 @@ def unsubscribe(db, settings: Settings, token: str) -> str | None:
         repository.add_opt_out(conn, pseudonym(settings.pseudonym_secret, found["recipient"]), found["list_id"])
         repository.end_subscription(conn, found["list_id"])
         repository.cancel_pending(conn, found["recipient"], found["list_id"])
-    return found["recipient"]
+    return {"scope": found["list_id"].partition(":")[0], "recipient": found["recipient"]}
 
 
 def erasure_address(payload) -> str:
     return validated(ErasureRequest(), payload)["email"]
 
 
-def erase(db, email: str, contacts_erased: int, requested_by: str) -> dict:
-    """Delete the address from notifications (ideas already forgot it: `contacts_erased`) and
+def erase(db, email: str, submissions_erased: int, requested_by: str) -> dict:
+    """Delete the address from notifications (ideas already forgot it: `submissions_erased`) and
     announce `person.erased`, which never says whose address it was."""
     with db.transaction() as conn:
         subscriptions, mails = repository.erase_address(conn, email)
-        erasure = {"erasure_id": uuid.uuid4(), "requested_by": requested_by, "contacts_erased": contacts_erased,
+        erasure = {"erasure_id": uuid.uuid4(), "requested_by": requested_by, "submissions_erased": submissions_erased,
                    "subscriptions_erased": subscriptions, "mails_erased": mails,
                    "erased_at": datetime.now(timezone.utc)}
         outbox.add_event(conn, "person.erased", erasure)

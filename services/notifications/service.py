@@ -96,10 +96,14 @@ class NotificationsService(Pingable, PublishesEvents):
 
     @rpc
     def unsubscribe(self, token: str, erase: bool = False) -> dict:
-        """One-click unsubscribe (RFC 8058) or the unsubscribe page; `erase` also erases the address."""
-        recipient = handlers.unsubscribe(self.db, self.settings, token)
-        erased = bool(erase and recipient) and self._erase(recipient, "person")
-        return {"unsubscribed": True, "erased": bool(erased)}
+        """One-click unsubscribe (RFC 8058) or the unsubscribe page; `erase` also erases the address.
+        {"scope": what ended (see handlers.unsubscribe_scope), "erased"}; InvalidInput for a bad link."""
+        ended = handlers.unsubscribe(self.db, self.settings, token)
+        if ended is None:  # done before: the address is erased already
+            return {"scope": None, "erased": False}
+        if erase:
+            self._erase(ended["recipient"], "person")
+        return {"scope": ended["scope"], "erased": erase}
 
     @rpc
     def erase_person(self, payload) -> dict:

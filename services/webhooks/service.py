@@ -106,3 +106,7 @@ class WebhooksService(Pingable):
     @on_event("notification.failed")
     def on_notification_failed(self, body: dict):
         self._owe(body)
+
+    @on_event("person.erased")
+    def on_person_erased(self, body: dict):
+        self._owe(body)

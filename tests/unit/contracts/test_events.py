@@ -33,6 +33,8 @@ VALID_DATA = {
     "idea.unhidden": {"idea_id": IDEA_ID, "reason": "false_positive", "actor_kind": "moderator",
                       "unhidden_at": NOW},
     "idea.flagged": {"idea_id": IDEA_ID, "reason": "offensive", "flag_count": 2, "flagged_at": NOW},
+    "person.erased": {"erasure_id": uuid.uuid4(), "requested_by": "admin", "submissions_erased": 1,
+                      "subscriptions_erased": 0, "mails_erased": 2, "erased_at": NOW},
 }
 
 PERSONAL_DATA_WORDS = ("email", "mail_address", "name", "author", "phone", "address", "contact",
