@@ -151,10 +151,12 @@ def idea_unhidden(db, settings: Settings, event: Event) -> None:
 
 # --- following ideas, digests, confirmation --------------------------------------------------------
 
-def follow(db, settings: Settings, idea: dict, payload, accepted_locale: str | None) -> None:
-    """Start the double opt-in for news about `idea` (its public view): a confirmation mail, at most
-    one a day per follower, and nothing else until it is confirmed."""
+def follow(db, settings: Settings, public_idea, idea_id: str, payload, accepted_locale: str | None) -> None:
+    """Start the double opt-in for news about an idea: a confirmation mail, at most one a day per
+    follower, and nothing else until it is confirmed. `public_idea(idea_id)` is the idea's public
+    view (ideas' RPC), asked only once the request is valid."""
     request = validated(FollowRequest(), payload)
+    idea = public_idea(idea_id)
     if idea["status"] not in FOLLOWABLE_STATUSES:
         raise Conflict(f"An idea that is {idea['status']} cannot be followed.")
     locale = request["locale"] or accepted_locale or DEFAULT_LOCALE

@@ -78,7 +78,7 @@ class NotificationsService(Pingable, PublishesEvents):
     def follow(self, idea_id: str, payload, accepted_locale: str | None = None) -> dict:
         """POST /api/v1/ideas/{id}/followers: NotFound for an unknown idea, Conflict for one that
         cannot be followed, InvalidInput naming a bad field."""
-        handlers.follow(self.db, self.settings, self.ideas.get_public(idea_id), payload, accepted_locale)
+        handlers.follow(self.db, self.settings, self.ideas.get_public, idea_id, payload, accepted_locale)
         return {"status": "confirmation_sent"}
 
     @rpc

@@ -145,9 +145,10 @@ def test_following_an_unknown_idea_or_with_a_bad_address_is_refused(ideas, notif
     idea_id, _ = submit(ideas, database)
     with pytest.raises(NotFound):
         call(notifications, "follow", str(uuid.uuid4()), {"email": address()}, None)
-    with pytest.raises(InvalidInput) as refused:
-        call(notifications, "follow", idea_id, {"email": "not-an-address", "colour": "red"}, None)
-    assert set(refused.value.errors) == {"email", "colour"}
+    for idea in (idea_id, str(uuid.uuid4())):  # the request is checked before the idea is looked for
+        with pytest.raises(InvalidInput) as refused:
+            call(notifications, "follow", idea, {"email": "not-an-address", "colour": "red"}, None)
+        assert set(refused.value.errors) == {"email", "colour"}
     assert database.query("select count(*) from notifications.mails") == [(0,)]
 
 
