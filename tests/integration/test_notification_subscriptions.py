@@ -11,9 +11,10 @@ import pytest
 import requests
 from kombu import Connection, Exchange, Producer
 
+from aufbruch.contracts.errors import InvalidInput, NotFound
 from aufbruch.contracts.events import new_event
 from services.notifications.service import BATCH_INTERVAL_SECONDS, DELIVERY_INTERVAL_SECONDS, NotificationsService
-from tests.support.infrastructure import wait_until
+from tests.support.infrastructure import SmtpSink, wait_until
 from tests.support.notifications import (address, call, confirmation_url, html_of, link_token, start, start_ideas,
                                          text_of, unsubscribe_url, wait_for_mails)
 
@@ -141,7 +142,6 @@ def test_a_follower_hears_nothing_but_the_confirmation_until_confirming(ideas, n
 
 
 def test_following_an_unknown_idea_or_with_a_bad_address_is_refused(ideas, notifications, database):
-    from aufbruch.contracts.errors import InvalidInput, NotFound
     idea_id, _ = submit(ideas, database)
     with pytest.raises(NotFound):
         call(notifications, "follow", str(uuid.uuid4()), {"email": address()}, None)
@@ -153,7 +153,6 @@ def test_following_an_unknown_idea_or_with_a_bad_address_is_refused(ideas, notif
 
 
 def test_a_forged_or_altered_confirmation_link_confirms_nothing(ideas, notifications, database, smtp_sink):
-    from aufbruch.contracts.errors import InvalidInput
     idea_id, _ = submit(ideas, database)
     follower = address("follower")
     call(notifications, "follow", idea_id, {"email": follower}, None)
@@ -336,3 +335,31 @@ def test_the_unsubscribe_link_can_erase_the_address_too(ideas, notifications, da
     # The link still answers (the address is gone, so there is nothing left to do).
     assert call(notifications, "unsubscribe", link_token(unsubscribe_url(receipt)), True) == \
         {"scope": None, "erased": False}
+
+
+# --- the mail server itself down, then up ------------------------------------------------------------
+
+def test_a_mail_owed_while_the_mail_server_is_down_goes_out_once_it_is_up(
+        ideas, database, notifications_config, container_factory, tmp_path):
+    sink = SmtpSink(tmp_path / "mail")  # its port is chosen, but the server not started: connections are refused
+    service = start(container_factory, NotificationsService, notifications_config | {"SMTP_PORT": sink.port})
+    to = address()
+    idea_id, submitted = submit(ideas, database, to)
+
+    call(service, "on_idea_submitted", submitted)
+    call(service, "on_idea_published", published(idea_id))
+
+    postponed = wait_until(lambda: (rows := database.query(
+        "select attempts, last_error from notifications.mails where attempts > 0")) and len(rows) == 2 and rows,
+        message="both mails tried once")
+    assert all(attempts == 1 and "refused" in error.lower() for attempts, error in postponed)
+    sink.start()
+    try:
+        database.query("update notifications.mails set next_attempt_at = now() returning 1")  # the retry is due
+        mails = wait_for_mails(sink, to, 2)
+        assert quietly(lambda: len(sink.messages_to(to))) == 2
+        assert {mail["Subject"].split(":")[0] for mail in mails} == {"Ihre Idee ist eingegangen",
+                                                                      "Ihre Idee ist veröffentlicht"}
+        assert database.query("select attempts from notifications.mails") == [(2,), (2,)]
+    finally:
+        sink.stop()
