@@ -19,7 +19,7 @@ SUBSCRIPTIONS = {
     "moderation": ("idea.submitted", "idea.published"),
     "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
     "notifications": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
-                      "moderation.review_requested"),
+                      "moderation.review_requested", "moderation.decided"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
                   "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed"),
     # Webhooks forwards every public event to the endpoints registered for it.

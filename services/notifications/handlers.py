@@ -266,9 +266,17 @@ def review_requested(db, event: Event) -> None:
             repository.add_waiting_case(conn, data["case_id"], data["idea_id"], data["reasons"], data["requested_at"])
 
 
+def moderation_decided(db, event: Event) -> None:
+    """A moderator's decision closes the idea's waiting cases: an alert lists only cases still waiting."""
+    data = event.data
+    with db.transaction() as conn:
+        if inbox.first_delivery(conn, event) and data["actor_kind"] == "moderator":
+            repository.drop_decided_cases(conn, data["idea_id"], data["decided_at"])
+
+
 def alert_moderators(db, settings: Settings) -> int:
     """At most once per interval, one mail to each moderator address listing the cases that began
-    waiting since the last one; returns how many cases it named."""
+    waiting since the last one and still wait; returns how many cases it named."""
     now = datetime.now(timezone.utc)
     with db.transaction() as conn:
         clock = repository.lock_moderator_alert_clock(conn)

@@ -155,6 +155,11 @@ def add_waiting_case(conn, case_id: uuid.UUID, idea_id: uuid.UUID, reasons: list
                  " on conflict (case_id) do nothing", (case_id, idea_id, reasons, requested_at))
 
 
+def drop_decided_cases(conn, idea_id: uuid.UUID, decided_at: datetime) -> None:
+    """A moderator decided on the idea: its cases opened until then wait no more."""
+    conn.execute("delete from waiting_cases where idea_id = %s and requested_at <= %s", (idea_id, decided_at))
+
+
 def lock_moderator_alert_clock(conn) -> dict | None:
     """{"last_sent_at": when the last moderator alert went out, or None}, locked for this
     transaction; None while another replica holds the lock (it is sending the batch)."""

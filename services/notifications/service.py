@@ -74,6 +74,10 @@ class NotificationsService(Pingable, PublishesEvents):
     def on_review_requested(self, body: dict):
         handlers.review_requested(self.db, parse_event(body))
 
+    @on_event("moderation.decided")
+    def on_moderation_decided(self, body: dict):
+        handlers.moderation_decided(self.db, parse_event(body))
+
     @rpc
     def follow(self, idea_id: str, payload, accepted_locale: str | None = None) -> dict:
         """POST /api/v1/ideas/{id}/followers: NotFound for an unknown idea, Conflict for one that

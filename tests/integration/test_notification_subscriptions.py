@@ -197,9 +197,13 @@ def test_moderators_get_one_mail_per_interval_listing_the_waiting_cases(notifica
                                                                         moderators):
     database.query("update notifications.moderator_alert_clock set last_sent_at = now() returning 1")
     cases = [review_requested() for _ in range(3)]
-    for event in cases:
+    decided = review_requested()
+    for event in [*cases, decided]:
         call(notifications, "on_review_requested", event)
         call(notifications, "on_review_requested", event)
+    call(notifications, "on_moderation_decided", new_event("moderation.decided", {
+        "idea_id": decided["data"]["idea_id"], "decision": "approve", "reasons": ["acceptable"],
+        "actor_kind": "moderator", "decided_at": now()}))
     assert quietly(lambda: smtp_sink.messages_to(moderators)) == []  # an alert just went: the interval holds
 
     database.query("update notifications.moderator_alert_clock set last_sent_at = now() - interval '1 hour'"
@@ -209,6 +213,7 @@ def test_moderators_get_one_mail_per_interval_listing_the_waiting_cases(notifica
     assert alert["Subject"] == "3 Fälle warten auf Prüfung"
     for event in cases:
         assert f"Fall {event['data']['case_id']}" in text_of(alert)
+    assert decided["data"]["case_id"] not in text_of(alert)  # decided meanwhile: it waits no more
     call(notifications, "on_review_requested", review_requested())
     assert quietly(lambda: len(smtp_sink.messages_to(moderators))) == 1  # the next case waits for the interval
 
