@@ -15,9 +15,12 @@ DATA_CONTENT_TYPE = "application/json"
 SOURCE_PREFIX = "urn:aufbruch:service:"
 DECISIONS = ("approve", "reject", "review")
 ACTOR_KINDS = ("automatic", "moderator")
-MAIL_KINDS = ("receipt", "published", "rejected")
 COMMENT_DECISIONS = ("approve", "reject", "review")
 SUBJECT_TYPES = ("idea", "comment")
+# Mails about one idea: to its submitter (receipt, published, rejected, hidden), to someone who asked
+# to follow it (follow_confirmation, the double opt-in) and to its followers (follower_update).
+MAIL_KINDS = ("receipt", "published", "rejected", "hidden", "follow_confirmation", "follower_update")
+ERASURE_REQUESTERS = ("admin", "person")
 
 
 class EventData(Schema):
@@ -165,6 +168,16 @@ class CommentUnhidden(EventData):
     unhidden_at = fields.AwareDateTime(required=True)
 
 
+class PersonErased(EventData):
+    """Says that a person's address was erased, never whose: no address, no key derived from it."""
+    erasure_id = fields.UUID(required=True)
+    requested_by = fields.String(required=True, validate=validate.OneOf(ERASURE_REQUESTERS))
+    submissions_erased = fields.Integer(required=True)
+    subscriptions_erased = fields.Integer(required=True)
+    mails_erased = fields.Integer(required=True)
+    erased_at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventContract:
     type: str
@@ -219,6 +232,8 @@ CATALOG = {
                       "A posted comment was hidden: by citizens' flags or by a moderator."),
         EventContract("comment.unhidden", "moderation", 1, CommentUnhidden,
                       "A hidden comment is visible again, by a moderator's decision."),
+        EventContract("person.erased", "notifications", 1, PersonErased,
+                      "A person's address was erased from ideas and notifications (the event never says whose)."),
     )
 }
 

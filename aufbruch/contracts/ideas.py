@@ -5,6 +5,9 @@ import unicodedata
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 MAX_PER_PAGE = 100
+# The languages mails are written in; the first is the city's and the default.
+LOCALES = ("de", "en")
+DEFAULT_LOCALE = LOCALES[0]
 
 
 # NUL and other control characters cannot be stored or shown; lone surrogates cannot be encoded.
@@ -43,6 +46,8 @@ class IdeaSubmission(Strict):
     category = fields.String(required=True)
     district = Text(validate=validate.Length(min=1, max=100), load_default=None, allow_none=True)
     author = fields.Nested(Author, load_default=None, allow_none=True)
+    # The language of the mails about this idea; without it, the request's Accept-Language decides.
+    locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES))
 
     def __init__(self, categories: list[str], **kwargs):
         super().__init__(**kwargs)

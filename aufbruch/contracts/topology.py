@@ -18,7 +18,8 @@ DEAD_LETTER_QUEUE = "aufbruch.dead-letters"
 SUBSCRIPTIONS = {
     "moderation": ("idea.submitted", "idea.published", "comment.submitted", "comment.posted"),
     "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
-    "notifications": ("idea.submitted", "idea.published", "idea.rejected"),
+    "notifications": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
+                      "moderation.review_requested", "moderation.decided"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
                   "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed"),
     # Participation learns which ideas are published (and hidden) and what moderation made of comments.

@@ -16,6 +16,7 @@ from nameko.web.handlers import http
 from aufbruch.config import categories as configured_categories
 from aufbruch.contracts.accounts import ListedUser, NewToken, NewUser, User
 from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
+from aufbruch.contracts.notifications import ConfirmationSent, DigestRequest, Erasure, ErasureRequest, FollowRequest
 from aufbruch.contracts.moderation import Case, CaseWithHistory, Decision, Flag, Hide, Unhide
 from aufbruch.contracts.participation import (CommentReceipt, CommentSubmission, CommentThreads, ConfirmationSent,
                                               SupportCount, SupportLink, SupportRequest, SupportState,
@@ -140,6 +141,10 @@ class PageQuery(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
 
 
+class LinkQuery(Schema):
+    token = fields.String(required=True, metadata={"description": "The signed token of the link in the mail."})
+
+
 SCHEMAS = {
     "Error": Error, "ValidationErrors": ValidationErrors, "PublicIdea": PublicIdea, "Receipt": Receipt,
     "IdeaPage": IdeaPage, "Flag": Flag, "FlagReceived": FlagReceived, "Decision": Decision, "Hide": Hide,
@@ -148,6 +153,7 @@ SCHEMAS = {
     "CreatedUser": CreatedUser, "IssuedToken": IssuedToken, "UserList": UserList, "NewWebhook": NewWebhook,
     "Webhook": Webhook, "RegisteredWebhook": RegisteredWebhook, "WebhookList": WebhookList, "Delivery": Delivery,
     "DeliveryPage": DeliveryPage, "Health": Health, "Timeseries": Timeseries, "IdeasExport": IdeasExport,
+    "FollowRequest": FollowRequest, "ConfirmationSent": ConfirmationSent, "Erasure": Erasure,
 }
 
 ERROR_RESPONSES = {  # status -> (component name, description, schema)
@@ -179,6 +185,9 @@ def ok(description, schema=None, media="application/json", headers=None):
 
 
 CSV = "text/csv"
+HTML = "text/html"
+ACCEPT_LANGUAGE = {"in": "header", "name": "Accept-Language", "required": False, "schema": {"type": "string"},
+                   "description": "The mails' language (de or en) when the body names no `locale`; else de."}
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
                    "description": "A retry with the same key and content returns the same idea."}
 
@@ -198,6 +207,33 @@ OPERATIONS = {
     ("POST", f"{API}/ideas/{{idea_id}}/flags"): op(
         "Flag a published idea", "moderation", {202: ok("Flag received.", "FlagReceived")},
         body="Flag", errors=JSON_BODY_ERRORS + (404, 409, 503)),
+    ("POST", f"{API}/ideas/{{idea_id}}/followers"): op(
+        "Follow an idea (double opt-in)", "subscriptions",
+        {202: ok("A confirmation mail with a signed link is on its way; nothing else is sent before it is "
+                 "confirmed. Repeating it sends at most one confirmation a day.", "ConfirmationSent")},
+        body="FollowRequest", errors=JSON_BODY_ERRORS + (404, 409, 503), headers=(ACCEPT_LANGUAGE,)),
+    ("POST", f"{API}/subscriptions/digest"): op(
+        "Subscribe to a category's daily digest (double opt-in)", "subscriptions",
+        {202: ok("A confirmation mail with a signed link is on its way.", "ConfirmationSent")},
+        body="DigestRequest", errors=JSON_BODY_ERRORS + (503,), headers=(ACCEPT_LANGUAGE,)),
+    ("GET", f"{API}/subscriptions/confirm"): op(
+        "Confirm a follow or digest subscription (the link in the confirmation mail)", "subscriptions",
+        {200: ok("A German HTML page: confirmed.", None, HTML),
+         400: ok("A German HTML page: the link is invalid or expired.", None, HTML),
+         404: ok("A German HTML page: the subscription was ended meanwhile.", None, HTML)},
+        query=LinkQuery, errors=(503,)),
+    ("GET", f"{API}/unsubscribe"): op(
+        "The unsubscribe page (the link in every mail)", "subscriptions",
+        {200: ok("A German HTML page with a button that POSTs here, and a choice to erase the address.", None, HTML),
+         400: ok("A German HTML page: the link is invalid.", None, HTML)},
+        query=LinkQuery, errors=(503,)),
+    ("POST", f"{API}/unsubscribe"): op(
+        "Unsubscribe: the page's button, or RFC 8058 one-click", "subscriptions",
+        {200: ok("A German HTML page: unsubscribed (and erased if `erase=yes` was posted).", None, HTML),
+         400: ok("A German HTML page: the link is invalid.", None, HTML)},
+        query=LinkQuery, errors=(503,),
+        description="Mail clients POST `List-Unsubscribe=One-Click` (form-encoded) to the URL of the mail's "
+                    "`List-Unsubscribe` header; the signed token is the authority. Repeating it changes nothing."),
     ("GET", f"{API}/moderation/queue"): op(
         "Open cases, oldest first", "moderation", {200: ok("The review queue.", "ReviewQueue")},
         query=PageQuery, auth=True, errors=AUTH_ERRORS + (503,)),
@@ -227,6 +263,11 @@ OPERATIONS = {
     ("POST", f"{API}/admin/users/{{user_id}}/disable"): op(
         "Disable a staff account", "admin", {204: ok("Disabled; its tokens fail from now on.")},
         auth=True, errors=AUTH_ERRORS + (404, 409, 503)),
+    ("DELETE", f"{API}/admin/people"): op(
+        "Erase a person's address", "admin",
+        {200: ok("Removed from ideas' contacts and from notifications' subscriptions and mails; "
+                 "`person.erased` announced (without the address).", "Erasure")},
+        query=ErasureRequest, auth=True, errors=AUTH_ERRORS + (422, 503)),
     ("POST", f"{API}/webhooks"): op(
         "Register a webhook", "webhooks",
         {201: ok("The webhook with its signing secret (shown once).", "RegisteredWebhook",
@@ -338,7 +379,7 @@ def ref(name: str) -> dict:
 
 def _content(schema, media):
     if schema is None:
-        return {media: {"schema": {"type": "string"} if media == CSV else {"type": "object"}}}
+        return {media: {"schema": {"type": "object"} if media == "application/json" else {"type": "string"}}}
     return {media: {"schema": ref(schema)}}
 
 
@@ -379,6 +420,7 @@ def openapi_document(categories: list[str]) -> dict:
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                    "description": "An API token issued by an admin."})
     spec.components.schema("IdeaSubmission", schema=IdeaSubmission(list(categories)))
+    spec.components.schema("DigestRequest", schema=DigestRequest(list(categories)))
     for name, schema in SCHEMAS.items():
         spec.components.schema(name, schema=schema)
     spec.components.schema("ReportSummary", REPORT_SUMMARY)

@@ -20,6 +20,7 @@ from services.gateway.open311_api import Open311Api
 from services.gateway.openapi import OpenApiDocument
 from services.gateway.participation_api import ParticipationApi
 from services.gateway.reports_api import ReportsApi
+from services.gateway.subscriptions_api import SubscriptionsApi
 from services.gateway.webhooks_api import WebhooksApi
 
 log = logging.getLogger(__name__)
@@ -28,13 +29,12 @@ HEALTH_TIMEOUT_SECONDS = 2
 RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks", "participation")
 
 
-class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument,
-                     ParticipationApi):
+class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, SubscriptionsApi,
+                     ParticipationApi, OpenApiDocument):
     name = "gateway"
     config = Config()
 
     ideas = IdeasClient()
-    notifications = RpcProxy("notifications")
     reporting = RpcProxy("reporting")
 
     @http("POST", f"{API}/ideas")

@@ -4,7 +4,7 @@ import uuid
 from aufbruch import inbox, outbox
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, validated
 from aufbruch.contracts.events import Event
-from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
+from aufbruch.contracts.ideas import DEFAULT_LOCALE, IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
 from aufbruch.pseudonyms import pseudonym
 from services.ideas import domain, repository
 
@@ -34,11 +34,14 @@ def author_key(secret: str, author: dict | None) -> str | None:
 
 
 def submit(db, categories: list[str], payload, idempotency_key: str | None,
-           pseudonym_secret: str) -> tuple[dict, bool]:
+           pseudonym_secret: str, accepted_locale: str | None = None) -> tuple[dict, bool]:
     """Store a new idea with its `idea.submitted` event in one transaction. A repeated
     Idempotency-Key returns the first idea again; the flag says whether this call created it.
-    The event carries the submitter's pseudonymous `author_key`, keyed with `pseudonym_secret`."""
+    The event carries the submitter's pseudonymous `author_key`, keyed with `pseudonym_secret`.
+    The mails' language is the submission's `locale`, else `accepted_locale` (the best match of
+    the request's Accept-Language), else the city's."""
     submission = validated(IdeaSubmission(categories), payload)
+    locale = submission["locale"] or accepted_locale or DEFAULT_LOCALE
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
         raise InvalidInput({"Idempotency-Key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
     fingerprint = domain.request_fingerprint(submission)
@@ -49,7 +52,7 @@ def submit(db, categories: list[str], payload, idempotency_key: str | None,
                 if stored:
                     raise _KeyAlreadyUsed(stored)
             idea = domain.new_idea(submission)
-            repository.add(conn, idea, submission["author"])
+            repository.add(conn, idea, submission["author"], locale)
             outbox.add_event(conn, "idea.submitted", vars(idea) | {
                 "idea_id": idea.id, "author_key": author_key(pseudonym_secret, submission["author"])})
             if idempotency_key:
@@ -90,6 +93,11 @@ def published_ideas(db, query: dict) -> dict:
 def submitter_contact(db, idea_id) -> dict | None:
     with db.transaction() as conn:
         return repository.contact(conn, _idea_id(idea_id))
+
+
+def erase_contacts(db, email: str) -> int:
+    with db.transaction() as conn:
+        return repository.erase_contacts(conn, email)
 
 
 def apply_visibility(db, event: Event) -> None:

@@ -7,15 +7,15 @@ _IDEA_COLUMNS = ("id, title, description, category, district, status, submitted_
                  " published_at, decided_at, rejection_reasons")
 
 
-def add(conn, idea: Idea, author: dict | None) -> None:
+def add(conn, idea: Idea, author: dict | None, locale: str) -> None:
     conn.execute(
         f"insert into ideas ({_IDEA_COLUMNS}) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (idea.id, idea.title, idea.description, idea.category, idea.district, idea.status,
          idea.submitted_at, idea.published_at, idea.decided_at, idea.rejection_reasons),
     )
     if author and (author.get("name") or author.get("email")):
-        conn.execute("insert into contacts (idea_id, name, email) values (%s, %s, %s)",
-                     (idea.id, author.get("name"), author.get("email")))
+        conn.execute("insert into contacts (idea_id, name, email, locale) values (%s, %s, %s, %s)",
+                     (idea.id, author.get("name"), author.get("email"), locale))
 
 
 def get(conn, idea_id: uuid.UUID, for_update: bool = False) -> Idea | None:
@@ -50,8 +50,13 @@ def list_published(conn, category: str | None, limit: int, offset: int) -> tuple
 
 def contact(conn, idea_id: uuid.UUID) -> dict | None:
     return conn.execute(
-        "select c.name, c.email, i.title from contacts c join ideas i on i.id = c.idea_id"
+        "select c.name, c.email, c.locale, i.title from contacts c join ideas i on i.id = c.idea_id"
         " where c.idea_id = %s and c.email is not null", (idea_id,)).fetchone()
+
+
+def erase_contacts(conn, email: str) -> int:
+    """Forget every contact with this address (name included); returns how many there were."""
+    return conn.execute("delete from contacts where lower(email) = lower(%s)", (email,)).rowcount
 
 
 def claim_idempotency_key(conn, key: str, fingerprint: str, idea_id: uuid.UUID) -> dict:

@@ -11,6 +11,7 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from aufbruch.config import categories
+from aufbruch.contracts.ideas import LOCALES
 from aufbruch.contracts.events import parse_event
 from aufbruch.db import Database
 from aufbruch.entrypoints import PublishesEvents
@@ -33,7 +34,8 @@ class IdeasService(PublishesEvents):
     def submit(self, request):
         receipt, created = handlers.submit(self.db, categories(self.config), read_json(request),
                                            request.headers.get("Idempotency-Key"),
-                                           self.config["PSEUDONYM_SECRET"])
+                                           self.config["PSEUDONYM_SECRET"],
+                                           request.accept_languages.best_match(LOCALES))
         headers = {"Location": f"{API}/ideas/{receipt['id']}"}
         if not created:
             headers["Idempotent-Replayed"] = "true"
@@ -75,8 +77,20 @@ class IdeasService(PublishesEvents):
 
     @rpc
     def get_contact(self, idea_id) -> dict | None:
-        """The submitter's name and address, for notifications only; never part of an event."""
+        """The submitter's name, address and mail language, for notifications only; never part of
+        an event."""
         return handlers.submitter_contact(self.db, idea_id)
+
+    @rpc
+    def get_public(self, idea_id) -> dict:
+        """The public view of an idea (NotFound if there is none): what notifications needs to know
+        of an idea someone wants to follow."""
+        return handlers.public_idea(self.db, idea_id)
+
+    @rpc
+    def erase_contacts(self, email: str) -> int:
+        """Forget the submitter contacts with this address (a person's erasure); how many there were."""
+        return handlers.erase_contacts(self.db, email)
 
     @on_event("moderation.decided")
     def on_moderation_decided(self, body: dict):

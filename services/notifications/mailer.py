@@ -24,6 +24,22 @@ class TemporaryFailure(DeliveryFailure):
     """The server was unreachable or answered 4xx: worth another try later."""
 
 
+def build_message(sender: str, recipient: str, subject: str, text: str, html: str, message_id: str,
+                  unsubscribe_url: str) -> EmailMessage:
+    """A multipart/alternative mail (plain text first, HTML preferred by clients that show it) with
+    RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the URL."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Message-ID"] = message_id
+    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
 class Mailer(DependencyProvider):
     def setup(self):
         config = self.container.config
@@ -37,13 +53,8 @@ class Mailer(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self
 
-    def send(self, recipient: str, subject: str, body: str, message_id: str) -> None:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = recipient
-        message["Subject"] = subject
-        message["Message-ID"] = message_id
-        message.set_content(body)
+    def send(self, message: EmailMessage) -> None:
+        """Hand `message` (see `build_message`, with this Mailer's `sender`) to the server."""
         try:
             smtp = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS)
         except OSError as exc:

@@ -134,3 +134,7 @@ class WebhooksService(Pingable):
     @on_event("comment.unhidden")
     def on_comment_unhidden(self, body: dict):
         self._owe(body)
+
+    @on_event("person.erased")
+    def on_person_erased(self, body: dict):
+        self._owe(body)

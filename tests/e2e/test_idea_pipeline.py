@@ -64,8 +64,9 @@ def test_an_offensive_idea_is_rejected_with_its_reason(platform):
     mails = wait_until(lambda: len(platform.mail.messages_to(address)) == 2 and platform.mail.messages_to(address),
                        message="receipt and rejection mails")
     rejection = next(mail for mail in mails if "nicht veröffentlicht" in mail["Subject"])
-    assert "beleidigende" in rejection.get_content()  # the reason in words, not its code
-    assert "offensive_language" not in rejection.get_content()
+    text = rejection.get_body(("plain",)).get_content()
+    assert "beleidigende" in text  # the reason in words, not its code
+    assert "offensive_language" not in text
 
 
 def test_a_city_system_receives_cloudevents_without_personal_data(platform):

@@ -72,7 +72,7 @@ def test_support_by_mailed_link_counts_once_and_can_be_withdrawn(platform, obser
     assert count(platform, idea_id) == 0  # not before the link is followed
 
     [mail] = wait_until(lambda: platform.mail.messages_to(address), timeout=30, message="the confirmation mail")
-    body = mail.get_content()
+    body = mail.get_body(("plain",)).get_content()
     confirm_url, withdraw_url = (re.search(rf"\S+/api/v1/supports/{action}\?token=\S+", body).group(0)
                                  for action in ("confirm", "withdraw"))
 

@@ -254,13 +254,27 @@ def test_get_of_an_unknown_idea_is_not_found(ideas, idea_id):
     assert ideas.get(idea_id()).status_code == 404
 
 
-def test_get_contact_returns_name_address_and_title_for_notifications(ideas):
+def test_get_contact_returns_name_address_language_and_title_for_notifications(ideas):
     with_address = ideas.submitted(author=AUTHOR)
     name_only = ideas.submitted(author={"name": "Nur Name"})
+    english = ideas.submitted(author=AUTHOR, locale="en")
 
-    assert ideas.contact(with_address) == AUTHOR | {"title": IDEA["title"]}
+    assert ideas.contact(with_address) == AUTHOR | {"title": IDEA["title"], "locale": "de"}
+    assert ideas.contact(english)["locale"] == "en"
     assert ideas.contact(name_only) is None
     assert ideas.contact(str(uuid.uuid4())) is None
+
+
+def test_erasing_an_address_forgets_every_contact_with_it_and_nothing_else(ideas):
+    erased = [ideas.submitted(author=AUTHOR), ideas.submitted(author=AUTHOR | {"email": AUTHOR["email"].upper()})]
+    kept = ideas.submitted(author=AUTHOR | {"email": "someone.else@example.org"})
+
+    assert ideas.call("erase_contacts", AUTHOR["email"]) == 2
+
+    assert [ideas.contact(idea_id) for idea_id in erased] == [None, None]
+    assert ideas.contact(kept)["email"] == "someone.else@example.org"
+    assert ideas.get(erased[0]).status_code == 200  # the idea stays; only who sent it is forgotten
+    assert ideas.call("erase_contacts", AUTHOR["email"]) == 0
 
 
 def test_list_published_shows_only_published_ideas_newest_first_in_pages(ideas):

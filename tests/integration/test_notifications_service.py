@@ -6,18 +6,16 @@ The ideas container also relays its events, so the notifications service may rec
 the broker as well as from the test: one more duplicate for it to ignore."""
 import json
 import time
-import uuid
 from datetime import datetime, timezone
 
 import pytest
 import requests
-from nameko.testing.services import entrypoint_hook
 
 from aufbruch.contracts.events import new_event, parse_event
-from services.ideas.service import IdeasService
 from services.notifications import delivery
 from services.notifications.service import DELIVERY_INTERVAL_SECONDS, NotificationsService
 from tests.support.infrastructure import free_port, wait_until
+from tests.support.notifications import address, call, start, start_ideas, text_of, wait_for_mails
 
 IDEA = {
     "title": "Mehr Fahrradbügel am Bahnhof",
@@ -31,30 +29,12 @@ WAIT = 5
 
 @pytest.fixture
 def ideas(container_factory, config):
-    port = free_port()
-    container = start(container_factory, IdeasService, config | {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"})
-    container.base_url = f"http://127.0.0.1:{port}/api/v1"
-    return container
+    return start_ideas(container_factory, config)
 
 
 @pytest.fixture
 def notifications(container_factory, config, ideas):
     return start(container_factory, NotificationsService, config)
-
-
-def start(container_factory, service_class, config):
-    container = container_factory(service_class, config)
-    container.start()
-    return container
-
-
-def address(prefix: str = "citizen") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.org"
-
-
-def call(container, method: str, *args):
-    with entrypoint_hook(container, method) as hook:
-        return hook(*args)
 
 
 def submit(ideas, database, email: str | None) -> tuple[str, dict]:
@@ -96,11 +76,6 @@ def wait_for_mail_row(database, idea_id: str, condition, kind: str = "receipt") 
                       timeout=WAIT, message=f"the {kind} mail of {idea_id} to change")
 
 
-def wait_for_mails(smtp_sink, to: str, expected: int) -> list:
-    return wait_until(lambda: len(messages := smtp_sink.messages_to(to)) >= expected and messages,
-                      timeout=WAIT, message=f"{expected} mail(s) to {to}")
-
-
 def notification_events(database, event_type: str) -> list[dict]:
     rows = database.query("select body from notifications.outbox where event_type = %s order by id",
                           (event_type,))
@@ -122,7 +97,7 @@ def test_a_receipt_delivered_twice_is_mailed_once_and_announced_without_the_addr
 
     [mail] = wait_for_mails(smtp_sink, to, 1)
     assert mail["Subject"] == f"Ihre Idee ist eingegangen: {IDEA['title']}"
-    assert AUTHOR_NAME in mail.get_content() and idea_id in mail.get_content()
+    assert AUTHOR_NAME in text_of(mail) and idea_id in text_of(mail)
     row = wait_for_mail_row(database, idea_id, lambda row: row["status"] == "sent")
     assert row["attempts"] == 1 and row["last_error"] is None
     [sent] = wait_until(lambda: notification_events(database, "notification.sent"), timeout=WAIT,
@@ -161,8 +136,8 @@ def test_publication_and_rejection_mails_follow_the_receipt(ideas, notifications
     published = [m for m in wait_for_mails(smtp_sink, published_to, 2) if "ist veröffentlicht" in m["Subject"]]
     rejected = [m for m in wait_for_mails(smtp_sink, rejected_to, 2) if "nicht veröffentlicht" in m["Subject"]]
     assert len(published) == 1 and len(rejected) == 1
-    assert "zu viele Links" in rejected[0].get_content()
-    assert "link_spam" not in rejected[0].get_content()
+    assert "zu viele Links" in text_of(rejected[0])
+    assert "link_spam" not in text_of(rejected[0])
     time.sleep(QUIET_PERIOD)
     assert len(smtp_sink.messages_to(published_to)) == len(smtp_sink.messages_to(rejected_to)) == 2
 

@@ -135,5 +135,6 @@ def test_recorded_example_validates_against_its_message_payload_schema(document,
     example = load_example(event_type, CATALOG[event_type].version)
     errors = sorted(validator.iter_errors(example), key=str)
     assert not errors, f"{event_type}: " + "; ".join(error.message for error in errors)
-    broken = {**example, "data": {key: value for key, value in example["data"].items() if key != "idea_id"}}
-    assert list(validator.iter_errors(broken)), "the payload schema must require data.idea_id"
+    required = next(name for name, field in CATALOG[event_type].data_schema().fields.items() if field.required)
+    broken = {**example, "data": {key: value for key, value in example["data"].items() if key != required}}
+    assert list(validator.iter_errors(broken)), f"the payload schema must require data.{required}"

@@ -46,6 +46,8 @@ VALID_DATA = {
                        "actor_kind": "automatic", "hidden_at": NOW},
     "comment.unhidden": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "reason": "acceptable",
                          "actor_kind": "moderator", "unhidden_at": NOW},
+    "person.erased": {"erasure_id": uuid.uuid4(), "requested_by": "admin", "submissions_erased": 1,
+                      "subscriptions_erased": 0, "mails_erased": 2, "erased_at": NOW},
 }
 
 PERSONAL_DATA_WORDS = ("email", "mail_address", "name", "author", "phone", "address", "contact",

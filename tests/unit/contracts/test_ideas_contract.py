@@ -28,12 +28,17 @@ def errors(payload: dict) -> dict:
 # --- IdeaSubmission: the minimal valid submission ----------------------------------------------
 
 def test_minimal_submission_is_accepted_with_optional_fields_empty():
-    assert load(VALID) == VALID | {"district": None, "author": None}
+    assert load(VALID) == VALID | {"district": None, "author": None, "locale": None}
 
 
 def test_full_submission_is_accepted():
-    payload = VALID | {"district": "Mitte", "author": {"name": "Erika Muster", "email": "erika@example.org"}}
+    payload = VALID | {"district": "Mitte", "author": {"name": "Erika Muster", "email": "erika@example.org"},
+                       "locale": "en"}
     assert load(payload) == payload
+
+
+def test_locale_is_one_the_mails_are_written_in():
+    assert "locale" in errors(VALID | {"locale": "fr"})
 
 
 def test_author_fields_are_each_optional():

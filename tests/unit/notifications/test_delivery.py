@@ -1,10 +1,11 @@
 """Unit tests of the retry schedule for mails after passing failures."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from services.notifications.delivery import (
-    FIRST_RETRY_DELAY, LONGEST_RETRY_DELAY, MAX_ATTEMPTS, gives_up, retry_delay,
+    FIRST_RETRY_DELAY, LONGEST_RETRY_DELAY, MAX_ATTEMPTS, RATE_WINDOW, batch_due, gives_up, rate_limited_until,
+    retry_delay,
 )
 
 
@@ -48,3 +49,29 @@ def test_gives_up_at_max_attempts(attempts):
 def test_retries_span_hours_not_minutes_before_giving_up():
     total = sum((retry_delay(attempts) for attempts in range(1, MAX_ATTEMPTS)), timedelta())
     assert timedelta(hours=2) < total < timedelta(days=1)
+
+
+# --- the per-recipient rate limit and batch intervals ------------------------------------------
+
+NOW = datetime(2025, 5, 12, 12, 0, tzinfo=timezone.utc)
+
+
+def test_below_the_limit_a_mail_may_go_now():
+    assert rate_limited_until([], 3) is None
+    assert rate_limited_until([NOW - timedelta(minutes=5)] * 2, 3) is None
+
+
+def test_at_the_limit_the_next_mail_waits_until_the_oldest_counted_send_leaves_the_window():
+    sent = [NOW - timedelta(minutes=50), NOW - timedelta(minutes=20), NOW - timedelta(minutes=5)]
+    assert rate_limited_until(sent, 3) == NOW + timedelta(minutes=10)
+
+
+def test_over_the_limit_it_waits_for_enough_sends_to_leave_the_window():
+    sent = [NOW - timedelta(minutes=minutes) for minutes in (55, 40, 30, 10)]
+    assert rate_limited_until(sent, 2) == NOW - timedelta(minutes=10) + RATE_WINDOW - timedelta(minutes=20)
+
+
+def test_a_moderator_alert_is_due_once_its_interval_passed_or_if_none_went_yet():
+    assert batch_due(None, timedelta(minutes=15), NOW)
+    assert not batch_due(NOW - timedelta(minutes=14), timedelta(minutes=15), NOW)
+    assert batch_due(NOW - timedelta(minutes=15), timedelta(minutes=15), NOW)

@@ -9,7 +9,7 @@ import pytest
 
 from services.notifications import mailer as mailer_module
 from services.notifications.mailer import (
-    SMTP_TIMEOUT_SECONDS, DeliveryFailure, Mailer, PermanentFailure, TemporaryFailure,
+    SMTP_TIMEOUT_SECONDS, DeliveryFailure, Mailer, PermanentFailure, TemporaryFailure, build_message,
 )
 
 RECIPIENT = "erika.muster@example.org"
@@ -75,9 +75,16 @@ def make_mailer(**config) -> Mailer:
     return mailer
 
 
+UNSUBSCRIBE_URL = "https://aufbruch.example/api/v1/unsubscribe?token=abc.def"
+
+
+def message():
+    return build_message(CONFIG["SMTP_FROM"], RECIPIENT, "Ihre Idee ist eingegangen: Bänke", "Guten Tag,\n\nDanke.",
+                         "<p>Guten Tag,</p><p>Danke.</p>", "<42@aufbruch>", UNSUBSCRIBE_URL)
+
+
 def send(mailer: Mailer | None = None) -> None:
-    (mailer or make_mailer()).send(RECIPIENT, "Ihre Idee ist eingegangen: Bänke", "Guten Tag,\n\nDanke.",
-                                   message_id="<42@aufbruch>")
+    (mailer or make_mailer()).send(message())
 
 
 def failure_of(smtp, mailer: Mailer | None = None, **errors) -> DeliveryFailure:
@@ -108,12 +115,20 @@ def test_send_hands_a_complete_message_to_the_configured_server(smtp):
     [session] = smtp.sessions
     assert (session.host, session.port, session.timeout) == ("mail.example.org", 2525, SMTP_TIMEOUT_SECONDS)
     assert session.calls == ["send_message", "quit"]
-    [message] = session.sent
-    assert message["From"] == CONFIG["SMTP_FROM"]
-    assert message["To"] == RECIPIENT
-    assert message["Subject"] == "Ihre Idee ist eingegangen: Bänke"
-    assert message["Message-ID"] == "<42@aufbruch>"
-    assert message.get_content() == "Guten Tag,\n\nDanke.\n"
+    [sent] = session.sent
+    assert sent["From"] == CONFIG["SMTP_FROM"]
+    assert sent["To"] == RECIPIENT
+    assert sent["Subject"] == "Ihre Idee ist eingegangen: Bänke"
+    assert sent["Message-ID"] == "<42@aufbruch>"
+
+
+def test_a_message_is_plain_text_and_html_alternatives_with_one_click_unsubscribe():
+    built = message()
+    assert built.get_content_type() == "multipart/alternative"
+    assert built.get_body(("plain",)).get_content() == "Guten Tag,\n\nDanke.\n"
+    assert built.get_body(("html",)).get_content() == "<p>Guten Tag,</p><p>Danke.</p>\n"
+    assert built["List-Unsubscribe"] == f"<{UNSUBSCRIBE_URL}>"
+    assert built["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_send_uses_starttls_and_login_when_configured(smtp):

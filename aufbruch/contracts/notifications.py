@@ -1,0 +1,38 @@
+"""The notifications service's contract for the gateway: following ideas, category digests, and
+erasing a person's address."""
+from marshmallow import Schema, fields, validate
+
+from aufbruch.contracts.ideas import LOCALES, Strict
+
+EMAIL = dict(required=True, validate=validate.Length(max=254))
+
+
+class FollowRequest(Strict):
+    email = fields.Email(**EMAIL)
+    locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES),
+                           metadata={"description": "Language of the mails; else from Accept-Language, else de."})
+
+
+class DigestRequest(FollowRequest):
+    category = fields.String(required=True)
+
+    def __init__(self, categories: list[str], **kwargs):
+        super().__init__(**kwargs)
+        self.fields["category"].validators = [validate.OneOf(categories, error="Must be one of: {choices}.")]
+
+
+class ErasureRequest(Strict):
+    email = fields.Email(**EMAIL)
+
+
+class ConfirmationSent(Schema):
+    status = fields.String(metadata={"description": "`confirmation_sent`: a confirmation mail is on its way "
+                                                    "unless this address confirmed already."})
+
+
+class Erasure(Schema):
+    erasure_id = fields.UUID()
+    submissions_erased = fields.Integer(metadata={"description": "Submitted ideas whose contact (address and name) was deleted."})
+    subscriptions_erased = fields.Integer(metadata={"description": "Follows and digest subscriptions deleted."})
+    mails_erased = fields.Integer(metadata={"description": "Mails to the address deleted (sent or owed)."})
+    erased_at = fields.AwareDateTime()
