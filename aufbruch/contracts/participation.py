@@ -23,6 +23,8 @@ class ConfirmationSent(Schema):
 class SupportCount(Schema):
     idea_id = fields.UUID()
     count = fields.Integer()
+    open = fields.Boolean(metadata={"description": "Whether the idea takes supports and comments now "
+                                                   "(published and not hidden)."})
 
 
 class SupportState(SupportCount):

@@ -39,10 +39,14 @@ def _known_idea(conn, idea_id, for_update: bool = False) -> dict:
     return idea
 
 
+def _accepts_participation(idea: dict) -> bool:
+    return idea["status"] == PUBLISHED and not idea["hidden"]
+
+
 def _open_idea(conn, idea_id, for_update: bool = False) -> dict:
     """The idea if citizens may support and comment on it now: published and not hidden, else Conflict."""
     idea = _known_idea(conn, idea_id, for_update)
-    if idea["status"] != PUBLISHED or idea["hidden"]:
+    if not _accepts_participation(idea):
         raise Conflict("Only published ideas can be supported or commented on.")
     return idea
 
@@ -132,7 +136,7 @@ def support_count(db, idea_id) -> dict:
     with db.transaction() as conn:
         idea = _known_idea(conn, idea_id)
         count = repository.support_count(conn, idea["idea_id"])
-    return SupportCount().dump({"idea_id": idea["idea_id"], "count": count})
+    return SupportCount().dump({"idea_id": idea["idea_id"], "count": count, "open": _accepts_participation(idea)})
 
 
 # --- comments ------------------------------------------------------------------------------------
@@ -182,8 +186,7 @@ def comment_threads(db, idea_id) -> dict:
     """The visible comments of a visible idea, threaded; never an address (none is ever stored)."""
     with db.transaction() as conn:
         idea = _known_idea(conn, idea_id)
-        visible = repository.visible_comments(conn, idea["idea_id"]) \
-            if idea["status"] == PUBLISHED and not idea["hidden"] else []
+        visible = repository.visible_comments(conn, idea["idea_id"]) if _accepts_participation(idea) else []
     items = threads.threads(visible)
     return CommentThreads().dump({"idea_id": idea["idea_id"], "items": items,
                                   "total": sum(1 + len(item["replies"]) for item in items)})

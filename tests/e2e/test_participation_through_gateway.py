@@ -50,8 +50,8 @@ def open_idea(platform) -> str:
     """A published idea that participation knows is published."""
     idea_id = platform.submit(distinct_idea()).json()["id"]
     platform.wait_for_status(idea_id, {"published"})
-    wait_until(lambda: api(platform, "GET", f"/ideas/{idea_id}/supports").status_code == 200,
-               message="participation to learn of the idea")
+    wait_until(lambda: api(platform, "GET", f"/ideas/{idea_id}/supports").json().get("open"),
+               message="participation to learn the idea is published")
     return idea_id
 
 

@@ -77,7 +77,7 @@ def test_an_idea_is_open_for_support_only_once_published(participation):
     deliver(participation, "on_idea_submitted", "idea.submitted", {
         "idea_id": idea_id, "title": TITLE, "description": "x" * 20, "category": "mobility",
         "submitted_at": NOW})
-    assert call(participation, "support_count", idea_id) == {"idea_id": idea_id, "count": 0}
+    assert call(participation, "support_count", idea_id) == {"idea_id": idea_id, "count": 0, "open": False}
     with pytest.raises(Conflict):
         call(participation, "submit_comment", idea_id, {"body": "Gute Idee!"})
 
