@@ -20,7 +20,8 @@ SUBSCRIPTIONS = {
     "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
     "notifications": ("idea.submitted", "idea.published", "idea.rejected"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
-                  "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed"),
+                  "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed",
+                  "idea.status_changed"),
     # Webhooks forwards every public event to the endpoints registered for it.
     "webhooks": tuple(CATALOG),
 }

@@ -13,6 +13,7 @@ from nameko.web.handlers import http
 
 from aufbruch.http import ServiceTimeout, answers_errors, json_response, parse_json, read_body
 from services.gateway.admin_api import AdminApi
+from services.gateway.city_api import CityApi
 from services.gateway.dashboard import DashboardPage
 from services.gateway.ideas_client import IdeasClient
 from services.gateway.moderation_api import ModerationApi
@@ -27,7 +28,8 @@ HEALTH_TIMEOUT_SECONDS = 2
 RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks")
 
 
-class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument):
+class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument,
+                     CityApi):
     name = "gateway"
     config = Config()
 
