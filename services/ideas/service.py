@@ -52,7 +52,7 @@ class IdeasService(PublishesEvents):
 
     @http("GET", f"{API}/ideas/<idea_id>/answers")
     @answers_errors
-    def answers(self, request, idea_id):
+    def list_answers(self, request, idea_id):
         return json_response(200, handlers.idea_answers(self.db, idea_id))
 
     @http("GET", f"{API}/processes")
