@@ -6,10 +6,15 @@ import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import eventlet
 import pytest
 import requests
 
+from nameko.testing.utils import get_extension
+
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
+from aufbruch.db import Database
+from services.ideas import answers, handlers
 from services.ideas.service import IdeasService
 from tests.integration.test_ideas_service import AUTHOR, IDEA, Ideas, count, outbox
 from tests.support.infrastructure import free_port
@@ -176,6 +181,28 @@ def test_an_answer_sets_the_official_status_and_is_public_history_and_an_event(i
     assert database.query("select distinct answered_by::text from ideas.answers") == [(STAFF["user_id"],)]
     for public in (json.dumps(events), history.text, ideas.get(idea_id).text):
         assert no_staff_member_in(public) and AUTHOR["email"] not in public and AUTHOR["name"] not in public
+
+
+def test_answers_given_at_once_are_taken_in_turn_so_the_history_is_one_chain(ideas, database, monkeypatch):
+    idea_id = ideas.published_idea()
+    decide = answers.answer
+
+    def slow_answer(*args, **kwargs):  # holds each transaction open, so that the answers overlap
+        given = decide(*args, **kwargs)
+        eventlet.sleep(0.1)
+        return given
+    monkeypatch.setattr(answers, "answer", slow_answer)
+
+    # Straight to the use case with the service's own pool: nameko's entrypoint_hook is not for
+    # concurrent calls (parallel hooks share one result).
+    db = get_extension(ideas.container, Database)
+    body = {"status": "under_evaluation", "text": "Wir prüfen das."}
+    given = list(eventlet.GreenPool().imap(lambda _: handlers.answer(db, idea_id, body, STAFF), range(6)))
+
+    # Each answer saw the one before it: exactly one is the first (previous null), none is lost.
+    assert sorted(answer["previous_status"] or "" for answer in given) == [""] + ["under_evaluation"] * 5
+    assert len(ideas.answers(idea_id).json()["items"]) == 6
+    assert len(outbox(database, "idea.status_changed", idea_id)) == 6
 
 
 def test_the_published_list_carries_the_official_status_but_not_the_history(ideas):
