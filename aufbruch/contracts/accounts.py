@@ -1,4 +1,4 @@
-"""The accounts service's RPC contract: staff accounts (moderators, admins) and their API tokens.
+"""The accounts service's RPC contract: staff accounts (moderators, staff, admins) and their API tokens.
 
 The gateway validates the admin API's bodies with the same schemas before it asks accounts, and
 accounts validates its RPC arguments again: a contract is checked at every edge.
@@ -9,7 +9,9 @@ from marshmallow import Schema, fields, pre_load, validate
 
 from aufbruch.contracts.ideas import Strict, Text
 
-ROLES = ("moderator", "admin")
+# `staff`: digital guides in the city's administration, who answer ideas officially and submit ideas
+# on behalf of citizens at a service desk; they neither moderate nor administer.
+ROLES = ("moderator", "staff", "admin")
 USERNAME_PATTERN = r"^[a-z0-9._-]{3,50}$"
 
 # A token is TOKEN_PREFIX + secrets.token_urlsafe(32) (43 characters). The prefix makes a leaked token

@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from aufbruch.contracts.ideas import OFFICIAL_STATUSES
+
 SPEC_VERSION = "1.0"
 DATA_CONTENT_TYPE = "application/json"
 SOURCE_PREFIX = "urn:aufbruch:service:"
@@ -40,6 +42,9 @@ class IdeaSubmitted(EventData):
     # platform's PSEUDONYM_SECRET (aufbruch.pseudonyms), so reporting can count distinct participants.
     # None when the citizen gave no address. Added within v1 (optional).
     author_key = fields.String(allow_none=True, load_default=None)
+    # The participation process; added within v1 (optional, absent in older events: `standing`).
+    # No load_default, so that re-serialising an older event does not invent the field.
+    process_id = fields.String(allow_none=True)
 
 
 class IdeaPublished(EventData):
@@ -49,6 +54,20 @@ class IdeaPublished(EventData):
     category = fields.String(required=True)
     district = fields.String(allow_none=True, load_default=None)
     published_at = fields.AwareDateTime(required=True)
+    process_id = fields.String(allow_none=True)  # as in IdeaSubmitted
+
+
+class IdeaStatusChanged(EventData):
+    """The city answered a published idea. Names no one: the answer is the administration's."""
+
+    idea_id = fields.UUID(required=True)
+    answer_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    process_id = fields.String(required=True)
+    official_status = fields.String(required=True, validate=validate.OneOf(OFFICIAL_STATUSES))
+    previous_status = fields.String(required=True, allow_none=True, validate=validate.OneOf(OFFICIAL_STATUSES))
+    answer = fields.String(required=True)
+    answered_at = fields.AwareDateTime(required=True)
 
 
 class IdeaRejected(EventData):
@@ -204,6 +223,8 @@ CATALOG = {
                       "An idea passed moderation and is publicly visible."),
         EventContract("idea.rejected", "ideas", 1, IdeaRejected,
                       "An idea was rejected by moderation, with reason codes."),
+        EventContract("idea.status_changed", "ideas", 1, IdeaStatusChanged,
+                      "The city answered a published idea: its official status and the public answer."),
         EventContract("moderation.decided", "moderation", 1, ModerationDecided,
                       "Moderation decided on an idea: approve, reject or review."),
         EventContract("moderation.review_requested", "moderation", 1, ModerationReviewRequested,

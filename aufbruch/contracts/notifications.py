@@ -27,7 +27,7 @@ class ErasureRequest(Strict):
 
 class ConfirmationSent(Schema):
     status = fields.String(metadata={"description": "`confirmation_sent`: a confirmation mail is on its way "
-                                                    "unless this address confirmed already."})
+                                                    "(for a follow or digest: unless this address confirmed already)."})
 
 
 class Erasure(Schema):

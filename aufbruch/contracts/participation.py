@@ -16,10 +16,6 @@ class SupportLink(Strict):
                           metadata={"description": "The token of the link in the confirmation mail."})
 
 
-class ConfirmationSent(Schema):
-    status = fields.String(metadata={"description": "Always `confirmation_sent`: check your mail."})
-
-
 class SupportCount(Schema):
     idea_id = fields.UUID()
     count = fields.Integer()

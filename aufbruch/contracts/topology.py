@@ -21,7 +21,8 @@ SUBSCRIPTIONS = {
     "notifications": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
                       "moderation.review_requested", "moderation.decided"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
-                  "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed"),
+                  "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed",
+                  "idea.status_changed"),
     # Participation learns which ideas are published (and hidden) and what moderation made of comments.
     "participation": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
                       "comment.moderated", "comment.hidden", "comment.unhidden"),

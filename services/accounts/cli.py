@@ -61,7 +61,7 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m services.accounts.cli", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = root.add_subparsers(dest="command", required=True)
-    create = commands.add_parser("create-user", help="create a moderator or admin and print their token")
+    create = commands.add_parser("create-user", help="create a moderator, staff member or admin and print their token")
     create.add_argument("--username", required=True)
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--display-name")

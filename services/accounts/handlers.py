@@ -55,7 +55,7 @@ def authenticate(db, token) -> dict | None:
 
 
 def create_user(db, username, role, display_name=None) -> dict:
-    """A new moderator or admin with a first token: {user, token_id, token}. The token is in this
+    """A new moderator, staff member or admin with a first token: {user, token_id, token}. The token is in this
     answer only; it is never stored, so nobody can show it again."""
     new = validated(NewUser(), {"username": username, "role": role, "display_name": display_name})
     with db.transaction() as conn:

@@ -1,4 +1,4 @@
-"""The accounts service: staff accounts (moderators, admins) and their API tokens.
+"""The accounts service: staff accounts (moderators, staff, admins) and their API tokens.
 
 The gateway asks `authenticate` on every moderation and admin request (services/gateway/auth.py) and
 serves the admin API from the other methods; `python -m services.accounts.cli` creates the first admin.

@@ -51,6 +51,10 @@ STAGES = (  # (key in by_status, or "total"; label; tone): the funnel's rows in 
     ("rejected", "Abgelehnt", "aside"),
     ("hidden", "Ausgeblendet", "aside"),
 )
+OFFICIAL_STATUS_LABELS = {  # the city's answers (issue 9), in the order an idea goes through them
+    "under_evaluation": "Wird geprüft", "accepted": "Angenommen", "in_implementation": "In Umsetzung",
+    "implemented": "Umgesetzt", "declined": "Von der Stadt abgelehnt",
+}
 TURNAROUND_KINDS = (("automatic", "Automatisch"), ("human", "Menschlich"))
 TURNAROUND_MEASURES = (("median_seconds", "Median"), ("p90_seconds", "90-%-Perzentil"), ("max_seconds", "Maximum"))
 
@@ -143,6 +147,19 @@ def turnaround_panels(turnaround) -> list[dict]:
     return panels
 
 
+def answers_view(summary: dict) -> dict | None:
+    """The city's answers: ideas per official status and the time from publication to the first answer;
+    None for a reporting from before the answers (the section is left out)."""
+    if "by_official_status" not in summary:
+        return None
+    chart = charts.horizontal_bars(_counted_bars(summary.get("by_official_status"), OFFICIAL_STATUS_LABELS,
+                                                 known=OFFICIAL_STATUS_LABELS))
+    figures = summary.get("answer_time") if isinstance(summary.get("answer_time"), dict) else {}
+    return {"chart": chart, "desc": describe(chart), "answered": _count(figures.get("count")),
+            "times": [(label, charts.format_duration(figures.get(measure)))
+                      for measure, label in TURNAROUND_MEASURES]}
+
+
 def dashboard_view(summary: dict, series: dict | None, now: datetime) -> dict:
     """Everything the template shows, from reporting's answers (any key may be missing)."""
     summary = summary if isinstance(summary, dict) else {}
@@ -194,6 +211,7 @@ def dashboard_view(summary: dict, series: dict | None, now: datetime) -> dict:
         "rejection_desc": describe(rejection_chart),
         "hide_reasons": hide_chart,
         "hide_desc": describe(hide_chart),
+        "answers": answers_view(summary),
     }
 
 

@@ -15,10 +15,12 @@ from nameko.web.handlers import http
 
 from aufbruch.config import categories as configured_categories
 from aufbruch.contracts.accounts import ListedUser, NewToken, NewUser, User
-from aufbruch.contracts.ideas import IdeaListQuery, IdeaSubmission, PublicIdea, Receipt
+from aufbruch.contracts.ideas import (AnswerList, AssistedSubmission, IdeaListQuery, IdeaSubmission, NewAnswer,
+                                      NewProcess, ProcessChanges, ProcessList, PublicAnswer, PublicIdea,
+                                      PublicProcess, Receipt)
 from aufbruch.contracts.notifications import ConfirmationSent, DigestRequest, Erasure, ErasureRequest, FollowRequest
 from aufbruch.contracts.moderation import Case, CaseWithHistory, Decision, Flag, Hide, Unhide
-from aufbruch.contracts.participation import (CommentReceipt, CommentSubmission, CommentThreads, ConfirmationSent,
+from aufbruch.contracts.participation import (CommentReceipt, CommentSubmission, CommentThreads,
                                               SupportCount, SupportLink, SupportRequest, SupportState,
                                               WithdrawalState)
 from aufbruch.contracts.reports import INTERVALS, METRICS
@@ -146,7 +148,7 @@ class LinkQuery(Schema):
 
 
 SCHEMAS = {
-    "Error": Error, "ValidationErrors": ValidationErrors, "PublicIdea": PublicIdea, "Receipt": Receipt,
+    "Error": Error, "ValidationErrors": ValidationErrors, "PublicAnswer": PublicAnswer, "PublicIdea": PublicIdea, "Receipt": Receipt,
     "IdeaPage": IdeaPage, "Flag": Flag, "FlagReceived": FlagReceived, "Decision": Decision, "Hide": Hide,
     "Unhide": Unhide, "Visibility": Visibility, "Case": Case, "CaseWithHistory": CaseWithHistory,
     "ReviewQueue": ReviewQueue, "NewUser": NewUser, "NewToken": NewToken, "User": User, "ListedUser": ListedUser,
@@ -154,7 +156,14 @@ SCHEMAS = {
     "Webhook": Webhook, "RegisteredWebhook": RegisteredWebhook, "WebhookList": WebhookList, "Delivery": Delivery,
     "DeliveryPage": DeliveryPage, "Health": Health, "Timeseries": Timeseries, "IdeasExport": IdeasExport,
     "FollowRequest": FollowRequest, "ConfirmationSent": ConfirmationSent, "Erasure": Erasure,
+    "AnswerList": AnswerList, "NewAnswer": NewAnswer, "PublicProcess": PublicProcess,
+    "ProcessList": ProcessList,
 }
+# Schemas that enumerate the configured categories, built per document like IdeaSubmission.
+CATEGORY_SCHEMAS = {"IdeaSubmission": IdeaSubmission, "AssistedSubmission": AssistedSubmission,
+                    "NewProcess": NewProcess, "ProcessChanges": ProcessChanges, "DigestRequest": DigestRequest}
+# Path parameters that are not UUIDs.
+TEXT_PATH_PARAMETERS = {"process_id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{2,59}$"}}
 
 ERROR_RESPONSES = {  # status -> (component name, description, schema)
     400: ("BadRequest", "Malformed JSON or invalid UTF-8.", "Error"),
@@ -300,6 +309,35 @@ OPERATIONS = {
     ("GET", f"{API}/reports/moderation.csv"): op(
         "Moderation export (CSV)", "reports", {200: ok("One row per idea.", None, CSV)},
         auth=True, errors=AUTH_ERRORS + (503,)),
+    ("GET", f"{API}/processes"): op(
+        "Participation processes with their figures", "processes",
+        {200: ok("Every process, the standing one first, then the newest.", "ProcessList")}, errors=(503,),
+        description="Dates are city days (CITY_TIMEZONE), both inclusive: a process takes ideas from the start "
+                    "of opens_on to the end of closes_on."),
+    ("GET", f"{API}/processes/{{process_id}}"): op(
+        "One participation process", "processes", {200: ok("The process.", "PublicProcess")}, errors=(404, 503)),
+    ("POST", f"{API}/admin/processes"): op(
+        "Create a participation process", "admin",
+        {201: ok("The process.", "PublicProcess", headers={"Location": "The process's URL."})},
+        body="NewProcess", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (409, 503)),
+    ("PATCH", f"{API}/admin/processes/{{process_id}}"): op(
+        "Change a participation process", "admin", {200: ok("The changed process.", "PublicProcess")},
+        body="ProcessChanges", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503),
+        description="409 for the standing process, which never changes."),
+    ("GET", f"{API}/ideas/{{idea_id}}/answers"): op(
+        "The city's answers to a published idea, oldest first", "answers",
+        {200: ok("The public answer history (never who answered).", "AnswerList")}, errors=(404, 503)),
+    ("POST", f"{API}/ideas/{{idea_id}}/answers"): op(
+        "Answer a published idea officially (staff or admin)", "answers",
+        {201: ok("The answer; announced as idea.status_changed.", "PublicAnswer")},
+        body="NewAnswer", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503),
+        description="409 if the idea is not published or the status may not follow its current one."),
+    ("POST", f"{API}/assisted-ideas"): op(
+        "Submit an idea for a citizen at a service desk (staff or admin)", "ideas",
+        {202: ok("Taken in, marked assisted; moderated like every idea.", "Receipt",
+                 headers={"Location": "The idea's URL.", "Idempotent-Replayed": "true on a replayed retry."})},
+        body="AssistedSubmission", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (409, 503),
+        headers=(IDEMPOTENCY_KEY,)),
     ("GET", f"{API}/health"): op(
         "Health of the broker and every service", "operations",
         {200: ok("Everything answers.", "Health"), 503: ok("Something failed; named in checks.", "Health")}),
@@ -317,7 +355,7 @@ class CommentVisibility(Schema):
 
 
 SCHEMAS |= {
-    "SupportRequest": SupportRequest, "ConfirmationSent": ConfirmationSent, "SupportCount": SupportCount,
+    "SupportRequest": SupportRequest, "SupportCount": SupportCount,
     "SupportLink": SupportLink, "SupportState": SupportState, "WithdrawalState": WithdrawalState, "CommentSubmission": CommentSubmission,
     "CommentReceipt": CommentReceipt, "CommentThreads": CommentThreads, "CommentVisibility": CommentVisibility,
 }
@@ -387,7 +425,8 @@ def _operation(path: str, spec: dict) -> dict:
     operation = {"summary": spec["summary"], "tags": [spec["tag"]], "responses": {}}
     if spec["description"]:
         operation["description"] = spec["description"]
-    parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string", "format": "uuid"}}
+    parameters = [{"in": "path", "name": name, "required": True,
+                   "schema": TEXT_PATH_PARAMETERS.get(name, {"type": "string", "format": "uuid"})}
                   for name in re.findall(r"{([^}]+)}", path)]
     if spec["query"] is not None:
         parameters.append({"in": "query", "schema": spec["query"]})
@@ -419,8 +458,8 @@ def openapi_document(categories: list[str]) -> dict:
                    info={"description": "The public HTTP API of the Aufbruch citizens' ideas platform."})
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                    "description": "An API token issued by an admin."})
-    spec.components.schema("IdeaSubmission", schema=IdeaSubmission(list(categories)))
-    spec.components.schema("DigestRequest", schema=DigestRequest(list(categories)))
+    for name, schema in CATEGORY_SCHEMAS.items():
+        spec.components.schema(name, schema=schema(list(categories)))
     for name, schema in SCHEMAS.items():
         spec.components.schema(name, schema=schema)
     spec.components.schema("ReportSummary", REPORT_SUMMARY)

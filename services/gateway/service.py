@@ -13,6 +13,7 @@ from nameko.web.handlers import http
 
 from aufbruch.http import ServiceTimeout, answers_errors, json_response, parse_json, read_body
 from services.gateway.admin_api import AdminApi
+from services.gateway.city_api import CityApi
 from services.gateway.dashboard import DashboardPage
 from services.gateway.ideas_client import IdeasClient
 from services.gateway.moderation_api import ModerationApi
@@ -30,7 +31,7 @@ RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", 
 
 
 class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, SubscriptionsApi,
-                     ParticipationApi, OpenApiDocument):
+                     ParticipationApi, CityApi, OpenApiDocument):
     name = "gateway"
     config = Config()
 

@@ -5,6 +5,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from aufbruch.contracts.ideas import STANDING_PROCESS
+
 SUBMITTED, IN_REVIEW, PUBLISHED, REJECTED, HIDDEN = "submitted", "in_review", "published", "rejected", "hidden"
 
 # A moderation decision moves an idea from an open status to the status it names; a final status
@@ -26,9 +28,12 @@ class Idea:
     published_at: datetime | None = None
     decided_at: datetime | None = None
     rejection_reasons: list[str] = field(default_factory=list)
+    process_id: str = STANDING_PROCESS
+    assisted: bool = False
+    official_status: str | None = None
 
 
-def new_idea(submission: dict, now: datetime | None = None) -> Idea:
+def new_idea(submission: dict, now: datetime | None = None, assisted: bool = False) -> Idea:
     return Idea(
         id=uuid.uuid4(),
         title=submission["title"],
@@ -37,6 +42,8 @@ def new_idea(submission: dict, now: datetime | None = None) -> Idea:
         district=submission.get("district"),
         status=SUBMITTED,
         submitted_at=now or datetime.now(timezone.utc),
+        process_id=submission.get("process_id") or STANDING_PROCESS,
+        assisted=assisted,
     )
 
 

@@ -1,17 +1,22 @@
 """Every SQL statement of the ideas service."""
 import uuid
 
+from services.ideas.answers import Answer
 from services.ideas.domain import PUBLISHED, Idea
+from services.ideas.processes import Process
 
 _IDEA_COLUMNS = ("id, title, description, category, district, status, submitted_at,"
-                 " published_at, decided_at, rejection_reasons")
+                 " published_at, decided_at, rejection_reasons, process_id, assisted, official_status")
+_PROCESS_COLUMNS = "id, title, description, categories, opens_on, closes_on"
 
 
 def add(conn, idea: Idea, author: dict | None, locale: str) -> None:
     conn.execute(
-        f"insert into ideas ({_IDEA_COLUMNS}) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        f"insert into ideas ({_IDEA_COLUMNS})"
+        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (idea.id, idea.title, idea.description, idea.category, idea.district, idea.status,
-         idea.submitted_at, idea.published_at, idea.decided_at, idea.rejection_reasons),
+         idea.submitted_at, idea.published_at, idea.decided_at, idea.rejection_reasons,
+         idea.process_id, idea.assisted, idea.official_status),
     )
     if author and (author.get("name") or author.get("email")):
         conn.execute("insert into contacts (idea_id, name, email, locale) values (%s, %s, %s, %s)",
@@ -85,3 +90,64 @@ def open311_requests(conn, statuses: list[str], start, end, categories: list[str
         (list(statuses), start, end, end, categories, categories, limit),
     ).fetchall()
     return [Idea(**row) for row in rows]
+
+
+# --- assisted submissions, answers and processes (issue 9) ----------------------------------------
+
+def add_assistance(conn, idea_id: uuid.UUID, staff_user_id: uuid.UUID, consent_given_at) -> None:
+    conn.execute("insert into assisted_submissions (idea_id, staff_user_id, consent_given_at)"
+                 " values (%s, %s, %s)", (idea_id, staff_user_id, consent_given_at))
+
+
+def add_answer(conn, answer: Answer, staff_user_id: uuid.UUID) -> None:
+    conn.execute(
+        "insert into answers (id, idea_id, official_status, previous_status, text, answered_at, answered_by)"
+        " values (%s, %s, %s, %s, %s, %s, %s)",
+        (answer.id, answer.idea_id, answer.official_status, answer.previous_status, answer.text,
+         answer.answered_at, staff_user_id))
+    conn.execute("update ideas set official_status = %s where id = %s", (answer.official_status, answer.idea_id))
+
+
+def answers(conn, idea_id: uuid.UUID) -> list[Answer]:
+    """The idea's answers, oldest first; never who gave them."""
+    rows = conn.execute(
+        "select id, idea_id, official_status, previous_status, text, answered_at from answers"
+        " where idea_id = %s order by answered_at, id", (idea_id,)).fetchall()
+    return [Answer(**row) for row in rows]
+
+
+def process(conn, process_id: str, for_update: bool = False) -> Process | None:
+    lock = " for update" if for_update else ""
+    row = conn.execute(f"select {_PROCESS_COLUMNS} from processes where id = %s{lock}", (process_id,)).fetchone()
+    return Process(**row) if row else None
+
+
+def add_process(conn, new: Process) -> bool:
+    """False if a process with its id exists already."""
+    return conn.execute(
+        f"insert into processes ({_PROCESS_COLUMNS}) values (%s, %s, %s, %s, %s, %s)"
+        " on conflict (id) do nothing returning id",
+        (new.id, new.title, new.description, new.categories, new.opens_on, new.closes_on)).fetchone() is not None
+
+
+def save_process(conn, changed: Process) -> None:
+    conn.execute("update processes set title = %s, description = %s, categories = %s, opens_on = %s,"
+                 " closes_on = %s where id = %s",
+                 (changed.title, changed.description, changed.categories, changed.opens_on,
+                  changed.closes_on, changed.id))
+
+
+def processes_with_figures(conn, process_id: str | None = None) -> list[tuple[Process, dict]]:
+    """Every process (or the one with `process_id`) with its figures: the standing one first, then
+    the newest by opening day."""
+    rows = conn.execute(
+        "select p.id, p.title, p.description, p.categories, p.opens_on, p.closes_on,"
+        " count(i.id) as ideas_submitted, count(i.id) filter (where i.status = %s) as ideas_published"
+        " from processes p left join ideas i on i.process_id = p.id"
+        " where %s::text is null or p.id = %s"
+        " group by p.id order by p.opens_on desc nulls first, p.id",
+        (PUBLISHED, process_id, process_id)).fetchall()
+    return [(Process(**{key: row[key] for key in ("id", "title", "description", "categories", "opens_on",
+                                                   "closes_on")}),
+             {"ideas_submitted": row["ideas_submitted"], "ideas_published": row["ideas_published"]})
+            for row in rows]

@@ -11,8 +11,8 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from aufbruch.config import categories
-from aufbruch.contracts.ideas import LOCALES
 from aufbruch.contracts.events import parse_event
+from aufbruch.contracts.ideas import LOCALES, receipt_headers
 from aufbruch.db import Database
 from aufbruch.entrypoints import PublishesEvents
 from aufbruch.http import answers_errors, json_response, read_json
@@ -29,17 +29,17 @@ class IdeasService(PublishesEvents):
 
     db = Database("ideas", Path(__file__).parent / "migrations")
 
+    def _city(self) -> ZoneInfo:
+        return ZoneInfo(self.config.get("CITY_TIMEZONE") or "Europe/Berlin")
+
     @http("POST", f"{API}/ideas")
     @answers_errors
     def submit(self, request):
         receipt, created = handlers.submit(self.db, categories(self.config), read_json(request),
                                            request.headers.get("Idempotency-Key"),
-                                           self.config["PSEUDONYM_SECRET"],
+                                           self.config["PSEUDONYM_SECRET"], self._city(),
                                            request.accept_languages.best_match(LOCALES))
-        headers = {"Location": f"{API}/ideas/{receipt['id']}"}
-        if not created:
-            headers["Idempotent-Replayed"] = "true"
-        return json_response(202, receipt, headers)
+        return json_response(202, receipt, receipt_headers(receipt, created))
 
     @http("GET", f"{API}/ideas/<idea_id>")
     @answers_errors
@@ -51,6 +51,22 @@ class IdeasService(PublishesEvents):
     def list_published(self, request):
         return json_response(200, handlers.published_ideas(self.db, request.args.to_dict()))
 
+    @http("GET", f"{API}/ideas/<idea_id>/answers")
+    @answers_errors
+    def list_answers(self, request, idea_id):
+        return json_response(200, handlers.idea_answers(self.db, idea_id))
+
+    @http("GET", f"{API}/processes")
+    @answers_errors
+    def list_processes(self, request):
+        return json_response(200, handlers.list_processes(self.db, categories(self.config), self._city()))
+
+    @http("GET", f"{API}/processes/<process_id>")
+    @answers_errors
+    def get_process(self, request, process_id):
+        return json_response(200, handlers.public_process(self.db, categories(self.config), process_id,
+                                                          self._city()))
+
     @http("GET", f"{OPEN311}/services.json")
     @answers_errors
     def open311_services(self, request):
@@ -59,9 +75,8 @@ class IdeasService(PublishesEvents):
     @http("GET", f"{OPEN311}/requests.json")
     @answers_errors
     def open311_requests(self, request):
-        city = ZoneInfo(self.config.get("CITY_TIMEZONE") or "Europe/Berlin")
         return open311.respond(lambda: open311.requests(self.db, request.args.to_dict(),
-                                                        categories(self.config), city))
+                                                        categories(self.config), self._city()))
 
     @http("GET", f"{OPEN311}/requests/<request_id>.json")
     @answers_errors
@@ -91,6 +106,27 @@ class IdeasService(PublishesEvents):
     def erase_contacts(self, email: str) -> int:
         """Forget the submitter contacts with this address (a person's erasure); how many there were."""
         return handlers.erase_contacts(self.db, email)
+
+    # Staff endpoints: the gateway authenticates and authorises, then calls these with the principal.
+
+    @rpc
+    def submit_assisted(self, payload, idempotency_key, principal) -> dict:
+        """{receipt, created}: an idea staff enter for a citizen at a service desk."""
+        receipt, created = handlers.submit_assisted(self.db, categories(self.config), payload, idempotency_key,
+                                                    self.config["PSEUDONYM_SECRET"], self._city(), principal)
+        return {"receipt": receipt, "created": created}
+
+    @rpc
+    def answer(self, idea_id, payload, principal) -> dict:
+        return handlers.answer(self.db, idea_id, payload, principal)
+
+    @rpc
+    def create_process(self, payload) -> dict:
+        return handlers.create_process(self.db, categories(self.config), payload, self._city())
+
+    @rpc
+    def change_process(self, process_id, payload) -> dict:
+        return handlers.change_process(self.db, categories(self.config), process_id, payload, self._city())
 
     @on_event("moderation.decided")
     def on_moderation_decided(self, body: dict):

@@ -10,13 +10,14 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from aufbruch.contracts.events import Event
+from aufbruch.contracts.ideas import STANDING_PROCESS
 
 # Bump when `apply` changes what it derives: the service rebuilds its projections from the event
 # log at start when the stored version differs (handlers.rebuild_if_outdated).
-PROJECTION_VERSION = 2
+PROJECTION_VERSION = 3
 
 IDEA_EVENTS = ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
-               "idea.hidden", "idea.unhidden")
+               "idea.hidden", "idea.unhidden", "idea.status_changed")
 SETTLING_DECISIONS = ("approve", "reject")  # `review` only hands the idea on to a person
 STATUSES = ("submitted", "in_review", "published", "hidden", "rejected")
 
@@ -30,6 +31,8 @@ class IdeaFacts:
     district: str | None = None
     submitted_at: datetime | None = None
     author_key: str | None = None
+    # From idea.submitted too; events from before processes existed name none: the standing one.
+    process_id: str | None = None
     # From the earliest idea.published: the published text, for the open-data export.
     title: str | None = None
     description: str | None = None
@@ -48,6 +51,12 @@ class IdeaFacts:
     # The latest idea.hidden and idea.unhidden: whichever is later says whether it is hidden now.
     hidden_at: datetime | None = None
     unhidden_at: datetime | None = None
+    # The city's answers (idea.status_changed): the official status is the latest answer's (by its
+    # time, then its id); the first answer's time measures how long the city took to answer.
+    official_status: str | None = None
+    official_status_at: datetime | None = None
+    official_answer_id: object = None
+    first_answered_at: datetime | None = None
 
     @property
     def hidden(self) -> bool:
@@ -72,6 +81,13 @@ class IdeaFacts:
             return None
         return (self.decided_at - self.submitted_at).total_seconds()
 
+    @property
+    def answer_seconds(self) -> float | None:
+        """From publication to the city's first answer, or None while either is unknown."""
+        if self.first_answered_at is None or self.published_at is None:
+            return None
+        return (self.first_answered_at - self.published_at).total_seconds()
+
 
 COLUMNS = tuple(field.name for field in fields(IdeaFacts))
 
@@ -91,12 +107,13 @@ def _latest(current: datetime | None, candidate: datetime) -> datetime:
 
 
 def _submitted(facts: IdeaFacts, data: dict) -> IdeaFacts:
-    key = (data["submitted_at"], data["category"], data["district"], data.get("author_key"))
+    process_id = data.get("process_id") or STANDING_PROCESS
+    key = (data["submitted_at"], data["category"], data["district"], data.get("author_key"), process_id)
     if facts.submitted_at is not None and not _earlier(
-            key, (facts.submitted_at, facts.category, facts.district, facts.author_key)):
+            key, (facts.submitted_at, facts.category, facts.district, facts.author_key, facts.process_id)):
         return facts
     return replace(facts, category=data["category"], district=data["district"],
-                   submitted_at=data["submitted_at"], author_key=data.get("author_key"))
+                   submitted_at=data["submitted_at"], author_key=data.get("author_key"), process_id=process_id)
 
 
 def _published(facts: IdeaFacts, data: dict) -> IdeaFacts:
@@ -134,6 +151,17 @@ def _decided(facts: IdeaFacts, data: dict) -> IdeaFacts:
                    decision_actor=data["actor_kind"], decision_reasons=reasons)
 
 
+def _status_changed(facts: IdeaFacts, data: dict) -> IdeaFacts:
+    answered_at = data["answered_at"]
+    first = answered_at if facts.first_answered_at is None else min(facts.first_answered_at, answered_at)
+    facts = replace(facts, first_answered_at=first)
+    key = (answered_at, str(data["answer_id"]))
+    if facts.official_status_at is not None and key < (facts.official_status_at, str(facts.official_answer_id)):
+        return facts
+    return replace(facts, official_status=data["official_status"], official_status_at=answered_at,
+                   official_answer_id=data["answer_id"])
+
+
 _APPLY = {
     "idea.submitted": _submitted,
     "idea.published": _published,
@@ -142,6 +170,7 @@ _APPLY = {
     "idea.hidden": lambda facts, data: replace(facts, hidden_at=_latest(facts.hidden_at, data["hidden_at"])),
     "idea.unhidden": lambda facts, data: replace(
         facts, unhidden_at=_latest(facts.unhidden_at, data["unhidden_at"])),
+    "idea.status_changed": _status_changed,
 }
 
 

@@ -124,13 +124,27 @@ def _counts(conn, query: str, params: dict) -> dict:
     return {row["key"]: row["n"] for row in conn.execute(_COHORT + query, params).fetchall()}
 
 
-def _turnaround(rows: list[dict]) -> dict:
-    empty = {"count": 0, "median_seconds": None, "p90_seconds": None, "max_seconds": None}
-    figures = {key: dict(empty) for key in ACTOR_KEYS.values()}
-    for row in rows:
-        figures[ACTOR_KEYS[row["actor"]]] = {
-            "count": row["n"], "median_seconds": round(row["median"], 3),
+# count, median, p90 and maximum of `seconds` per `key` of the rows of a subquery
+_DISTRIBUTION = """
+    select key, count(*) as n,
+           percentile_cont(0.5) within group (order by seconds) as median,
+           percentile_cont(0.9) within group (order by seconds) as p90,
+           max(seconds) as maximum
+    from ({}) measured group by key"""
+_NO_DURATIONS = {"count": 0, "median_seconds": None, "p90_seconds": None, "max_seconds": None}
+
+
+def _durations(row: dict | None) -> dict:
+    if row is None:
+        return dict(_NO_DURATIONS)
+    return {"count": row["n"], "median_seconds": round(row["median"], 3),
             "p90_seconds": round(row["p90"], 3), "max_seconds": round(row["maximum"], 3)}
+
+
+def _turnaround(rows: list[dict]) -> dict:
+    figures = {key: _durations(None) for key in ACTOR_KEYS.values()}
+    for row in rows:
+        figures[ACTOR_KEYS[row["key"]]] = _durations(row)
     return figures
 
 
@@ -141,14 +155,12 @@ def summary(conn, timezone: str, from_date: date | None = None, to_date: date | 
     per_day = conn.execute(
         _COHORT + "select (submitted_at at time zone %(tz)s)::date as day, count(*) as n from cohort"
         " where submitted_at is not null group by 1 order by 1", params).fetchall()
-    turnaround = conn.execute(_COHORT + """
-        select decision_actor as actor, count(*) as n,
-               percentile_cont(0.5) within group (order by seconds) as median,
-               percentile_cont(0.9) within group (order by seconds) as p90,
-               max(seconds) as maximum
-        from (select decision_actor, extract(epoch from decided_at - submitted_at)::float8 as seconds
-              from cohort where decided_at is not null and submitted_at is not null) decided
-        group by 1""", params).fetchall()
+    turnaround = conn.execute(_COHORT + _DISTRIBUTION.format(
+        "select decision_actor as key, extract(epoch from decided_at - submitted_at)::float8 as seconds"
+        " from cohort where decided_at is not null and submitted_at is not null"), params).fetchall()
+    answer_time = conn.execute(_COHORT + _DISTRIBUTION.format(
+        "select 'answered' as key, extract(epoch from first_answered_at - published_at)::float8 as seconds"
+        " from cohort where first_answered_at is not null and published_at is not null"), params).fetchone()
     notifications = _counts(
         conn, "select event_type as key, count(*) as n from event_log"
               f" where event_type = any(%(types)s) and {_IN_COHORT} group by 1",
@@ -173,6 +185,11 @@ def summary(conn, timezone: str, from_date: date | None = None, to_date: date | 
         "notifications": {name: notifications.get(event_type, 0)
                           for event_type, name in NOTIFICATION_EVENTS.items()},
         "participants": participants["n"],
+        "by_official_status": _counts(conn, "select official_status as key, count(*) as n from cohort"
+                                            " where official_status is not null group by 1", params),
+        "answer_time": _durations(answer_time),
+        "by_process": _counts(conn, "select process_id as key, count(*) as n from cohort"
+                                    " where process_id is not null group by 1", params),
     }
 
 

@@ -62,6 +62,10 @@ class ReportingService(Pingable):
     def on_notification_failed(self, body: dict):
         handlers.record(self.db, body)
 
+    @on_event("idea.status_changed")
+    def on_idea_status_changed(self, body: dict):
+        handlers.record(self.db, body)
+
     @rpc
     def summary(self, from_date=None, to_date=None) -> dict:
         return handlers.summary(self.db, self.config["CITY_TIMEZONE"], from_date, to_date)

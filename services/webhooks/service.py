@@ -79,6 +79,10 @@ class WebhooksService(Pingable):
     def on_idea_rejected(self, body: dict):
         self._owe(body)
 
+    @on_event("idea.status_changed")
+    def on_idea_status_changed(self, body: dict):
+        self._owe(body)
+
     @on_event("moderation.decided")
     def on_moderation_decided(self, body: dict):
         self._owe(body)

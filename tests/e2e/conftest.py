@@ -131,3 +131,9 @@ def admin(platform) -> Admin:
 @pytest.fixture(scope="session")
 def moderator_token(admin) -> str:
     return admin.create_user("moderator")["token"]
+
+
+@pytest.fixture(scope="session")
+def staff_member(admin) -> dict:
+    """A digital guide of the administration (role `staff`): {user, token_id, token}."""
+    return admin.create_user("staff", display_name="Lena Lotsin")

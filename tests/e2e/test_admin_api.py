@@ -51,8 +51,10 @@ def test_without_a_valid_token_every_admin_endpoint_is_401(admin, target, endpoi
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_a_moderator_gets_403_from_every_admin_endpoint(admin, target, moderator_token, endpoint):
-    response = call(admin, endpoint, target, moderator_token)
+@pytest.mark.parametrize("role", ["moderator", "staff"])
+def test_a_moderator_or_staff_member_gets_403_from_every_admin_endpoint(admin, target, moderator_token,
+                                                                       staff_member, endpoint, role):
+    response = call(admin, endpoint, target, moderator_token if role == "moderator" else staff_member["token"])
 
     assert response.status_code == 403, response.text
     assert "WWW-Authenticate" not in response.headers

@@ -29,6 +29,7 @@ HANDLERS = {
     "idea.unhidden": "on_idea_unhidden",
     "notification.sent": "on_notification_sent",
     "notification.failed": "on_notification_failed",
+    "idea.status_changed": "on_idea_status_changed",
 }
 SECOND = timedelta(seconds=1)
 HOUR = timedelta(hours=1)
@@ -48,10 +49,10 @@ class Story:
     def _add(self, event_type: str, name: str, **data) -> None:
         self.events.append(new_event(event_type, {"idea_id": self.ids[name]} | data))
 
-    def submitted(self, name, at, category, district, author_key, title=None):
+    def submitted(self, name, at, category, district, author_key, title=None, **process):
         self._add("idea.submitted", name, title=title or f"Idee {name} für Gütersloh",
                   description=f"Beschreibung der Idee {name}, lang genug.", category=category, district=district,
-                  submitted_at=at, author_key=author_key)
+                  submitted_at=at, author_key=author_key, **process)
 
     def decided(self, name, at, decision, reasons=(), actor="automatic"):
         self._add("moderation.decided", name, decision=decision, reasons=list(reasons), actor_kind=actor,
@@ -71,6 +72,11 @@ class Story:
     def unhidden(self, name, at):
         self._add("idea.unhidden", name, reason="corrected", actor_kind="moderator", unhidden_at=at)
 
+    def answered(self, name, at, status, previous=None):
+        self._add("idea.status_changed", name, answer_id=str(uuid.uuid4()), title=f"Idee {name} für Gütersloh",
+                  process_id="standing", official_status=status, previous_status=previous,
+                  answer="Die Antwort der Stadt.", answered_at=at)
+
     def notification(self, name, event_type, kind):
         data = {"notification_id": str(uuid.uuid4()), "kind": kind}
         at = utc(20, 12)
@@ -85,6 +91,9 @@ def known_story() -> Story:
     story.submitted("A", a, "mobility", "Innenstadt", "k1", title="=1+1 und mehr Radwege")
     story.decided("A", a + 2 * SECOND, "approve")
     story.published("A", a + 2 * SECOND, "mobility", "Innenstadt", title="=1+1 und mehr Radwege")
+    # the city answers A an hour after its publication, and accepts it three days later
+    story.answered("A", a + 2 * SECOND + HOUR, "under_evaluation")
+    story.answered("A", a + 2 * SECOND + 72 * HOUR, "accepted", previous="under_evaluation")
     # B: same author; rejected by the rules after 4 s
     b = utc(6, 9)
     story.submitted("B", b, "culture", "Avenwedde", "k1")
@@ -110,11 +119,12 @@ def known_story() -> Story:
     story.submitted("E", e, "mobility", "Innenstadt", "k3")
     story.decided("E", e + 6 * SECOND, "approve")
     story.published("E", e + 6 * SECOND, "mobility", "Innenstadt")
+    story.answered("E", e + 6 * SECOND + 2 * HOUR, "declined")  # two hours after its publication
     story.hidden("E", utc(14, 8), "legal_review")
     story.unhidden("E", utc(15, 8))
     # F: C's author; approved after 10 s; hidden by a moderator
     f = utc(13, 12)
-    story.submitted("F", f, "health", "Blankenhagen", "k2")
+    story.submitted("F", f, "health", "Blankenhagen", "k2", process_id="digitalgipfel-2027")
     story.decided("F", f + 10 * SECOND, "approve")
     story.published("F", f + 10 * SECOND, "health", "Blankenhagen")
     story.hidden("F", utc(14, 9), "spam")
@@ -150,6 +160,10 @@ EXPECTED = {
     "hide_reasons": {"flags": 1, "legal_review": 1, "spam": 1},
     "notifications": {"sent": 6, "failed": 2},
     "participants": 4,
+    # answer times 3600 s (A's first answer), 7200 s (E): median 5400; p90 3600 + 0.9 * 3600 = 6840
+    "by_official_status": {"accepted": 1, "declined": 1},
+    "answer_time": {"count": 2, "median_seconds": 5400.0, "p90_seconds": 6840.0, "max_seconds": 7200.0},
+    "by_process": {"standing": 6, "digitalgipfel-2027": 1},
 }
 # Submitted from the 7th to the 13th (city days): C, D, E, F.
 # automatic 6, 10 s: median 8, p90 6 + 0.9 * 4 = 9.6
@@ -168,6 +182,9 @@ EXPECTED_7_TO_13 = {
     "hide_reasons": {"flags": 1, "legal_review": 1, "spam": 1},
     "notifications": {"sent": 3, "failed": 0},
     "participants": 2,
+    "by_official_status": {"declined": 1},
+    "answer_time": {"count": 1, "median_seconds": 7200.0, "p90_seconds": 7200.0, "max_seconds": 7200.0},
+    "by_process": {"standing": 3, "digitalgipfel-2027": 1},
 }
 
 

@@ -84,7 +84,8 @@ def test_an_empty_report(reporting):
     assert summary(reporting) == {"total": 0, "by_status": {}, "by_category": {}, "by_district": {},
                                   "per_day": [], "turnaround": {"automatic": NO_TURNAROUND, "human": NO_TURNAROUND},
                                   "rejection_reasons": {}, "hide_reasons": {},
-                                  "notifications": {"sent": 0, "failed": 0}, "participants": 0}
+                                  "notifications": {"sent": 0, "failed": 0}, "participants": 0,
+                                  "by_official_status": {}, "answer_time": NO_TURNAROUND, "by_process": {}}
 
 
 def test_the_summary_counts_each_idea_once_whatever_order_and_duplicates(reporting, database):

@@ -1,4 +1,4 @@
-"""Staff of the platform in end-to-end tests: admins and moderators with their API tokens."""
+"""Staff of the platform in end-to-end tests: admins, moderators and staff members with their API tokens."""
 import uuid
 
 import requests

@@ -43,8 +43,8 @@ def test_authenticate_refuses_what_does_not_look_like_a_token_without_asking_the
     assert handlers.authenticate(NoDatabase(), value) is None
 
 
-def test_roles_are_moderator_and_admin():
-    assert ROLES == ("moderator", "admin")
+def test_roles_are_moderator_staff_and_admin():
+    assert ROLES == ("moderator", "staff", "admin")
 
 
 @pytest.mark.parametrize("role", ROLES)

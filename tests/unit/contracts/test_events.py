@@ -48,6 +48,10 @@ VALID_DATA = {
                          "actor_kind": "moderator", "unhidden_at": NOW},
     "person.erased": {"erasure_id": uuid.uuid4(), "requested_by": "admin", "submissions_erased": 1,
                       "subscriptions_erased": 0, "mails_erased": 2, "erased_at": NOW},
+    "idea.status_changed": {"idea_id": IDEA_ID, "answer_id": uuid.uuid4(), "title": "Mehr Bänke",
+                            "process_id": "standing", "official_status": "accepted",
+                            "previous_status": None, "answer": "Wir stellen im Juni zehn Bänke auf.",
+                            "answered_at": NOW},
 }
 
 PERSONAL_DATA_WORDS = ("email", "mail_address", "name", "author", "phone", "address", "contact",
@@ -88,6 +92,22 @@ def test_new_event_serialises_data_to_json_types():
         "category": "environment", "district": "Mitte", "submitted_at": NOW.isoformat(),
         "author_key": AUTHOR_KEY,
     }
+
+
+@pytest.mark.parametrize("event_type", ["idea.submitted", "idea.published"])
+def test_process_id_is_carried_when_given_and_not_invented_when_absent(event_type):
+    with_process = new_event(event_type, VALID_DATA[event_type] | {"process_id": "digitalgipfel-2027"})
+    assert parse_event(with_process).data["process_id"] == "digitalgipfel-2027"
+
+    without = new_event(event_type, VALID_DATA[event_type])
+    assert "process_id" not in without["data"]  # an older event read and written again stays as it was
+    assert "process_id" not in parse_event(without).data
+
+
+def test_status_changed_refuses_an_official_status_outside_the_contract():
+    with pytest.raises(ValidationError) as info:
+        new_event("idea.status_changed", VALID_DATA["idea.status_changed"] | {"official_status": "maybe"})
+    assert "official_status" in info.value.messages
 
 
 def test_new_event_gives_each_event_its_own_id():

@@ -113,6 +113,24 @@ def test_the_tables_carry_the_numbers_of_the_charts(gateway):
         ("Automatisch", "4", "0,4 s", "1,2 s", "2 s"), ("Menschlich", "0", "–", "–", "–")]
 
 
+def test_the_citys_answers_are_shown_once_reporting_counts_them(gateway):
+    gateway.reporting.timeseries.return_value = SERIES
+    gateway.reporting.summary.return_value = NEW_SUMMARY
+    assert 'id="answers"' not in text_of(get_dashboard(gateway))  # a reporting from before the answers
+
+    gateway.reporting.summary.return_value = NEW_SUMMARY | {
+        "by_official_status": {"accepted": 2, "declined": 1},
+        "answer_time": {"count": 3, "median_seconds": 5400, "p90_seconds": 86400, "max_seconds": 259200}}
+    html = text_of(get_dashboard(gateway))
+
+    assert table_rows(html, "table-answers") == [
+        ("Angenommen", "2"), ("Von der Stadt abgelehnt", "1"), ("In Umsetzung", "0"), ("Umgesetzt", "0"),
+        ("Wird geprüft", "0")]
+    assert table_rows(html, "table-answer-time") == [("Median", "1,5 h"), ("90-%-Perzentil", "24 h"),
+                                                     ("Maximum", "3 Tage")]
+    assert "Dauer bis zur ersten Antwort (3 Ideen)" in html
+
+
 def test_a_reporting_without_timeseries_gets_the_time_chart_from_per_day(gateway):
     gateway.reporting.summary.return_value = OLD_SUMMARY
     gateway.reporting.timeseries.side_effect = over_rpc(MethodNotFound("timeseries"))

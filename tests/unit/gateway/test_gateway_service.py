@@ -142,7 +142,7 @@ def test_forwarding_never_uses_rpc(gateway):
     gateway.submit_idea(post())
     gateway.get_idea(get(f"/api/v1/ideas/{IDEA_ID}"), IDEA_ID)
     gateway.list_ideas(get("/api/v1/ideas"))
-    for proxy in (gateway.moderation, gateway.notifications, gateway.reporting):
+    for proxy in (gateway.moderation, gateway.notifications, gateway.reporting, gateway.ideas_rpc):
         assert proxy.mock_calls == []
 
 

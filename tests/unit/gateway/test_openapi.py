@@ -14,7 +14,9 @@ from services.gateway.openapi import API, OPERATIONS, openapi_document, openapi_
 from services.gateway.service import GatewayService
 
 CATEGORIES = ["mobility", "environment", "other"]
-SECURED_PREFIXES = (f"{API}/moderation/", f"{API}/admin/", f"{API}/webhooks", f"{API}/reports/moderation.csv")
+SECURED_PREFIXES = (f"{API}/moderation/", f"{API}/admin/", f"{API}/webhooks", f"{API}/reports/moderation.csv",
+                    f"{API}/assisted-ideas")
+SECURED_ROUTES = {("POST", f"{API}/ideas/{{idea_id}}/answers")}
 
 
 def served_routes() -> set[tuple[str, str]]:
@@ -85,7 +87,7 @@ def test_every_route_appears_in_paths_with_its_method(document, method, path):
     for name in re.findall(r"{([^}]+)}", path):
         assert {"in": "path", "name": name} in [{"in": p["in"], "name": p["name"]}
                                                for p in operation.get("parameters", [])]
-    if path.startswith(SECURED_PREFIXES):
+    if path.startswith(SECURED_PREFIXES) or (method, path) in SECURED_ROUTES:
         assert operation["security"] == [{"bearerAuth": []}]
         assert {"401", "403"} <= set(operation["responses"])
     else:

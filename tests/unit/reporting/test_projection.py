@@ -24,9 +24,10 @@ def event(event_type: str, idea_id=IDEA_ID, **data):
     return parse_event(new_event(event_type, {"idea_id": idea_id} | data))
 
 
-def submitted(category="mobility", district="Mitte", at=SUBMITTED_AT, author_key=AUTHOR_KEY, idea_id=IDEA_ID):
+def submitted(category="mobility", district="Mitte", at=SUBMITTED_AT, author_key=AUTHOR_KEY, idea_id=IDEA_ID,
+              **process):
     return event("idea.submitted", idea_id, title=TITLE, description=DESCRIPTION, category=category,
-                 district=district, submitted_at=at, author_key=author_key)
+                 district=district, submitted_at=at, author_key=author_key, **process)
 
 
 def published(category="mobility", at=DECIDED_AT, title=TITLE, idea_id=IDEA_ID):
@@ -41,6 +42,12 @@ def rejected(category="mobility", at=DECIDED_AT, reasons=("shouting",), idea_id=
 def decided(decision, at=DECIDED_AT, actor="automatic", reasons=(), idea_id=IDEA_ID):
     return event("moderation.decided", idea_id, decision=decision, reasons=list(reasons), actor_kind=actor,
                  decided_at=at)
+
+
+def answered(status, at=LATER, previous=None, idea_id=IDEA_ID, answer_id=None):
+    return event("idea.status_changed", idea_id, answer_id=answer_id or uuid.uuid4(), title=TITLE,
+                 process_id="standing", official_status=status, previous_status=previous,
+                 answer="Die Verwaltung prüft den Vorschlag.", answered_at=at)
 
 
 def hidden(at=LATER, reason="flags", idea_id=IDEA_ID):
@@ -67,7 +74,7 @@ def test_initial_facts_are_submitted_and_empty():
 
 def test_idea_events_are_the_ones_that_change_facts():
     assert set(IDEA_EVENTS) == {"idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
-                                "idea.hidden", "idea.unhidden"}
+                                "idea.hidden", "idea.unhidden", "idea.status_changed"}
 
 
 # --- in order ----------------------------------------------------------------------------------
@@ -75,7 +82,7 @@ def test_idea_events_are_the_ones_that_change_facts():
 def test_submitted_records_the_ideas_facts_but_not_its_unmoderated_text():
     facts = project(submitted())
     assert facts == IdeaFacts(IDEA_ID, category="mobility", district="Mitte", submitted_at=SUBMITTED_AT,
-                              author_key=AUTHOR_KEY)
+                              author_key=AUTHOR_KEY, process_id="standing")
     assert facts.status == "submitted" and facts.title is None
 
 
@@ -88,7 +95,7 @@ def test_the_usual_way_to_publication():
     assert facts == IdeaFacts(IDEA_ID, category="mobility", district="Mitte", submitted_at=SUBMITTED_AT,
                               author_key=AUTHOR_KEY, title=TITLE, description=DESCRIPTION,
                               published_at=DECIDED_AT, decided_at=DECIDED_AT, decision="approve",
-                              decision_actor="automatic")
+                              decision_actor="automatic", process_id="standing")
     assert facts.status == "published"
     assert facts.turnaround_seconds == 300
 
@@ -228,6 +235,28 @@ def test_other_events_leave_the_facts_alone(event_type):
     assert apply(facts, event(event_type, **data)) == facts
 
 
+def test_an_idea_submitted_to_a_process_is_counted_in_it():
+    assert project(submitted(process_id="digitalgipfel-2027")).process_id == "digitalgipfel-2027"
+
+
+def test_the_latest_answer_sets_the_official_status_and_the_first_one_the_answer_time():
+    first, second = uuid.UUID(int=1), uuid.UUID(int=2)
+    facts = project(submitted(), decided("approve"), published(),
+                    answered("under_evaluation", at=LATER, answer_id=first),
+                    answered("accepted", at=MUCH_LATER, previous="under_evaluation", answer_id=second))
+    assert facts.official_status == "accepted"
+    assert (facts.official_status_at, facts.official_answer_id) == (MUCH_LATER, second)
+    assert facts.first_answered_at == LATER
+    assert facts.answer_seconds == (LATER - DECIDED_AT).total_seconds()
+    assert facts.status == "published"
+
+
+def test_no_answer_time_until_the_publication_is_known():
+    facts = project(submitted(), answered("accepted"))
+    assert facts.official_status == "accepted" and facts.answer_seconds is None
+    assert apply(facts, published()).answer_seconds == (LATER - DECIDED_AT).total_seconds()
+
+
 def test_apply_returns_new_facts_and_leaves_the_old_ones_unchanged():
     before = IdeaFacts(IDEA_ID)
     after = apply(before, submitted())
@@ -250,6 +279,11 @@ SEQUENCES = {
     "hidden twice": [
         published(), hidden(), unhidden(), hidden(at=MUCH_LATER + timedelta(hours=1)),
         unhidden(at=MUCH_LATER + timedelta(hours=2)), decided("approve")],
+    "answers, one of them at the same time as another": [
+        submitted(process_id="u30-ideenaufruf"), decided("approve"), published(),
+        answered("under_evaluation", at=LATER, answer_id=uuid.UUID(int=7)),
+        answered("declined", at=MUCH_LATER, previous="under_evaluation", answer_id=uuid.UUID(int=8)),
+        answered("accepted", at=MUCH_LATER, previous="under_evaluation", answer_id=uuid.UUID(int=9))],
     "conflicting duplicates": [
         published(at=LATER, title="Zweite Fassung"), published(), rejected(at=LATER, reasons=["b"]),
         rejected(at=LATER, reasons=["a"]), hidden(at=LATER), unhidden(at=LATER)],
