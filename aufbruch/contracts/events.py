@@ -19,9 +19,11 @@ DECISIONS = ("approve", "reject", "review")
 ACTOR_KINDS = ("automatic", "moderator")
 COMMENT_DECISIONS = ("approve", "reject", "review")
 SUBJECT_TYPES = ("idea", "comment")
-# Mails about one idea: to its submitter (receipt, published, rejected, hidden), to someone who asked
-# to follow it (follow_confirmation, the double opt-in) and to its followers (follower_update).
-MAIL_KINDS = ("receipt", "published", "rejected", "hidden", "follow_confirmation", "follower_update")
+# Mails about one idea: to its submitter (receipt, published, rejected, hidden, status_changed: the
+# city's answer), to someone who asked to follow it (follow_confirmation, the double opt-in) and to
+# its followers (follower_update).
+MAIL_KINDS = ("receipt", "published", "rejected", "hidden", "status_changed", "follow_confirmation",
+              "follower_update")
 ERASURE_REQUESTERS = ("admin", "person")
 
 

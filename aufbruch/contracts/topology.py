@@ -19,7 +19,7 @@ SUBSCRIPTIONS = {
     "moderation": ("idea.submitted", "idea.published", "comment.submitted", "comment.posted"),
     "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
     "notifications": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
-                      "moderation.review_requested", "moderation.decided"),
+                      "idea.status_changed", "moderation.review_requested", "moderation.decided"),
     "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
                   "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed",
                   "idea.status_changed"),

@@ -32,13 +32,14 @@ MODERATOR_ALERTS = "moderator_alerts"
 SUPPORT_CONFIRMATIONS = "support_confirmations"
 
 # What a followed idea's change tells its followers: event type -> (template, the data field that
-# dates the change). Another change (say idea.status_changed) is one entry here, its template in
-# templates/<locale>/ and a handler calling `tell_followers`.
+# dates the change). Another change is one entry here, its template in templates/<locale>/ and a
+# handler calling `tell_followers`.
 FOLLOWED_CHANGES = {
     "idea.published": ("follower_published", "published_at"),
     "idea.rejected": ("follower_rejected", "rejected_at"),
     "idea.hidden": ("follower_hidden", "hidden_at"),
     "idea.unhidden": ("follower_unhidden", "unhidden_at"),
+    "idea.status_changed": ("follower_status_changed", "answered_at"),
 }
 
 
@@ -150,6 +151,18 @@ def idea_unhidden(db, settings: Settings, event: Event) -> None:
         if inbox.first_delivery(conn, event):
             repository.set_hidden(conn, event.data["idea_id"], False)
             tell_followers(conn, settings, event)
+
+
+def idea_status_changed(db, settings: Settings, event: Event, contact: dict | None) -> None:
+    """The city answered the idea: its submitter and its followers read the answer in their mail."""
+    data = event.data
+    answer = {"official_status": data["official_status"], "answer": data["answer"]}
+    with db.transaction() as conn:
+        if not inbox.first_delivery(conn, event):
+            return
+        _mail_submitter(conn, settings, contact, data["idea_id"], "status_changed",
+                        f"status_changed:{data['answer_id']}", **answer)
+        tell_followers(conn, settings, event, **answer)
 
 
 # --- following ideas, digests, confirmation --------------------------------------------------------

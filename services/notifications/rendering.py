@@ -74,6 +74,12 @@ CATEGORIES = {
            "economy": "Economy", "culture": "Culture", "environment": "Environment", "health": "Health",
            "other": "Other"},
 }
+OFFICIAL_STATUSES = {
+    "de": {"under_evaluation": "wird geprüft", "accepted": "angenommen", "in_implementation": "in Umsetzung",
+           "implemented": "umgesetzt", "declined": "abgelehnt"},
+    "en": {"under_evaluation": "under evaluation", "accepted": "accepted", "in_implementation": "in implementation",
+           "implemented": "implemented", "declined": "declined"},
+}
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,10 @@ def category_name(locale: str, code: str) -> str:
     return CATEGORIES[supported(locale)].get(code, code)
 
 
+def official_status_name(locale: str, code: str) -> str:
+    return OFFICIAL_STATUSES[supported(locale)].get(code, code)
+
+
 @lru_cache(maxsize=None)
 def _environment(locale: str, html: bool) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES / locale), autoescape=html,
@@ -111,6 +121,7 @@ def _environment(locale: str, html: bool) -> Environment:
     environment.filters["rejection_reasons"] = lambda codes: rejection_reasons(locale, codes)
     environment.filters["hiding_reason"] = lambda code: hiding_reason(locale, code)
     environment.filters["category_name"] = lambda code: category_name(locale, code)
+    environment.filters["official_status_name"] = lambda code: official_status_name(locale, code)
     return environment
 
 

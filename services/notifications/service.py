@@ -70,6 +70,11 @@ class NotificationsService(Pingable, PublishesEvents):
     def on_idea_unhidden(self, body: dict):
         handlers.idea_unhidden(self.db, self.settings, parse_event(body))
 
+    @on_event("idea.status_changed")
+    def on_idea_status_changed(self, body: dict):
+        event = parse_event(body)
+        handlers.idea_status_changed(self.db, self.settings, event, self._contact(event))
+
     @on_event("moderation.review_requested")
     def on_review_requested(self, body: dict):
         handlers.review_requested(self.db, parse_event(body))

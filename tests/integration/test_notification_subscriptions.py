@@ -141,6 +141,35 @@ def test_a_follower_hears_nothing_but_the_confirmation_until_confirming(ideas, n
     assert quietly(lambda: len(smtp_sink.messages_to(follower))) == 2
 
 
+def status_changed(idea_id: str, official_status: str, answer: str) -> dict:
+    return new_event("idea.status_changed", {
+        "idea_id": idea_id, "answer_id": uuid.uuid4(), "title": IDEA["title"], "process_id": "standing",
+        "official_status": official_status, "previous_status": None, "answer": answer, "answered_at": now()})
+
+
+def test_the_citys_answer_reaches_the_submitter_and_confirmed_followers_once(ideas, notifications, database,
+                                                                           smtp_sink):
+    submitter = address("submitter")
+    idea_id, _ = submit(ideas, database, submitter, {"Accept-Language": "en"})
+    wait_for_mails(smtp_sink, submitter, 1)  # the receipt, through the broker
+    follower = confirmed_follower(notifications, smtp_sink, idea_id)
+    unconfirmed = address("unconfirmed")
+    call(notifications, "follow", idea_id, {"email": unconfirmed}, None)
+    event = status_changed(idea_id, "accepted", "Wir stellen im Juni zehn Bänke auf.")
+
+    call(notifications, "on_idea_status_changed", event)
+    call(notifications, "on_idea_status_changed", event)  # redelivered: no second mail
+
+    [_, answer] = wait_for_mails(smtp_sink, submitter, 2)
+    assert answer["Subject"] == f"The city answered your idea: accepted – {IDEA['title']}"
+    assert "Wir stellen im Juni zehn Bänke auf." in text_of(answer)
+    [_, update] = wait_for_mails(smtp_sink, follower, 2)
+    assert update["Subject"] == f"Neuigkeiten zur Idee „{IDEA['title']}“: angenommen"
+    assert "Wir stellen im Juni zehn Bänke auf." in text_of(update)
+    assert quietly(lambda: (len(smtp_sink.messages_to(submitter)), len(smtp_sink.messages_to(follower)),
+                            len(smtp_sink.messages_to(unconfirmed)))) == (2, 2, 1)
+
+
 def test_following_an_unknown_idea_or_with_a_bad_address_is_refused(ideas, notifications, database):
     idea_id, _ = submit(ideas, database)
     with pytest.raises(NotFound):

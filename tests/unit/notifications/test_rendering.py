@@ -27,6 +27,10 @@ CONTEXTS = {  # every template with what it needs
     "follower_hidden": dict(title=TITLE, idea_url=IDEA_URL, reason_code="legal_review"),
     "follower_unhidden": dict(title=TITLE, idea_url=IDEA_URL),
     "digest": dict(category_code="mobility", ideas=[{"title": TITLE, "url": IDEA_URL}]),
+    "status_changed": dict(title=TITLE, idea_url=IDEA_URL, official_status="in_implementation",
+                           answer="Bänke & Tische kommen im Juni."),
+    "follower_status_changed": dict(title=TITLE, idea_url=IDEA_URL, official_status="accepted",
+                                    answer="Wir setzen das um."),
     "support_confirmation": dict(title=TITLE, confirm_url=SUPPORT_CONFIRM_URL, withdraw_url=SUPPORT_WITHDRAW_URL),
     "moderator_alert": dict(cases=CASES, queue_url="https://aufbruch.example/api/v1/moderation/queue"),
 }
@@ -41,6 +45,10 @@ SUBJECTS = {
     ("hidden", "en"): f"Your idea is hidden for now: {TITLE}",
     ("moderator_alert", "de"): "2 Fälle warten auf Prüfung",
     ("moderator_alert", "en"): "2 cases wait for review",
+    ("status_changed", "de"): f"Die Stadt hat auf Ihre Idee geantwortet: in Umsetzung – {TITLE}",
+    ("status_changed", "en"): f"The city answered your idea: in implementation – {TITLE}",
+    ("follower_status_changed", "de"): f"Neuigkeiten zur Idee „{TITLE}“: angenommen",
+    ("follower_status_changed", "en"): f"News about the idea “{TITLE}”: accepted",
     ("support_confirmation", "de"): f"Bitte bestätigen Sie Ihre Unterstützung: {TITLE}",
     ("support_confirmation", "en"): f"Please confirm your support: {TITLE}",
     ("digest", "de"): "Neue Ideen zu „Mobilität“: 1",
@@ -161,6 +169,13 @@ def test_the_support_confirmation_carries_the_confirmation_and_then_the_withdraw
     lines = rendered.text.splitlines()
     assert lines.index(SUPPORT_CONFIRM_URL) < lines.index(SUPPORT_WITHDRAW_URL)
     assert f'href="{SUPPORT_CONFIRM_URL}"' in rendered.html and f'href="{SUPPORT_WITHDRAW_URL}"' in rendered.html
+
+
+def test_the_citys_answer_is_quoted_as_typed_in_text_and_escaped_in_html():
+    rendered = mail("status_changed")
+    assert "Bänke & Tische kommen im Juni." in rendered.text
+    assert "Bänke &amp; Tische kommen im Juni." in rendered.html
+    assert "in_implementation" not in rendered.text
 
 
 def test_the_moderator_alert_lists_every_waiting_case():
