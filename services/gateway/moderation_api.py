@@ -3,6 +3,7 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
 from aufbruch.http import answers_errors, json_response, read_json
+from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
 
 API = "/api/v1"
@@ -10,7 +11,8 @@ MODERATORS = ("moderator", "admin")
 
 
 class ModerationApi:
-    """Mixed into GatewayService; `self.auth` is the gateway's Authenticator."""
+    """Mixed into GatewayService; `self.auth` is the gateway's Authenticator, `self.public_writes` its
+    PublicWriteLimit."""
 
     moderation = RpcProxy("moderation")
 
@@ -49,5 +51,6 @@ class ModerationApi:
 
     @http("POST", f"{API}/ideas/<idea_id>/flags")
     @answers_errors
+    @rate_limited
     def flag_idea(self, request, idea_id):
         return json_response(202, call(self.moderation.flag, idea_id, read_json(request)))

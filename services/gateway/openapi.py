@@ -156,11 +156,14 @@ ERROR_RESPONSES = {  # status -> (component name, description, schema)
     413: ("PayloadTooLarge", f"The body exceeds {MAX_BODY_BYTES} bytes.", "Error"),
     415: ("UnsupportedMediaType", "Content-Type is not application/json.", "Error"),
     422: ("ValidationFailed", "Names every invalid or unknown field.", "ValidationErrors"),
+    429: ("TooManyRequests", "Too many public writes from this client: retry after Retry-After seconds.",
+          "Error"),
     503: ("Unavailable", "A service behind the gateway is unavailable: retry after Retry-After seconds.",
           "Error"),
 }
 JSON_BODY_ERRORS = (400, 413, 415, 422)
 AUTH_ERRORS = (401, 403)
+PUBLIC_WRITE_ERRORS = JSON_BODY_ERRORS + (429,)  # rate limited per client (aufbruch/rate_limit.py)
 
 
 def op(summary, tag, answers, *, body=None, body_required=True, errors=(), auth=False, query=None,
@@ -185,7 +188,7 @@ OPERATIONS = {
         "Submit an idea", "ideas",
         {202: ok("Taken in; moderated before it is published.", "Receipt",
                  headers={"Location": "The idea's URL.", "Idempotent-Replayed": "true on a replayed retry."})},
-        body="IdeaSubmission", errors=JSON_BODY_ERRORS + (409, 503), headers=(IDEMPOTENCY_KEY,)),
+        body="IdeaSubmission", errors=PUBLIC_WRITE_ERRORS + (409, 503), headers=(IDEMPOTENCY_KEY,)),
     ("GET", f"{API}/ideas"): op(
         "Published ideas, newest first", "ideas", {200: ok("One page of published ideas.", "IdeaPage")},
         query=IdeaListQuery, errors=(422, 503)),
@@ -194,7 +197,7 @@ OPERATIONS = {
         errors=(404, 503)),
     ("POST", f"{API}/ideas/{{idea_id}}/flags"): op(
         "Flag a published idea", "moderation", {202: ok("Flag received.", "FlagReceived")},
-        body="Flag", errors=JSON_BODY_ERRORS + (404, 409, 503)),
+        body="Flag", errors=PUBLIC_WRITE_ERRORS + (404, 409, 503)),
     ("GET", f"{API}/moderation/queue"): op(
         "Open cases, oldest first", "moderation", {200: ok("The review queue.", "ReviewQueue")},
         query=PageQuery, auth=True, errors=AUTH_ERRORS + (503,)),
@@ -322,7 +325,7 @@ def openapi_document(categories: list[str]) -> dict:
         spec.components.schema(name, schema=schema)
     spec.components.schema("ReportSummary", REPORT_SUMMARY)
     for status, (name, description, schema) in ERROR_RESPONSES.items():
-        headers = {"Retry-After": {"schema": {"type": "integer"}}} if status == 503 else {}
+        headers = {"Retry-After": {"schema": {"type": "integer"}}} if status in (429, 503) else {}
         headers |= {"WWW-Authenticate": {"schema": {"type": "string"}}} if status == 401 else {}
         response = {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
         spec.components.response(name, response | ({"headers": headers} if headers else {}))

@@ -12,6 +12,7 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
 from aufbruch.http import ServiceTimeout, answers_errors, json_response, parse_json, read_body
+from aufbruch.rate_limit import PublicWriteLimit, rate_limited
 from services.gateway.admin_api import AdminApi
 from services.gateway.dashboard import DashboardPage
 from services.gateway.ideas_client import IdeasClient
@@ -32,11 +33,13 @@ class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311
     config = Config()
 
     ideas = IdeasClient()
+    public_writes = PublicWriteLimit()
     notifications = RpcProxy("notifications")
     reporting = RpcProxy("reporting")
 
     @http("POST", f"{API}/ideas")
     @answers_errors
+    @rate_limited
     def submit_idea(self, request):
         body = read_body(request)
         parse_json(body)  # refuse what is not JSON here, at the edge, before it travels on
