@@ -75,5 +75,11 @@ class CuttableProxy:
         except (OSError, EOFError):  # eventlet raises EOFError on a socket closed by cut()
             pass
         finally:
+            # Wake the opposite pump, which reads `target`, and let it close that socket itself: closing
+            # a socket another green thread waits on leaves the hub listening to a file descriptor
+            # the kernel may hand to the next socket.
+            try:
+                target.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             source.close()
-            target.close()
