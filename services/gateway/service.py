@@ -20,6 +20,7 @@ from services.gateway.moderation_api import ModerationApi
 from services.gateway.open311_api import Open311Api
 from services.gateway.openapi import OpenApiDocument
 from services.gateway.reports_api import ReportsApi
+from services.gateway.unknown_routes import UnknownRoutes
 from services.gateway.webhooks_api import WebhooksApi
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ HEALTH_TIMEOUT_SECONDS = 2
 RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks")
 
 
-class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument):
+class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, OpenApiDocument,
+                     UnknownRoutes):
     name = "gateway"
     config = Config()
 

@@ -1,6 +1,6 @@
 """The whole platform, every service in its own `nameko run` process, on a vhost and database of
-its own, mailing to the tests' SMTP server. Every service reaches RabbitMQ and PostgreSQL through a
-proxy the tests can cut; a test may stop, kill and restart single services."""
+its own, mailing to the tests' SMTP server. Every service reaches RabbitMQ through a proxy the tests
+can cut; a test may stop, kill and restart services (also with their database behind a proxy)."""
 import os
 import signal
 import subprocess
@@ -38,13 +38,12 @@ class Platform:
         self.base_url = f"http://127.0.0.1:{self.port}/api/v1"
         self.processes = {}
         self.accepted = set()
-        # Every service reaches RabbitMQ and PostgreSQL through these proxies, so that a test can take
-        # the broker or the database away.
+        # Every service reaches RabbitMQ through this proxy, so that a test can take the broker away.
+        # (Not PostgreSQL: pumping all database traffic through the test process would slow down
+        # every test; a test restarts the services it needs behind a database proxy.)
         self.broker = CuttableProxy(5672).start()
-        self.database_proxy = CuttableProxy(5432).start()
         self.env = os.environ | {
-            "AMQP_URI": vhost.amqp_uri.replace(":5672/", f":{self.broker.port}/"),
-            "DATABASE_URL": self.database_url_through(self.database_proxy),
+            "AMQP_URI": vhost.amqp_uri.replace(":5672/", f":{self.broker.port}/"), "DATABASE_URL": database.url,
             "IDEAS_URL": f"http://127.0.0.1:{self.ideas_port}",
             "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "PUBLIC_BASE_URL": "http://ideas.test",
             "WEBHOOKS_ALLOW_HTTP": "true",  # the tests' webhook receiver speaks plain http
@@ -77,10 +76,20 @@ class Platform:
         process.send_signal(how)
         return process.wait(timeout)
 
-    def restart_service(self, name: str, how: int = signal.SIGTERM, **env: str) -> None:
-        self.stop_service(name, how)
-        self.start_service(name, **env)
-        wait_until(self.healthy, timeout=60, interval=0.5, message=f"{name} to be back")
+    def restart_services(self, *names: str, how: int = signal.SIGTERM, **env: str) -> None:
+        for name in names:
+            self.stop_service(name, how)
+        for name in names:
+            self.start_service(name, **env)
+        for name in names:
+            self.wait_until_consuming(name)
+
+    def wait_until_consuming(self, name: str) -> None:
+        """`name` (not the gateway) takes messages again: Nameko starts its RPC and event consumers
+        together. (The gateway's health check would also wait for every other service, which may be
+        too busy under load to answer its 2 s pings.)"""
+        wait_until(lambda: self.vhost.consumers(f"rpc-{name}") > 0, timeout=60, interval=0.2,
+                   message=f"{name} to consume again")
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -91,7 +100,6 @@ class Platform:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.broker.stop()
-        self.database_proxy.stop()
 
     def healthy(self) -> bool:
         try:

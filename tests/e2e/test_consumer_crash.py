@@ -49,7 +49,7 @@ def unacknowledged(platform, queue: str) -> int:
 def kill_while_handling(platform, service: str, queue: str, proxy: CuttableProxy, idea: dict) -> str:
     """Submit `idea` while `service` waits for its database in the middle of the idea's event from
     `queue`, SIGKILL the service there, and start it again normally; returns the idea's id."""
-    platform.restart_service(service, DATABASE_URL=platform.database_url_through(proxy))
+    platform.restart_services(service, DATABASE_URL=platform.database_url_through(proxy))
     proxy.pause()
     idea_id = platform.submit(idea).json()["id"]
     wait_until(lambda: unacknowledged(platform, queue) >= 1 and proxy.held_bytes > 0, timeout=60, interval=0.5,
@@ -57,7 +57,7 @@ def kill_while_handling(platform, service: str, queue: str, proxy: CuttableProxy
     assert platform.stop_service(service, signal.SIGKILL) == -signal.SIGKILL
     proxy.cut()  # the dead process's database sessions end (and roll back) with their connections
     platform.start_service(service)
-    wait_until(platform.healthy, timeout=60, interval=0.5, message=f"{service} to be back")
+    platform.wait_until_consuming(service)
     return idea_id
 
 
@@ -141,7 +141,7 @@ def test_sigterm_lets_a_mail_delivery_in_flight_finish_and_loses_nothing(platfor
     assert len(platform.mail.messages_to(address)) == 1
 
     platform.start_service("notifications")
-    wait_until(platform.healthy, timeout=60, interval=0.5, message="notifications to be back")
+    platform.wait_until_consuming("notifications")
     platform.wait_for_status(idea_id, {"published"})
     wait_until(lambda: mail_row(platform, idea_id, "published") == "sent", timeout=60, message="publication sent")
     wait_until(lambda: len(platform.mail.messages_to(address)) == 2, timeout=30, message="the publication mail")

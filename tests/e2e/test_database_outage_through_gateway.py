@@ -1,6 +1,7 @@
-"""PostgreSQL unreachable for every service (the proxy in front of it is cut): the gateway answers
-`503` with `Retry-After` and a JSON error, never a stack trace or a hang, and the platform recovers by
-itself when the database is back: no restart, nothing already accepted lost."""
+"""PostgreSQL unreachable (the services that answer the gateway are restarted with a proxy in front
+of their database, which is then cut): the gateway answers `503` with `Retry-After` and a JSON error,
+never a stack trace or a hang, and the platform recovers by itself when the database is back: no
+restart, nothing already accepted lost."""
 import uuid
 
 import pytest
@@ -9,9 +10,11 @@ import requests
 from aufbruch.contracts.topology import DEAD_LETTER_QUEUE
 from tests.support.ideas import distinct_idea
 from tests.support.infrastructure import wait_until
+from tests.support.proxy import CuttableProxy
 from tests.support.staff import bearer
 
 pytestmark = pytest.mark.e2e
+BEHIND_THE_PROXY = ("ideas", "moderation", "reporting", "accounts")
 LEAKS = ("Traceback", "psycopg", "OperationalError", "postgres", "5432", "File \"")
 
 
@@ -24,13 +27,23 @@ def assert_unavailable(response: requests.Response) -> None:
     assert not any(leak in response.text for leak in LEAKS), response.text
 
 
-def test_the_gateway_answers_503_while_the_database_is_down_and_recovers_without_restart(platform, moderator_token):
+@pytest.fixture
+def database_proxy(platform):
+    proxy = CuttableProxy(5432).start()
+    platform.restart_services(*BEHIND_THE_PROXY, DATABASE_URL=platform.database_url_through(proxy))
+    yield proxy
+    platform.restart_services(*BEHIND_THE_PROXY)
+    proxy.stop()
+
+
+def test_the_gateway_answers_503_while_the_database_is_down_and_recovers_without_restart(platform, moderator_token,
+                                                                                         database_proxy):
     address = f"db-outage-{uuid.uuid4().hex[:8]}@example.org"
     before = platform.submit(distinct_idea()).json()["id"]
     platform.wait_for_status(before, {"published"})
     url = platform.base_url
 
-    platform.database_proxy.cut()
+    database_proxy.cut()
     try:
         assert_unavailable(requests.post(f"{url}/ideas", json=distinct_idea(author={"email": address}), timeout=30))
         assert_unavailable(requests.get(f"{url}/ideas/{before}", timeout=30))
@@ -43,7 +56,7 @@ def test_the_gateway_answers_503_while_the_database_is_down_and_recovers_without
         assert health.status_code == 503
         assert health.json()["checks"]["ideas"] != "ok" and health.json()["checks"]["reporting"] != "ok"
     finally:
-        platform.database_proxy.restore()
+        database_proxy.restore()
 
     # Every service finds its database again by itself.
     wait_until(platform.healthy, timeout=60, interval=0.5, message="every service to reach the database again")
