@@ -32,9 +32,14 @@ class Error(Schema):
     error = fields.String(required=True)
 
 
+MESSAGES_OR_NESTED = [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
+
+
 class ValidationErrors(Schema):
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
-                         metadata={"description": "Every invalid or unknown field with its messages."})
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw(metadata={"oneOf": MESSAGES_OR_NESTED}),
+                         required=True,
+                         metadata={"description": "Every invalid or unknown field with its messages (a list of"
+                                                  " strings), or, for a nested object, its fields' messages."})
 
 
 class IdeaPage(Schema):
@@ -200,7 +205,7 @@ OPERATIONS = {
         body="Flag", errors=PUBLIC_WRITE_ERRORS + (404, 409, 503)),
     ("GET", f"{API}/moderation/queue"): op(
         "Open cases, oldest first", "moderation", {200: ok("The review queue.", "ReviewQueue")},
-        query=PageQuery, auth=True, errors=AUTH_ERRORS + (503,)),
+        query=PageQuery, auth=True, errors=AUTH_ERRORS + (422, 503)),
     ("GET", f"{API}/moderation/cases/{{case_id}}"): op(
         "A case with the idea's audit trail", "moderation", {200: ok("The case.", "CaseWithHistory")},
         auth=True, errors=AUTH_ERRORS + (404, 503)),
@@ -334,7 +339,17 @@ def openapi_document(categories: list[str]) -> dict:
         by_path.setdefault(path, {})[method.lower()] = _operation(path, operation)
     for path, operations in by_path.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return _empty_query_values_count_as_absent(spec.to_dict())
+
+
+def _empty_query_values_count_as_absent(document: dict) -> dict:
+    """The reports API reads `?from=&to=` as no period at all (reports_api.query_arguments)."""
+    for path, operations in document["paths"].items():
+        for operation in operations.values() if path.startswith(f"{API}/reports/") else ():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return document
 
 
 @lru_cache(maxsize=8)
