@@ -84,10 +84,21 @@ class Platform:
         for name in names:
             self.wait_until_consuming(name)
 
+    def revive(self) -> None:
+        """Start again every service whose process has ended."""
+        ended = [name for name, process in self.processes.items() if process.poll() is not None]
+        for name in ended:
+            self.start_service(name)
+        for name in ended:
+            self.wait_until_consuming(name)
+
     def wait_until_consuming(self, name: str) -> None:
         """`name` (not the gateway) takes messages again: Nameko starts its RPC and event consumers
         together. (The gateway's health check would also wait for every other service, which may be
         too busy under load to answer its 2 s pings.)"""
+        if name == "gateway":
+            wait_until(self.healthy, timeout=60, interval=0.5, message="the gateway to answer again")
+            return
         wait_until(lambda: self.vhost.consumers(f"rpc-{name}") > 0, timeout=60, interval=0.2,
                    message=f"{name} to consume again")
 
