@@ -3,14 +3,17 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
 from aufbruch.http import answers_errors, json_response, read_json
+from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
+from services.gateway.webhooks_api import page_number
 
 API = "/api/v1"
 MODERATORS = ("moderator", "admin")
 
 
 class ModerationApi:
-    """Mixed into GatewayService; `self.auth` is the gateway's Authenticator."""
+    """Mixed into GatewayService; `self.auth` is the gateway's Authenticator, `self.public_writes` its
+    PublicWriteLimit."""
 
     moderation = RpcProxy("moderation")
 
@@ -18,8 +21,7 @@ class ModerationApi:
     @answers_errors
     def review_queue(self, request):
         self.auth.require(request, *MODERATORS)
-        page = request.args.get("page", "1")
-        return json_response(200, {"items": call(self.moderation.review_queue, int(page) if page.isdigit() else 1)})
+        return json_response(200, {"items": call(self.moderation.review_queue, page_number(request))})
 
     @http("GET", f"{API}/moderation/cases/<case_id>")
     @answers_errors
@@ -49,5 +51,6 @@ class ModerationApi:
 
     @http("POST", f"{API}/ideas/<idea_id>/flags")
     @answers_errors
+    @rate_limited
     def flag_idea(self, request, idea_id):
         return json_response(202, call(self.moderation.flag, idea_id, read_json(request)))

@@ -38,9 +38,14 @@ class Error(Schema):
     error = fields.String(required=True)
 
 
+MESSAGES_OR_NESTED = [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
+
+
 class ValidationErrors(Schema):
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
-                         metadata={"description": "Every invalid or unknown field with its messages."})
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw(metadata={"oneOf": MESSAGES_OR_NESTED}),
+                         required=True,
+                         metadata={"description": "Every invalid or unknown field with its messages (a list of"
+                                                  " strings), or, for a nested object, its fields' messages."})
 
 
 class IdeaPage(Schema):
@@ -174,11 +179,14 @@ ERROR_RESPONSES = {  # status -> (component name, description, schema)
     413: ("PayloadTooLarge", f"The body exceeds {MAX_BODY_BYTES} bytes.", "Error"),
     415: ("UnsupportedMediaType", "Content-Type is not application/json.", "Error"),
     422: ("ValidationFailed", "Names every invalid or unknown field.", "ValidationErrors"),
+    429: ("TooManyRequests", "Too many public writes from this client: retry after Retry-After seconds.",
+          "Error"),
     503: ("Unavailable", "A service behind the gateway is unavailable: retry after Retry-After seconds.",
           "Error"),
 }
 JSON_BODY_ERRORS = (400, 413, 415, 422)
 AUTH_ERRORS = (401, 403)
+PUBLIC_WRITE_ERRORS = JSON_BODY_ERRORS + (429,)  # rate limited per client (aufbruch/rate_limit.py)
 
 
 def op(summary, tag, answers, *, body=None, body_required=True, errors=(), auth=False, query=None,
@@ -206,7 +214,7 @@ OPERATIONS = {
         "Submit an idea", "ideas",
         {202: ok("Taken in; moderated before it is published.", "Receipt",
                  headers={"Location": "The idea's URL.", "Idempotent-Replayed": "true on a replayed retry."})},
-        body="IdeaSubmission", errors=JSON_BODY_ERRORS + (409, 503), headers=(IDEMPOTENCY_KEY,)),
+        body="IdeaSubmission", errors=PUBLIC_WRITE_ERRORS + (409, 503), headers=(IDEMPOTENCY_KEY,)),
     ("GET", f"{API}/ideas"): op(
         "Published ideas, newest first", "ideas", {200: ok("One page of published ideas.", "IdeaPage")},
         query=IdeaListQuery, errors=(422, 503)),
@@ -215,16 +223,16 @@ OPERATIONS = {
         errors=(404, 503)),
     ("POST", f"{API}/ideas/{{idea_id}}/flags"): op(
         "Flag a published idea", "moderation", {202: ok("Flag received.", "FlagReceived")},
-        body="Flag", errors=JSON_BODY_ERRORS + (404, 409, 503)),
+        body="Flag", errors=PUBLIC_WRITE_ERRORS + (404, 409, 503)),
     ("POST", f"{API}/ideas/{{idea_id}}/followers"): op(
         "Follow an idea (double opt-in)", "subscriptions",
         {202: ok("A confirmation mail with a signed link is on its way; nothing else is sent before it is "
                  "confirmed. Repeating it sends at most one confirmation a day.", "ConfirmationSent")},
-        body="FollowRequest", errors=JSON_BODY_ERRORS + (404, 409, 503), headers=(ACCEPT_LANGUAGE,)),
+        body="FollowRequest", errors=PUBLIC_WRITE_ERRORS + (404, 409, 503), headers=(ACCEPT_LANGUAGE,)),
     ("POST", f"{API}/subscriptions/digest"): op(
         "Subscribe to a category's daily digest (double opt-in)", "subscriptions",
         {202: ok("A confirmation mail with a signed link is on its way.", "ConfirmationSent")},
-        body="DigestRequest", errors=JSON_BODY_ERRORS + (503,), headers=(ACCEPT_LANGUAGE,)),
+        body="DigestRequest", errors=PUBLIC_WRITE_ERRORS + (503,), headers=(ACCEPT_LANGUAGE,)),
     ("GET", f"{API}/subscriptions/confirm"): op(
         "Confirm a follow or digest subscription (the link in the confirmation mail)", "subscriptions",
         {200: ok("A German HTML page: confirmed.", None, HTML),
@@ -245,7 +253,7 @@ OPERATIONS = {
                     "`List-Unsubscribe` header; the signed token is the authority. Repeating it changes nothing."),
     ("GET", f"{API}/moderation/queue"): op(
         "Open cases, oldest first", "moderation", {200: ok("The review queue.", "ReviewQueue")},
-        query=PageQuery, auth=True, errors=AUTH_ERRORS + (503,)),
+        query=PageQuery, auth=True, errors=AUTH_ERRORS + (422, 503)),
     ("GET", f"{API}/moderation/cases/{{case_id}}"): op(
         "A case with the idea's audit trail", "moderation", {200: ok("The case.", "CaseWithHistory")},
         auth=True, errors=AUTH_ERRORS + (404, 503)),
@@ -365,7 +373,7 @@ OPERATIONS |= {
     ("POST", f"{API}/ideas/{{idea_id}}/supports"): op(
         "Support a published idea", "participation",
         {202: ok("A confirmation link was mailed; the support counts once it is followed.", "ConfirmationSent")},
-        body="SupportRequest", errors=JSON_BODY_ERRORS + (404, 409, 503),
+        body="SupportRequest", errors=PUBLIC_WRITE_ERRORS + (404, 409, 503),
         description="One support per person (a confirmed e-mail address, kept only as a keyed hash) and idea; "
                     "`409` if the idea is not published (or hidden)."),
     ("GET", f"{API}/ideas/{{idea_id}}/supports"): op(
@@ -387,14 +395,14 @@ OPERATIONS |= {
     ("POST", f"{API}/ideas/{{idea_id}}/comments"): op(
         "Comment on a published idea", "participation",
         {202: ok("Taken in; moderated before it is shown.", "CommentReceipt")},
-        body="CommentSubmission", errors=JSON_BODY_ERRORS + (404, 409, 503),
+        body="CommentSubmission", errors=PUBLIC_WRITE_ERRORS + (404, 409, 503),
         description="`parent_id` answers a top-level comment; answering a reply is `422` naming `parent_id`."),
     ("GET", f"{API}/ideas/{{idea_id}}/comments"): op(
         "An idea's visible comments, threaded", "participation", {200: ok("Oldest first.", "CommentThreads")},
         errors=(404, 503)),
     ("POST", f"{API}/comments/{{comment_id}}/flags"): op(
         "Flag a posted comment", "moderation", {202: ok("Flag received.", "FlagReceived")},
-        body="Flag", errors=JSON_BODY_ERRORS + (404, 409, 503)),
+        body="Flag", errors=PUBLIC_WRITE_ERRORS + (404, 409, 503)),
     ("POST", f"{API}/moderation/comments/{{comment_id}}/hide"): op(
         "Hide a comment", "moderation", {200: ok("Hidden.", "CommentVisibility")},
         body="Hide", auth=True, errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409, 503)),
@@ -464,7 +472,7 @@ def openapi_document(categories: list[str]) -> dict:
         spec.components.schema(name, schema=schema)
     spec.components.schema("ReportSummary", REPORT_SUMMARY)
     for status, (name, description, schema) in ERROR_RESPONSES.items():
-        headers = {"Retry-After": {"schema": {"type": "integer"}}} if status == 503 else {}
+        headers = {"Retry-After": {"schema": {"type": "integer"}}} if status in (429, 503) else {}
         headers |= {"WWW-Authenticate": {"schema": {"type": "string"}}} if status == 401 else {}
         response = {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
         spec.components.response(name, response | ({"headers": headers} if headers else {}))
@@ -473,7 +481,17 @@ def openapi_document(categories: list[str]) -> dict:
         by_path.setdefault(path, {})[method.lower()] = _operation(path, operation)
     for path, operations in by_path.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return _empty_query_values_count_as_absent(spec.to_dict())
+
+
+def _empty_query_values_count_as_absent(document: dict) -> dict:
+    """The reports API reads `?from=&to=` as no period at all (reports_api.query_arguments)."""
+    for path, operations in document["paths"].items():
+        for operation in operations.values() if path.startswith(f"{API}/reports/") else ():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return document
 
 
 @lru_cache(maxsize=8)

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
 from aufbruch.http import SECURITY_HEADERS, answers_errors, json_response, read_json
+from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
 
 API = "/api/v1"
@@ -48,6 +49,7 @@ class ParticipationApi:
 
     @http("POST", f"{API}/ideas/<idea_id>/supports")
     @answers_errors
+    @rate_limited
     def request_support(self, request, idea_id):
         return json_response(202, call(self.participation.request_support, idea_id, read_json(request)))
 
@@ -101,6 +103,7 @@ class ParticipationApi:
 
     @http("POST", f"{API}/ideas/<idea_id>/comments")
     @answers_errors
+    @rate_limited
     def submit_comment(self, request, idea_id):
         return json_response(202, call(self.participation.submit_comment, idea_id, read_json(request)))
 
@@ -111,6 +114,7 @@ class ParticipationApi:
 
     @http("POST", f"{API}/comments/<comment_id>/flags")
     @answers_errors
+    @rate_limited
     def flag_comment(self, request, comment_id):
         return json_response(202, call(self.moderation.flag_comment, comment_id, read_json(request)))
 

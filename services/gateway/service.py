@@ -12,6 +12,7 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
 from aufbruch.http import ServiceTimeout, answers_errors, json_response, parse_json, read_body
+from aufbruch.rate_limit import PublicWriteLimit, rate_limited
 from services.gateway.admin_api import AdminApi
 from services.gateway.city_api import CityApi
 from services.gateway.dashboard import DashboardPage
@@ -22,6 +23,7 @@ from services.gateway.openapi import OpenApiDocument
 from services.gateway.participation_api import ParticipationApi
 from services.gateway.reports_api import ReportsApi
 from services.gateway.subscriptions_api import SubscriptionsApi
+from services.gateway.unknown_routes import UnknownRoutes
 from services.gateway.webhooks_api import WebhooksApi
 
 log = logging.getLogger(__name__)
@@ -31,15 +33,17 @@ RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", 
 
 
 class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, SubscriptionsApi,
-                     ParticipationApi, CityApi, OpenApiDocument):
+                     ParticipationApi, CityApi, OpenApiDocument, UnknownRoutes):
     name = "gateway"
     config = Config()
 
     ideas = IdeasClient()
+    public_writes = PublicWriteLimit()
     reporting = RpcProxy("reporting")
 
     @http("POST", f"{API}/ideas")
     @answers_errors
+    @rate_limited
     def submit_idea(self, request):
         body = read_body(request)
         parse_json(body)  # refuse what is not JSON here, at the edge, before it travels on

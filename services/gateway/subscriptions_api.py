@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from aufbruch.contracts.errors import InvalidInput, NotFound
 from aufbruch.contracts.ideas import LOCALES
 from aufbruch.http import SECURITY_HEADERS, answers_errors, json_response, read_json
+from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
 
 log = logging.getLogger(__name__)
@@ -69,12 +70,14 @@ class SubscriptionsApi:
 
     @http("POST", f"{API}/ideas/<idea_id>/followers")
     @answers_errors
+    @rate_limited
     def follow_idea(self, request, idea_id):
         answer = call(self.notifications.follow, idea_id, read_json(request), accepted_locale(request))
         return json_response(202, answer)
 
     @http("POST", f"{API}/subscriptions/digest")
     @answers_errors
+    @rate_limited
     def subscribe_digest(self, request):
         answer = call(self.notifications.subscribe_digest, read_json(request), accepted_locale(request))
         return json_response(202, answer)

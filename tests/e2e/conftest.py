@@ -1,5 +1,6 @@
 """The whole platform, every service in its own `nameko run` process, on a vhost and database of
-its own, mailing to the tests' SMTP server."""
+its own, mailing to the tests' SMTP server. Every service reaches RabbitMQ through a proxy the tests
+can cut; a test may stop, kill and restart services (also with their database behind a proxy)."""
 import os
 import signal
 import subprocess
@@ -39,13 +40,19 @@ class Platform:
         self.processes = {}
         self.accepted = set()
         # Every service reaches RabbitMQ through this proxy, so that a test can take the broker away.
+        # (Not PostgreSQL: pumping all database traffic through the test process would slow down
+        # every test; a test restarts the services it needs behind a database proxy.)
         self.broker = CuttableProxy(5672).start()
         self.env = os.environ | {
             "AMQP_URI": vhost.amqp_uri.replace(":5672/", f":{self.broker.port}/"), "DATABASE_URL": database.url,
             "IDEAS_URL": f"http://127.0.0.1:{self.ideas_port}",
             "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "PUBLIC_BASE_URL": "http://ideas.test",
             "WEBHOOKS_ALLOW_HTTP": "true",  # the tests' webhook receiver speaks plain http
+            "PUBLIC_WRITE_RATE_LIMIT": "0",  # the tests submit thousands of ideas from one address
         }
+
+    def database_url_through(self, proxy: CuttableProxy) -> str:
+        return self.database.url.replace(":5432/", f":{proxy.port}/")
 
     def start(self) -> "Platform":
         subprocess.run([sys.executable, "-m", "aufbruch.cli", "prepare"], env=self.env, cwd=REPO_ROOT,
@@ -55,13 +62,46 @@ class Platform:
         wait_until(self.healthy, timeout=60, interval=0.5, message="the platform to report healthy")
         return self
 
-    def start_service(self, name: str) -> None:
+    def start_service(self, name: str, **env: str) -> None:
+        """Start `name` (again), with `env` over the platform's environment."""
         log = open(self.logs / f"{name}.log", "ab")
         nameko = Path(sys.executable).parent / "nameko"
         http_port = {"gateway": self.port, "ideas": self.ideas_port}.get(name, free_port())
         self.processes[name] = subprocess.Popen(
             [str(nameko), "run", "--config", "deploy/config.yaml", SERVICES[name]],
-            cwd=REPO_ROOT, env=self.env | {"HTTP_PORT": str(http_port)}, stdout=log, stderr=subprocess.STDOUT)
+            cwd=REPO_ROOT, env=self.env | {"HTTP_PORT": str(http_port)} | env, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop_service(self, name: str, how: int = signal.SIGTERM, timeout: float = 60) -> int:
+        """Send `how` to the service's process and wait for it to end; returns its exit code."""
+        process = self.processes[name]
+        process.send_signal(how)
+        return process.wait(timeout)
+
+    def restart_services(self, *names: str, how: int = signal.SIGTERM, **env: str) -> None:
+        for name in names:
+            self.stop_service(name, how)
+        for name in names:
+            self.start_service(name, **env)
+        for name in names:
+            self.wait_until_consuming(name)
+
+    def revive(self) -> None:
+        """Start again every service whose process has ended."""
+        ended = [name for name, process in self.processes.items() if process.poll() is not None]
+        for name in ended:
+            self.start_service(name)
+        for name in ended:
+            self.wait_until_consuming(name)
+
+    def wait_until_consuming(self, name: str) -> None:
+        """`name` (not the gateway) takes messages again: Nameko starts its RPC and event consumers
+        together. (The gateway's health check would also wait for every other service, which may be
+        too busy under load to answer its 2 s pings.)"""
+        if name == "gateway":
+            wait_until(self.healthy, timeout=60, interval=0.5, message="the gateway to answer again")
+            return
+        wait_until(lambda: self.vhost.consumers(f"rpc-{name}") > 0, timeout=60, interval=0.2,
+                   message=f"{name} to consume again")
 
     def stop(self) -> None:
         for process in self.processes.values():

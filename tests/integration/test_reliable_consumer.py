@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from kombu import Connection
 from nameko.amqp.publish import Publisher
 
-from aufbruch import dead_letters
+from aufbruch import dead_letters, messaging
+from aufbruch.contracts.errors import Unavailable
 from aufbruch.contracts import topology
 from aufbruch.contracts.events import new_event
 from aufbruch.messaging import on_event
@@ -28,6 +29,8 @@ class Moderation:
         attempts[title] += 1
         if (title.startswith("poison") and self.poisonous) or (title.startswith("flaky") and attempts[title] == 1):
             raise RuntimeError(f"cannot handle {title}")
+        if title.startswith("database down") and attempts[title] <= 3 * topology.DELIVERY_LIMIT:
+            raise Unavailable("database unavailable")
 
 
 def publish_submitted(amqp_uri: str, title: str) -> None:
@@ -47,6 +50,17 @@ def test_a_failed_handler_gets_the_event_again(container_factory, config):
     container_factory(Moderation, config).start()
     publish_submitted(config["AMQP_URI"], "flaky idea")
     wait_until(lambda: attempts["flaky idea"] == 2, message="the event to be redelivered after a failure")
+
+
+def test_a_database_outage_uses_up_no_delivery_attempts(container_factory, config, vhost, monkeypatch):
+    monkeypatch.setattr(messaging, "UNAVAILABLE_RETRY_SECONDS", 0.05)
+    declare_topology(config["AMQP_URI"])
+    container_factory(Moderation, config).start()
+    publish_submitted(config["AMQP_URI"], "database down for a while")
+
+    wait_until(lambda: attempts["database down for a while"] == 3 * topology.DELIVERY_LIMIT + 1, timeout=30,
+               message="the event to be handled once the database is back")
+    assert vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 0
 
 
 def test_a_poison_message_is_dead_lettered_and_the_queue_keeps_flowing(container_factory, config, vhost):

@@ -83,6 +83,14 @@ class Vhost:
         with kombu.Connection(self.amqp_uri) as connection:
             return connection.default_channel.queue_declare(queue, passive=True).message_count
 
+    def consumers(self, queue: str) -> int:
+        """Consumers of `queue` right now (0 also if the queue does not exist yet)."""
+        with kombu.Connection(self.amqp_uri) as connection:
+            try:
+                return connection.default_channel.queue_declare(queue, passive=True).consumer_count
+            except kombu.exceptions.ChannelError:  # 404: not declared yet
+                return 0
+
 
 class TestDatabase:
     def __init__(self, name: str):

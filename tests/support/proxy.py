@@ -1,5 +1,6 @@
 """A TCP proxy between a service and a server, which a test cuts (the server becomes unreachable,
-open connections drop) and restores, to fake an outage of RabbitMQ or PostgreSQL."""
+open connections drop) and restores, to fake an outage of RabbitMQ or PostgreSQL, or pauses (bytes
+are held, nothing drops: the service waits for an answer) and resumes."""
 import socket
 
 import eventlet
@@ -15,6 +16,15 @@ class CuttableProxy:
         self.connections: list[socket.socket] = []
         self.pumps = []
         self.acceptor = None
+        self.paused = False
+        self.held_bytes = 0  # what arrived while paused
+
+    def pause(self) -> None:
+        self.held_bytes = 0
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
 
     def start(self) -> "CuttableProxy":
         self.listener = eventlet.listen(("127.0.0.1", self.port))
@@ -39,6 +49,7 @@ class CuttableProxy:
             connection.close()
         self.connections.clear()
         self.pumps.clear()
+        self.paused = False
 
     restore = start
 
@@ -53,13 +64,22 @@ class CuttableProxy:
             self.connections += [client, server]
             self.pumps += [eventlet.spawn(self._pump, client, server), eventlet.spawn(self._pump, server, client)]
 
-    @staticmethod
-    def _pump(source: socket.socket, target: socket.socket):
+    def _pump(self, source: socket.socket, target: socket.socket):
         try:
             while data := source.recv(65536):
+                if self.paused:
+                    self.held_bytes += len(data)
+                while self.paused:
+                    eventlet.sleep(0.01)
                 target.sendall(data)
         except (OSError, EOFError):  # eventlet raises EOFError on a socket closed by cut()
             pass
         finally:
+            # Wake the opposite pump, which reads `target`, and let it close that socket itself: closing
+            # a socket another green thread waits on leaves the hub listening to a file descriptor
+            # the kernel may hand to the next socket.
+            try:
+                target.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             source.close()
-            target.close()

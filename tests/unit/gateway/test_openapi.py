@@ -109,7 +109,8 @@ def test_error_schemas(document):
     schemas = document["components"]["schemas"]
     assert schemas["Error"]["properties"]["error"]["type"] == "string"
     errors = schemas["ValidationErrors"]["properties"]["errors"]
-    assert errors["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+    assert errors["additionalProperties"] == {"oneOf": [{"type": "array", "items": {"type": "string"}},
+                                                        {"type": "object"}]}  # nested: author.email
     unprocessable = resolve(document, document["paths"][f"{API}/ideas"]["post"]["responses"]["422"]["$ref"])
     assert unprocessable["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ValidationErrors"}
     assert document["components"]["securitySchemes"]["bearerAuth"] == {
