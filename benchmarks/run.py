@@ -1,0 +1,413 @@
+"""`make bench`: the platform's figures against its targets, in one run on one machine.
+
+Starts the platform (every service its own `nameko run` process, on a vhost and database of its own),
+then measures, in this order so that each phase starts with an empty pipeline:
+  1. the framework's floor: a bare Nameko service that parses JSON and dispatches an event (wrk);
+  2. 200 ideas/s for a while (open loop): POST latency, and per idea the time from its POST to its
+     `idea.published` event at a subscriber, to reporting counting it, to both its mails being sent;
+  3. 500 ideas/s: does the whole pipeline keep up;
+  4. the most the gateway accepts (wrk), and that as a ratio of the floor;
+  5. peak memory (RSS) of every service;
+  6. a CPU-bound consumer (moderation) with one and with two replicas.
+Prints target, measured figure and PASS/MISS for each target. `--quick` runs every phase briefly (the
+smoke test); `--profile gateway,ideas` records py-spy profiles during phases 3 and 4.
+"""
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import requests
+from kombu import Connection, Producer
+
+from aufbruch.contracts.events import CATALOG, new_event
+from aufbruch.contracts.topology import event_exchange, subscription
+from benchmarks import load, pipeline
+from benchmarks.floor_service import floor_queue
+from tests.support.ideas import distinct_text
+from tests.support.infrastructure import (REPO_ROOT, SmtpSink, TestDatabase, Vhost, ensure_management_api,
+                                          free_port, unique_name, wait_until)
+from tests.support.platform import Platform
+
+# What the platform must reach on this 2-core machine, load generator included (issue 8).
+GATEWAY_ACCEPTS_PER_SECOND = 1000
+GATEWAY_P99_MS = 50
+PIPELINE_KEEPS_UP_PER_SECOND = 500
+END_TO_END_RATE = 200
+END_TO_END_P99_MS = 500
+SERVICE_RSS_MB = 100
+# A pipeline keeps up when it completes ideas at no less than this share of the rate they arrive.
+KEEPS_UP_SHARE = 0.95
+REPLICA_WAIT_SECONDS = 60
+# The platform's settings for the benchmark: no per-client rate limit at the gateway (all the load
+# comes from one address), quieter logs.
+PLATFORM_ENV = {"LOG_LEVEL": "WARNING"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    wrk_seconds: float
+    connections: int
+    end_to_end_seconds: float
+    keep_up_seconds: float
+    settle_seconds: float
+    replica_events: int
+    idle_seconds: float
+
+
+FULL = Plan(wrk_seconds=10, connections=16, end_to_end_seconds=15, keep_up_seconds=8, settle_seconds=45,
+            replica_events=3000, idle_seconds=3)
+QUICK = Plan(wrk_seconds=1, connections=4, end_to_end_seconds=1, keep_up_seconds=1, settle_seconds=60,
+             replica_events=40, idle_seconds=1)
+
+
+class Report:
+    def __init__(self):
+        self.verdicts = []
+
+    @staticmethod
+    def line(text: str = "") -> None:
+        print(text, flush=True)
+
+    def figure(self, name: str, value: str, target: str | None = None, met: bool | None = None) -> None:
+        verdict = "" if met is None else ("PASS" if met else "MISS")
+        if met is not None:
+            self.verdicts.append((name, verdict))
+        self.line(f"  {name:<52} {value:<24} {target or '':<16} {verdict}")
+
+
+def ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 1000:.0f} ms" if value >= 0.01 else f"{value * 1000:.1f} ms"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(platform: Platform) -> dict[str, float]:
+    return {name: cpu_seconds(process.pid) for name, process in platform.processes.items()}
+
+
+def report_cpu(report: Report, before: dict[str, float], after: dict[str, float], per: int, unit: str) -> None:
+    """CPU time each service spent per `unit`: what bounds throughput on a machine of two cores,
+    and a figure that other load on the machine hardly changes."""
+    spent = {name: (after[name] - before[name]) * 1000 / max(per, 1) for name in before}
+    report.figure(f"  CPU per {unit}, all services", f"{sum(spent.values()):.1f} ms")
+    report.line("    " + ", ".join(f"{name} {value:.1f}" for name, value in spent.items()))
+
+
+def rss_mb(pid: int) -> float:
+    """Peak resident memory of a process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise LookupError(f"no VmHWM for {pid}")
+
+
+class Profiler:
+    """py-spy records the named services while a phase runs; the busiest functions are printed."""
+
+    def __init__(self, platform: Platform, services: list[str], logs: Path):
+        self.platform, self.services, self.logs = platform, services, logs
+
+    def record(self, phase: str, seconds: float) -> list[tuple[str, subprocess.Popen, Path]]:
+        recordings = []
+        for name in self.services:
+            output = self.logs / f"profile-{phase}-{name}.txt"
+            recordings.append((name, subprocess.Popen(
+                ["py-spy", "record", "--pid", str(self.platform.processes[name].pid), "--duration",
+                 str(int(seconds)), "--format", "raw", "--output", str(output), "--nonblocking"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), output))
+        return recordings
+
+    @staticmethod
+    def summarise(report: Report, recordings) -> None:
+        for name, process, output in recordings:
+            process.wait(60)
+            if not output.exists():
+                report.line(f"  profile of {name}: py-spy recorded nothing")
+                continue
+            own, total = Counter(), 0
+            for line in output.read_text().splitlines():
+                stack, _, count = line.rpartition(" ")
+                total += int(count)
+                own[stack.split(";")[-1]] += int(count)
+            report.line(f"  profile of {name} ({output}): busiest functions, share of samples")
+            for frame, count in own.most_common(8):
+                report.line(f"    {count / total:6.1%}  {frame}")
+
+
+def start_platform(logs: Path) -> tuple[Platform, SmtpSink]:
+    ensure_management_api()
+    mail = SmtpSink(logs / "mail").start()
+    vhost = Vhost(unique_name("aufbruch-bench")).create()
+    database = TestDatabase(unique_name("aufbruch_bench")).create()
+    platform = Platform(vhost, database, mail, logs, broker_proxy=False, env=PLATFORM_ENV)
+    return platform.start(), mail
+
+
+def stop_platform(platform: Platform) -> None:
+    platform.stop()
+    platform.database.drop()
+    platform.vhost.delete()
+
+
+def measure_floor(platform: Platform, plan: Plan, report: Report) -> load.MaxLoad:
+    with Connection(platform.vhost.amqp_uri) as connection:
+        floor_queue().bind(connection.default_channel).declare()
+    port = free_port()
+    log = open(platform.logs / "floor.log", "ab")
+    floor = subprocess.Popen(
+        [str(Path(sys.executable).parent / "nameko"), "run", "--config", "deploy/config.yaml",
+         "benchmarks.floor_service:FloorService"],
+        cwd=REPO_ROOT, env=platform.env | {"HTTP_PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/api/v1/ideas"
+    try:
+        wait_until(lambda: _answers(url), timeout=60, interval=0.2, message="the floor service")
+        floor_load = load.wrk(url, plan.wrk_seconds, plan.connections)
+        report.figure("floor service: accepted per second", f"{floor_load.accepted_per_second:,.0f}/s")
+        report.figure("floor service: latency p50 / p99", f"{floor_load.p50_ms:.1f} / {floor_load.p99_ms:.1f} ms")
+        report.figure("floor service: peak RSS", f"{rss_mb(floor.pid):.0f} MB")
+        return floor_load
+    finally:
+        floor.terminate()
+        floor.wait(20)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.post(url, json={}, timeout=2).status_code == 202
+    except requests.RequestException:
+        return False
+
+
+def drive(platform: Platform, subscriber: pipeline.PublishedSubscriber, rate: float, seconds: float,
+          settle_seconds: float, report: Report, profiler: Profiler | None = None, phase: str = ""):
+    """POST `rate` ideas a second for `seconds`, then wait (at most `settle_seconds` without progress)
+    until every accepted idea is published, counted and mailed. Returns (submissions, completed)."""
+    recordings = profiler.record(phase, seconds) if profiler else []
+    cpu_before = cpu_snapshot(platform)
+    submissions = load.fixed_rate(f"{platform.base_url}/ideas", rate, seconds)
+    accepted = {s.idea_id: s for s in submissions if s.idea_id}
+    stages = {}
+    progress, last_progress = -1, time.monotonic()
+    while time.monotonic() - last_progress < settle_seconds:
+        stages = {"published": dict(subscriber.seen),
+                  "counted": pipeline.counted_by_reporting(platform.database.url),
+                  "notified": pipeline.notified(platform.database.url)}
+        done = sum(all(idea_id in stage for stage in stages.values()) for idea_id in accepted)
+        if done == len(accepted):
+            break
+        if done > progress:
+            progress, last_progress = done, time.monotonic()
+        time.sleep(0.5)
+    cpu_after = cpu_snapshot(platform)
+    if profiler:
+        profiler.summarise(report, recordings)
+    statuses = Counter(s.status for s in submissions)
+    report.figure("  POSTs answered 202 / sent", f"{len(accepted)} / {len(submissions)}")
+    if len(accepted) < len(submissions):
+        report.line(f"    other answers: {dict((k, v) for k, v in statuses.items() if k != 202)}")
+    latencies = [s.latency for s in submissions if s.idea_id]
+    report.figure("  POST latency p50 / p99", f"{ms(load.percentile(latencies, .5))} / "
+                                              f"{ms(load.percentile(latencies, .99))}")
+    report_cpu(report, cpu_before, cpu_after, len(accepted), "idea (ms, through the whole pipeline)")
+    return accepted, stages
+
+
+def stage_latencies(accepted: dict, stage: dict[str, float]) -> list[float]:
+    return [stage[idea_id] - submission.scheduled_at for idea_id, submission in accepted.items() if idea_id in stage]
+
+
+def completion_times(accepted: dict, stages: dict) -> list[float]:
+    return [max(stage[idea_id] for stage in stages.values()) for idea_id in accepted
+            if all(idea_id in stage for stage in stages.values())]
+
+
+def measure_end_to_end(platform, subscriber, plan: Plan, report: Report) -> None:
+    report.line(f"\n[2] {END_TO_END_RATE} ideas/s for {plan.end_to_end_seconds:g} s (open loop, aiohttp):"
+                " POST to idea.published at a subscriber, to counted by reporting, to both mails sent")
+    accepted, stages = drive(platform, subscriber, END_TO_END_RATE, plan.end_to_end_seconds,
+                             plan.settle_seconds, report)
+    for stage, label in (("published", "idea.published seen"), ("counted", "counted by reporting"),
+                         ("notified", "both mails sent")):
+        latencies = stage_latencies(accepted, stages[stage])
+        p99 = load.percentile(latencies, .99)
+        met = None
+        if stage in ("published", "counted"):
+            met = p99 is not None and len(latencies) == len(accepted) and p99 * 1000 < END_TO_END_P99_MS
+        report.figure(f"  POST to {label}: p50 / p99 ({len(latencies)} ideas)",
+                      f"{ms(load.percentile(latencies, .5))} / {ms(p99)}",
+                      f"p99 < {END_TO_END_P99_MS} ms" if met is not None else None, met)
+    keeps_up(accepted, stages, END_TO_END_RATE, report)
+
+
+def keeps_up(accepted: dict, stages: dict, rate: float, report: Report) -> bool:
+    completed = completion_times(accepted, stages)
+    first_sent = min((s.scheduled_at for s in accepted.values()), default=0)
+    window = (max(completed) - first_sent) if completed else 0
+    throughput = len(completed) / window if window > 0 else 0
+    met = len(completed) == len(accepted) and throughput >= KEEPS_UP_SHARE * rate
+    report.figure("  ideas completed (published, counted, mailed) per s", f"{throughput:,.0f}/s "
+                  f"({len(completed)} of {len(accepted)})", f">= {KEEPS_UP_SHARE * rate:g}/s", met)
+    return met
+
+
+def measure_keep_up(platform, subscriber, plan: Plan, report: Report, profiler: Profiler | None) -> None:
+    report.line(f"\n[3] {PIPELINE_KEEPS_UP_PER_SECOND} ideas/s for {plan.keep_up_seconds:g} s: does the whole"
+                " pipeline (moderated, published, notified, counted) keep up?")
+    accepted, stages = drive(platform, subscriber, PIPELINE_KEEPS_UP_PER_SECOND, plan.keep_up_seconds,
+                             plan.settle_seconds, report, profiler, "keep-up")
+    published = stage_latencies(accepted, stages["published"])
+    report.figure("  POST to idea.published: p50 / p99", f"{ms(load.percentile(published, .5))} / "
+                                                          f"{ms(load.percentile(published, .99))}")
+    keeps_up(accepted, stages, PIPELINE_KEEPS_UP_PER_SECOND, report)
+
+
+def measure_gateway(platform, floor_load: load.MaxLoad, plan: Plan, report: Report,
+                    profiler: Profiler | None) -> None:
+    report.line(f"\n[4] the most the gateway accepts: wrk, {plan.connections} connections, "
+                f"{plan.wrk_seconds:g} s, a new idea per request")
+    recordings = profiler.record("gateway-max", plan.wrk_seconds) if profiler else []
+    cpu_before = cpu_snapshot(platform)
+    gateway = load.wrk(f"{platform.base_url}/ideas", plan.wrk_seconds, plan.connections)
+    cpu_after = cpu_snapshot(platform)
+    if profiler:
+        profiler.summarise(report, recordings)
+    report.figure("gateway: accepted ideas per second", f"{gateway.accepted_per_second:,.0f}/s",
+                  f">= {GATEWAY_ACCEPTS_PER_SECOND:,}/s", gateway.accepted_per_second >= GATEWAY_ACCEPTS_PER_SECOND)
+    report.figure("gateway: latency p50 / p99", f"{gateway.p50_ms:.1f} / {gateway.p99_ms:.1f} ms",
+                  f"p99 < {GATEWAY_P99_MS} ms", gateway.p99_ms < GATEWAY_P99_MS)
+    report_cpu(report, {name: cpu_before[name] for name in ("gateway", "ideas")}, cpu_after, gateway.accepted,
+               "accepted idea (ms, gateway and ideas while wrk ran)")
+    if gateway.requests != gateway.accepted:
+        report.line(f"    {gateway.requests - gateway.accepted} requests not accepted: {gateway.errors}")
+    if floor_load.accepted_per_second:
+        report.figure("gateway as a share of the floor: throughput",
+                      f"{gateway.accepted_per_second / floor_load.accepted_per_second:.0%}")
+        report.figure("gateway p99 as a multiple of the floor's", f"{gateway.p99_ms / floor_load.p99_ms:.1f}x")
+
+
+def measure_memory(platform: Platform, report: Report) -> None:
+    report.line("\n[5] peak memory (VmHWM) of each service, over every phase above")
+    for name, process in platform.processes.items():
+        peak = rss_mb(process.pid)
+        report.figure(f"{name}: peak RSS", f"{peak:.0f} MB", f"< {SERVICE_RSS_MB} MB", peak < SERVICE_RSS_MB)
+
+
+def submitted_events(count: int) -> list[dict]:
+    rng = random.Random()
+    now = datetime.now(timezone.utc)
+    return [new_event("idea.submitted", {
+        "idea_id": uuid.uuid4(), "title": distinct_text(3, rng), "description": distinct_text(14, rng),
+        "category": "other", "district": None, "submitted_at": now, "author_key": None}) for _ in range(count)]
+
+
+def decision_rate(database_url: str) -> tuple[int, float]:
+    """How many decisions moderation has taken, and how many a second from its first to its last."""
+    with psycopg.connect(database_url) as conn:
+        count, span = conn.execute("select count(*), extract(epoch from max(decided_at) - min(decided_at))::float"
+                                   " from moderation.decisions").fetchone()
+    return count, (count - 1) / span if span else 0.0
+
+
+def moderation_throughput(replicas: int, plan: Plan, logs: Path, mail: SmtpSink) -> float:
+    """Decisions per second of `replicas` moderation processes draining a backlog of submissions that
+    arrives once all of them consume (at most REPLICA_WAIT_SECONDS, then from what was decided)."""
+    vhost = Vhost(unique_name("aufbruch-bench-replicas")).create()
+    database = TestDatabase(unique_name("aufbruch_bench_replicas")).create()
+    platform = Platform(vhost, database, mail, logs, broker_proxy=False, env=PLATFORM_ENV)
+    try:
+        platform.start(services=())
+        for replica in range(1, replicas + 1):
+            platform.start_service("moderation", replica)
+        queue = subscription("moderation", "idea.submitted").queue_name
+        events = submitted_events(plan.replica_events)
+        with Connection(vhost.amqp_uri) as connection:
+            channel = connection.default_channel
+            wait_until(lambda: channel.queue_declare(queue, passive=True).consumer_count == replicas,
+                       timeout=60, interval=0.2, message=f"{replicas} moderation replicas to consume")
+            producer = Producer(channel, exchange=event_exchange(CATALOG["idea.submitted"].producer))
+            for event in events:
+                producer.publish(event, routing_key="idea.submitted", delivery_mode=2, serializer="json")
+        deadline = time.monotonic() + REPLICA_WAIT_SECONDS
+        while decision_rate(database.url)[0] < len(events) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        return decision_rate(database.url)[1]
+    finally:
+        platform.stop()
+        database.drop()
+        vhost.delete()
+
+
+def measure_replicas(plan: Plan, logs: Path, mail: SmtpSink, report: Report) -> None:
+    report.line("\n[6] a CPU-bound consumer (moderation: rules and trigram similarity) draining a backlog,"
+                f" of {plan.replica_events} submissions")
+    one = moderation_throughput(1, plan, logs, mail)
+    report.figure("moderation, 1 replica: decisions per second", f"{one:,.0f}/s")
+    two = moderation_throughput(2, plan, logs, mail)
+    report.figure("moderation, 2 replicas: decisions per second", f"{two:,.0f}/s")
+    report.figure("  two replicas as a multiple of one", f"{two / one:.2f}x" if one else "n/a")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="every phase briefly: checks the harness runs")
+    parser.add_argument("--profile", default="", help="services to profile with py-spy, e.g. gateway,ideas")
+    parser.add_argument("--skip-replicas", action="store_true", help="leave out phase 6")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    for tool in ("wrk",) + (("py-spy",) if args.profile else ()):
+        if not shutil.which(tool):
+            print(f"{tool} is not installed (make bench installs it)", file=sys.stderr)
+            return 2
+    logs = Path(tempfile.mkdtemp(prefix="aufbruch-bench-"))
+    report = Report()
+    report.line(f"Aufbruch benchmark, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+                f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; logs in {logs}")
+    report.line(f"  {'figure':<52} {'measured':<24} {'target':<16} verdict")
+    started = time.monotonic()
+    platform, mail = start_platform(logs)
+    profiler = Profiler(platform, [n for n in args.profile.split(",") if n], logs) if args.profile else None
+    subscriber = pipeline.PublishedSubscriber(platform.vhost.amqp_uri).start()
+    try:
+        idle_before = cpu_snapshot(platform)
+        time.sleep(plan.idle_seconds)
+        report.line(f"\n[0] the idle platform for {plan.idle_seconds:g} s (timers polling outboxes and mail)")
+        report_cpu(report, idle_before, cpu_snapshot(platform), round(plan.idle_seconds), "second idle")
+        report.line(f"\n[1] the framework's floor: bare Nameko @http + EventDispatcher, wrk, {plan.connections}"
+                    f" connections, {plan.wrk_seconds:g} s")
+        floor_load = measure_floor(platform, plan, report)
+        measure_end_to_end(platform, subscriber, plan, report)
+        measure_keep_up(platform, subscriber, plan, report, profiler)
+        measure_gateway(platform, floor_load, plan, report, profiler)
+        measure_memory(platform, report)
+    finally:
+        subscriber.stop()
+        stop_platform(platform)
+    try:
+        if not args.skip_replicas:
+            measure_replicas(plan, logs, mail, report)
+    finally:
+        mail.stop()
+    missed = [name for name, verdict in report.verdicts if verdict == "MISS"]
+    report.line(f"\n{len(report.verdicts) - len(missed)} of {len(report.verdicts)} targets met"
+                f"{': missed ' + '; '.join(missed) if missed else ''}. Whole run {time.monotonic() - started:.0f} s."
+                " See BENCHMARKS.md for what bounds each figure.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
