@@ -1,9 +1,10 @@
-# `make run` starts the whole platform, `make test` runs every test; both install what they need.
+# `make run` starts the whole platform, `make test` runs every test, `make bench` measures it against its
+# targets (BENCHMARKS.md); each installs what it needs.
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install
+.PHONY: run test bench install
 
 install: $(INSTALLED)
 
@@ -23,4 +24,11 @@ run: install
 # install it when missing (CI runs as root).
 test: install
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
 	$(BIN)/pytest
+
+# The load generator wrk is a Debian package; BENCH_ARGS="--profile gateway,ideas" adds py-spy profiles.
+bench: install
+	command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
+	$(BIN)/python -m aufbruch.cli preflight
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
