@@ -6,6 +6,7 @@ broker is down, events stay pending and go out when it is back; publishing twice
 between confirm and commit is possible, which is why every consumer is idempotent by event id.
 """
 import logging
+import time
 
 from kombu import Connection, Producer
 from nameko.extensions import DependencyProvider
@@ -20,6 +21,13 @@ RELAY_BATCH_SIZE = 200
 # quickly and the next tick tries again, the events still pending.
 CONNECT_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.4, "interval_max": 1}
 CONFIRM_TIMEOUT_SECONDS = 10
+# The relay looks at the outbox on every tick while there is work (this process recorded an event, or
+# the last look found some), and otherwise only this often: for events that other processes recorded
+# (operator commands) and so that an idle service costs next to nothing.
+BUSY_SECONDS = 2
+IDLE_LOOK_SECONDS = 1
+
+_last_recorded = float("-inf")  # when this process last recorded an event (time.monotonic())
 
 
 def add_event(conn, event_type: str, data: dict) -> dict:
@@ -29,6 +37,8 @@ def add_event(conn, event_type: str, data: dict) -> dict:
         "insert into outbox (event_id, event_type, body) values (%s, %s, %s)",
         (event["id"], event_type, Jsonb(event)),
     )
+    global _last_recorded
+    _last_recorded = time.monotonic()  # its transaction commits soon: the relay keeps looking meanwhile
     return event
 
 
@@ -107,6 +117,8 @@ class EventRelay(DependencyProvider):
     def setup(self):
         self.amqp_uri = self.container.config["AMQP_URI"]
         self.channel = None
+        self.busy_until = float("-inf")
+        self.last_look = float("-inf")
 
     def stop(self):
         self._drop_channel()
@@ -121,14 +133,24 @@ class EventRelay(DependencyProvider):
             self.channel.close()
             self.channel = None
 
+    def _time_to_look(self) -> bool:
+        now = time.monotonic()
+        if now < max(self.busy_until, _last_recorded + BUSY_SECONDS) or now - self.last_look >= IDLE_LOOK_SECONDS:
+            self.last_look = now
+            return True
+        return False
+
     def relay(self, db) -> int:
         """Publish one batch of pending events; returns how many the broker confirmed."""
+        if not self._time_to_look():
+            return 0
         with db.transaction() as conn:
             pending = conn.execute(
                 "select id, event_type, body from outbox where published_at is null"
                 " order by id limit %s for update skip locked", (RELAY_BATCH_SIZE,)).fetchall()
             if not pending:
                 return 0
+            self.busy_until = time.monotonic() + BUSY_SECONDS
             try:
                 if self.channel is None or not self.channel.usable:
                     self.channel = ConfirmedChannel(self.amqp_uri)
