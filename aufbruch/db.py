@@ -1,7 +1,7 @@
 """PostgreSQL access for a Nameko service: a connection pool, one schema per service, migrations.
 
-The package's __init__ selects psycopg's pure-Python implementation, so that queries of concurrent
-workers overlap under eventlet (tests/integration/test_database_concurrency.py proves it).
+The package's __init__ selects psycopg's C implementation with a wait function that eventlet can switch
+away from, so that queries of concurrent workers overlap under eventlet (tests/integration/test_database_concurrency.py proves it).
 """
 import logging
 from contextlib import contextmanager
