@@ -23,6 +23,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -38,7 +39,7 @@ from benchmarks.floor_service import floor_queue
 from tests.support.ideas import distinct_text
 from tests.support.infrastructure import (REPO_ROOT, SmtpSink, TestDatabase, Vhost, ensure_management_api,
                                           free_port, unique_name, wait_until)
-from tests.support.platform import Platform
+from tests.support.platform import SERVICES, Platform
 
 # What the platform must reach on this 2-core machine, load generator included (issue 8).
 GATEWAY_ACCEPTS_PER_SECOND = 1000
@@ -156,19 +157,21 @@ class Profiler:
                 report.line(f"    {count / total:6.1%}  {frame}")
 
 
-def start_platform(logs: Path) -> tuple[Platform, SmtpSink]:
-    ensure_management_api()
-    mail = SmtpSink(logs / "mail").start()
+@contextmanager
+def running_platform(mail: SmtpSink, logs: Path, services=tuple(SERVICES), replicas: int = 1):
+    """A platform on a vhost and database of its own, removed again however the block ends."""
     vhost = Vhost(unique_name("aufbruch-bench")).create()
     database = TestDatabase(unique_name("aufbruch_bench")).create()
     platform = Platform(vhost, database, mail, logs, broker_proxy=False, env=PLATFORM_ENV)
-    return platform.start(), mail
-
-
-def stop_platform(platform: Platform) -> None:
-    platform.stop()
-    platform.database.drop()
-    platform.vhost.delete()
+    try:
+        platform.start(services)
+        for replica in range(2, replicas + 1):
+            platform.start_service(services[0], replica)
+        yield platform
+    finally:
+        platform.stop()
+        database.drop()
+        vhost.delete()
 
 
 def measure_floor(platform: Platform, plan: Plan, report: Report) -> load.MaxLoad:
@@ -331,43 +334,56 @@ def decision_rate(database_url: str) -> tuple[int, float]:
     return count, (count - 1) / span if span else 0.0
 
 
-def moderation_throughput(replicas: int, plan: Plan, logs: Path, mail: SmtpSink) -> float:
+def moderation_throughput(replicas: int, plan: Plan, logs: Path, mail: SmtpSink) -> tuple[float, float]:
     """Decisions per second of `replicas` moderation processes draining a backlog of submissions that
-    arrives once all of them consume (at most REPLICA_WAIT_SECONDS, then from what was decided)."""
-    vhost = Vhost(unique_name("aufbruch-bench-replicas")).create()
-    database = TestDatabase(unique_name("aufbruch_bench_replicas")).create()
-    platform = Platform(vhost, database, mail, logs, broker_proxy=False, env=PLATFORM_ENV)
-    try:
-        platform.start(services=())
-        for replica in range(1, replicas + 1):
-            platform.start_service("moderation", replica)
+    arrives once all of them consume (at most REPLICA_WAIT_SECONDS, then from what was decided), and
+    the CPU time they spent per decision."""
+    with running_platform(mail, logs, ("moderation",), replicas) as platform:
         queue = subscription("moderation", "idea.submitted").queue_name
         events = submitted_events(plan.replica_events)
-        with Connection(vhost.amqp_uri) as connection:
+        with Connection(platform.vhost.amqp_uri) as connection:
             channel = connection.default_channel
             wait_until(lambda: channel.queue_declare(queue, passive=True).consumer_count == replicas,
                        timeout=60, interval=0.2, message=f"{replicas} moderation replicas to consume")
             producer = Producer(channel, exchange=event_exchange(CATALOG["idea.submitted"].producer))
+            cpu_before = sum(cpu_snapshot(platform).values())
             for event in events:
                 producer.publish(event, routing_key="idea.submitted", delivery_mode=2, serializer="json")
         deadline = time.monotonic() + REPLICA_WAIT_SECONDS
-        while decision_rate(database.url)[0] < len(events) and time.monotonic() < deadline:
+        while decision_rate(platform.database.url)[0] < len(events) and time.monotonic() < deadline:
             time.sleep(0.5)
-        return decision_rate(database.url)[1]
-    finally:
-        platform.stop()
-        database.drop()
-        vhost.delete()
+        cpu_spent = sum(cpu_snapshot(platform).values()) - cpu_before
+        decided, rate = decision_rate(platform.database.url)
+        return rate, cpu_spent * 1000 / max(decided, 1)
 
 
 def measure_replicas(plan: Plan, logs: Path, mail: SmtpSink, report: Report) -> None:
     report.line("\n[6] a CPU-bound consumer (moderation: rules and trigram similarity) draining a backlog,"
                 f" of {plan.replica_events} submissions")
-    one = moderation_throughput(1, plan, logs, mail)
-    report.figure("moderation, 1 replica: decisions per second", f"{one:,.0f}/s")
-    two = moderation_throughput(2, plan, logs, mail)
-    report.figure("moderation, 2 replicas: decisions per second", f"{two:,.0f}/s")
+    one, one_cpu = moderation_throughput(1, plan, logs, mail)
+    report.figure("moderation, 1 replica: decisions per second", f"{one:,.0f}/s ({one_cpu:.1f} ms CPU each)")
+    two, two_cpu = moderation_throughput(2, plan, logs, mail)
+    report.figure("moderation, 2 replicas: decisions per second", f"{two:,.0f}/s ({two_cpu:.1f} ms CPU each)")
     report.figure("  two replicas as a multiple of one", f"{two / one:.2f}x" if one else "n/a")
+
+
+def measure_platform(platform: Platform, plan: Plan, report: Report, profile: str, logs: Path) -> None:
+    profiler = Profiler(platform, [name for name in profile.split(",") if name], logs) if profile else None
+    subscriber = pipeline.PublishedSubscriber(platform.vhost.amqp_uri).start()
+    try:
+        idle_before = cpu_snapshot(platform)
+        time.sleep(plan.idle_seconds)
+        report.line(f"\n[0] the idle platform for {plan.idle_seconds:g} s (timers polling outboxes and mail)")
+        report_cpu(report, idle_before, cpu_snapshot(platform), round(plan.idle_seconds), "second idle")
+        report.line(f"\n[1] the framework's floor: bare Nameko @http + EventDispatcher, wrk, {plan.connections}"
+                    f" connections, {plan.wrk_seconds:g} s")
+        floor_load = measure_floor(platform, plan, report)
+        measure_end_to_end(platform, subscriber, plan, report)
+        measure_keep_up(platform, subscriber, plan, report, profiler)
+        measure_gateway(platform, floor_load, plan, report, profiler)
+        measure_memory(platform, report)
+    finally:
+        subscriber.stop()
 
 
 def main(argv=None) -> int:
@@ -388,25 +404,11 @@ def main(argv=None) -> int:
                 f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; logs in {logs}")
     report.line(f"  {'figure':<52} {'measured':<24} {'target':<16} verdict")
     started = time.monotonic()
-    platform, mail = start_platform(logs)
-    profiler = Profiler(platform, [n for n in args.profile.split(",") if n], logs) if args.profile else None
-    subscriber = pipeline.PublishedSubscriber(platform.vhost.amqp_uri).start()
+    ensure_management_api()
+    mail = SmtpSink(logs / "mail").start()
     try:
-        idle_before = cpu_snapshot(platform)
-        time.sleep(plan.idle_seconds)
-        report.line(f"\n[0] the idle platform for {plan.idle_seconds:g} s (timers polling outboxes and mail)")
-        report_cpu(report, idle_before, cpu_snapshot(platform), round(plan.idle_seconds), "second idle")
-        report.line(f"\n[1] the framework's floor: bare Nameko @http + EventDispatcher, wrk, {plan.connections}"
-                    f" connections, {plan.wrk_seconds:g} s")
-        floor_load = measure_floor(platform, plan, report)
-        measure_end_to_end(platform, subscriber, plan, report)
-        measure_keep_up(platform, subscriber, plan, report, profiler)
-        measure_gateway(platform, floor_load, plan, report, profiler)
-        measure_memory(platform, report)
-    finally:
-        subscriber.stop()
-        stop_platform(platform)
-    try:
+        with running_platform(mail, logs) as platform:
+            measure_platform(platform, plan, report, args.profile, logs)
         if not args.skip_replicas:
             measure_replicas(plan, logs, mail, report)
     finally:
