@@ -42,6 +42,38 @@ def add_event(conn, event_type: str, data: dict) -> dict:
     return event
 
 
+class Confirms:
+    """What the broker confirmed of what one channel published. It numbers a confirm channel's
+    messages 1, 2, ... and acks or nacks one number, or with `multiple` every number up to it."""
+
+    def __init__(self):
+        self.sent = 0
+        self.unconfirmed: dict[int, object] = {}
+        self.confirmed: list = []
+
+    def published(self, item) -> None:
+        self.sent += 1
+        self.unconfirmed[self.sent] = item
+
+    def _settle(self, delivery_tag: int, multiple: bool) -> list:
+        tags = [tag for tag in self.unconfirmed if tag <= delivery_tag] if multiple else [delivery_tag]
+        return [self.unconfirmed.pop(tag) for tag in tags if tag in self.unconfirmed]
+
+    def ack(self, delivery_tag: int, multiple: bool) -> None:
+        self.confirmed += self._settle(delivery_tag, multiple)
+
+    def nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._settle(delivery_tag, multiple)  # not taken: stays pending, the next tick sends it again
+
+    @property
+    def awaited(self) -> bool:
+        return bool(self.unconfirmed)
+
+    def take_confirmed(self) -> list:
+        confirmed, self.confirmed = self.confirmed, []
+        return confirmed
+
+
 class ConfirmedChannel:
     """A channel in publisher-confirm mode that publishes a whole batch before it waits, so the
     batch costs one round trip to the broker rather than one per event (nameko's Publisher waits for
@@ -58,42 +90,30 @@ class ConfirmedChannel:
         except Exception:
             self.close()
             raise
-        self.channel.events["basic_ack"].add(self._on_ack)
-        self.channel.events["basic_nack"].add(self._on_nack)
+        self.confirms = Confirms()
+        self.channel.events["basic_ack"].add(self.confirms.ack)
+        self.channel.events["basic_nack"].add(self.confirms.nack)
         self.producer = Producer(self.channel)
-        self.sent = 0  # the broker numbers a confirm channel's messages 1, 2, ...
-        self.unconfirmed: dict[int, object] = {}
-        self.confirmed: list = []
-
-    def _settle(self, delivery_tag: int, multiple: bool) -> list:
-        tags = [tag for tag in self.unconfirmed if tag <= delivery_tag] if multiple else [delivery_tag]
-        return [self.unconfirmed.pop(tag) for tag in tags if tag in self.unconfirmed]
-
-    def _on_ack(self, delivery_tag, multiple):
-        self.confirmed += self._settle(delivery_tag, multiple)
-
-    def _on_nack(self, delivery_tag, multiple):
-        self._settle(delivery_tag, multiple)  # not taken: stays pending, the next tick sends it again
 
     def publish_all(self, rows) -> list:
         """Publish every row and wait for the broker's confirms; returns the ids of the rows it
         confirmed, also when it fails part way (raising then only if none was confirmed)."""
-        self.confirmed = []
         try:
             for row in rows:
                 self.producer.publish(row["body"], exchange=CATALOG[row["event_type"]].exchange,
                                       routing_key=row["event_type"], serializer="json", delivery_mode=2)
-                self.sent += 1
-                self.unconfirmed[self.sent] = row["id"]
-            while self.unconfirmed:
+                self.confirms.published(row["id"])
+            while self.confirms.awaited:
                 self.connection.drain_events(timeout=CONFIRM_TIMEOUT_SECONDS)
         except Exception:
-            if not self.confirmed:
+            confirmed = self.confirms.take_confirmed()
+            if not confirmed:
                 raise
             log.warning("outbox relay: %d of %d events confirmed before the connection failed",
-                        len(self.confirmed), len(rows), exc_info=True)
+                        len(confirmed), len(rows), exc_info=True)
             self.close()
-        return self.confirmed
+            return confirmed
+        return self.confirms.take_confirmed()
 
     @property
     def usable(self) -> bool:
