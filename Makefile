@@ -1,10 +1,11 @@
-# `make run` starts the whole platform, `make test` runs every test, `make audit` checks the installed
-# dependencies for known vulnerabilities; all install what they need.
+# `make run` starts the whole platform, `make test` runs every test, `make bench` measures it against its
+# targets (BENCHMARKS.md), `make audit` checks the installed dependencies for known vulnerabilities; each
+# installs what it needs.
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install audit
+.PHONY: run test bench install audit
 
 install: $(INSTALLED)
 
@@ -24,6 +25,7 @@ run: install
 # install it when missing (CI runs as root).
 test: install
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
 	$(BIN)/pytest
 
 # pip-audit asks OSV (api.osv.dev), not PyPI's JSON API: a PyPI mirror without vulnerability data would
@@ -31,3 +33,9 @@ test: install
 # cannot be reached (.ci/run tells the two apart).
 audit: install
 	$(BIN)/pip-audit --vulnerability-service osv --skip-editable --progress-spinner off
+
+# The load generator wrk is a Debian package; BENCH_ARGS="--profile gateway,ideas" adds py-spy profiles.
+bench: install
+	command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
+	$(BIN)/python -m aufbruch.cli preflight
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 """PostgreSQL access for a Nameko service: a connection pool, one schema per service, migrations.
 
-The package's __init__ selects psycopg's pure-Python implementation, so that queries of concurrent
-workers overlap under eventlet (tests/integration/test_database_concurrency.py proves it).
+The package's __init__ selects psycopg's C implementation with a wait function that eventlet can switch
+away from, so that queries of concurrent workers overlap under eventlet (tests/integration/test_database_concurrency.py proves it).
 """
 import logging
 from contextlib import contextmanager
@@ -19,6 +19,22 @@ SHARED_MIGRATIONS = Path(__file__).parent / "sql"
 CHECKOUT_TIMEOUT_SECONDS = 3
 
 
+def check_without_round_trip(conn: psycopg.Connection) -> None:
+    """Raise for a pooled connection whose server has gone (a restart, a cut network), so that the
+    pool replaces it rather than hands it out.
+
+    psycopg_pool's own check sends a query on every checkout: a round trip that cost a tenth of a
+    consumer's CPU (BENCHMARKS.md). An idle connection's server sends nothing but, when it ends the
+    session, its goodbye and then the end of the stream; reading what has arrived finds both without
+    waiting (libpq's socket is non-blocking). The first read may take the goodbye, the second then
+    meets the end and fails.
+    """
+    for _ in range(2):
+        conn.pgconn.consume_input()
+    if conn.pgconn.status != psycopg.pq.ConnStatus.OK:
+        raise psycopg.OperationalError("the connection to the database is broken")
+
+
 def open_pool(database_url: str, schema: str, max_size: int) -> ConnectionPool:
     return ConnectionPool(
         database_url,
@@ -26,7 +42,7 @@ def open_pool(database_url: str, schema: str, max_size: int) -> ConnectionPool:
         max_size=max_size,
         kwargs={"options": f"-c search_path={schema}", "row_factory": dict_row},
         # A connection that died with its server (a restart) is replaced rather than handed out.
-        check=ConnectionPool.check_connection,
+        check=check_without_round_trip,
         timeout=CHECKOUT_TIMEOUT_SECONDS,
         open=True,
         name=schema,

@@ -6,9 +6,9 @@ broker is down, events stay pending and go out when it is back; publishing twice
 between confirm and commit is possible, which is why every consumer is idempotent by event id.
 """
 import logging
+import time
 
-from kombu import Connection
-from nameko.amqp.publish import Publisher
+from kombu import Connection, Producer
 from nameko.extensions import DependencyProvider
 from psycopg.types.json import Jsonb
 
@@ -17,7 +17,17 @@ from aufbruch.contracts.events import CATALOG, new_event
 
 log = logging.getLogger(__name__)
 RELAY_BATCH_SIZE = 200
-PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.4, "interval_max": 1}
+# A short, bounded retry lets a new connection through a brief blip; a longer outage fails the batch
+# quickly and the next tick tries again, the events still pending.
+CONNECT_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.4, "interval_max": 1}
+CONFIRM_TIMEOUT_SECONDS = 10
+# The relay looks at the outbox on every tick while there is work (this process recorded an event, or
+# the last look found some), and otherwise only this often: for events that other processes recorded
+# (operator commands) and so that an idle service costs next to nothing.
+BUSY_SECONDS = 2
+IDLE_LOOK_SECONDS = 1
+
+_last_recorded = float("-inf")  # when this process last recorded an event (time.monotonic())
 
 
 def add_event(conn, event_type: str, data: dict) -> dict:
@@ -27,49 +37,147 @@ def add_event(conn, event_type: str, data: dict) -> dict:
         "insert into outbox (event_id, event_type, body) values (%s, %s, %s)",
         (event["id"], event_type, Jsonb(event)),
     )
+    global _last_recorded
+    _last_recorded = time.monotonic()  # its transaction commits soon: the relay keeps looking meanwhile
     return event
 
 
+class Confirms:
+    """What the broker confirmed of what one channel published. It numbers a confirm channel's
+    messages 1, 2, ... and acks or nacks one number, or with `multiple` every number up to it."""
+
+    def __init__(self):
+        self.sent = 0
+        self.unconfirmed: dict[int, object] = {}
+        self.confirmed: list = []
+
+    def published(self, item) -> None:
+        self.sent += 1
+        self.unconfirmed[self.sent] = item
+
+    def _settle(self, delivery_tag: int, multiple: bool) -> list:
+        tags = [tag for tag in self.unconfirmed if tag <= delivery_tag] if multiple else [delivery_tag]
+        return [self.unconfirmed.pop(tag) for tag in tags if tag in self.unconfirmed]
+
+    def ack(self, delivery_tag: int, multiple: bool) -> None:
+        self.confirmed += self._settle(delivery_tag, multiple)
+
+    def nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._settle(delivery_tag, multiple)  # not taken: stays pending, the next tick sends it again
+
+    @property
+    def awaited(self) -> bool:
+        return bool(self.unconfirmed)
+
+    def take_confirmed(self) -> list:
+        confirmed, self.confirmed = self.confirmed, []
+        return confirmed
+
+
+class ConfirmedChannel:
+    """A channel in publisher-confirm mode that publishes a whole batch before it waits, so the
+    batch costs one round trip to the broker rather than one per event (nameko's Publisher waits for
+    each confirm: about 1,300 events/s at best here, see ../shared/FACTS.md)."""
+
+    def __init__(self, amqp_uri: str):
+        self.connection = Connection(amqp_uri, connect_timeout=5)
+        try:
+            self.connection.ensure_connection(**CONNECT_RETRY)
+            # The broker may have come back empty: the consumers' queues exist before the first publish.
+            topology.declare_all(self.connection.default_channel)
+            self.channel = self.connection.channel()
+            self.channel.confirm_select()
+        except Exception:
+            self.close()
+            raise
+        self.confirms = Confirms()
+        self.channel.events["basic_ack"].add(self.confirms.ack)
+        self.channel.events["basic_nack"].add(self.confirms.nack)
+        self.producer = Producer(self.channel)
+
+    def publish_all(self, rows) -> list:
+        """Publish every row and wait for the broker's confirms; returns the ids of the rows it
+        confirmed, also when it fails part way (raising then only if none was confirmed)."""
+        try:
+            for row in rows:
+                self.producer.publish(row["body"], exchange=CATALOG[row["event_type"]].exchange,
+                                      routing_key=row["event_type"], serializer="json", delivery_mode=2)
+                self.confirms.published(row["id"])
+            while self.confirms.awaited:
+                self.connection.drain_events(timeout=CONFIRM_TIMEOUT_SECONDS)
+        except Exception:
+            confirmed = self.confirms.take_confirmed()
+            if not confirmed:
+                raise
+            log.warning("outbox relay: %d of %d events confirmed before the connection failed",
+                        len(confirmed), len(rows), exc_info=True)
+            self.close()
+            return confirmed
+        return self.confirms.take_confirmed()
+
+    @property
+    def usable(self) -> bool:
+        return self.connection is not None
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.release()
+            self.connection = None
+
+
 class EventRelay(DependencyProvider):
-    """Publishes a service's pending outbox events; call `relay(db)` from a timer entrypoint."""
+    """Publishes a service's pending outbox events; call `relay(db)` from a timer entrypoint (one
+    call at a time: the timer waits for its tick).
+
+    Not mandatory: some public events (idea.flagged, ...) have no internal consumer, only city systems
+    that may not be listening yet. Internal consumers' queues exist before the first publish because
+    the relay declares the whole topology on every new connection.
+    """
 
     def setup(self):
         self.amqp_uri = self.container.config["AMQP_URI"]
-        self.topology_declared = False
-        # Not mandatory: some public events (idea.flagged, ...) have no internal consumer, only city
-        # systems that may not be listening yet. Internal consumers' queues exist before the first
-        # publish because the relay declares the whole topology first.
-        # A short, bounded retry lets kombu replace a connection the broker dropped; a longer outage
-        # fails the batch quickly and the next tick tries again, the events still pending.
-        self.publisher = Publisher(self.amqp_uri, use_confirms=True, retry=True, retry_policy=PUBLISH_RETRY)
+        self.channel = None
+        self.busy_until = float("-inf")
+        self.last_look = float("-inf")
+
+    def stop(self):
+        self._drop_channel()
+
+    kill = stop
 
     def get_dependency(self, worker_ctx):
         return self
 
-    def declare_topology(self):
-        with Connection(self.amqp_uri, connect_timeout=5) as connection:
-            connection.ensure_connection(max_retries=2, interval_start=0.2, interval_step=0.4, interval_max=1)
-            topology.declare_all(connection.default_channel)
-        self.topology_declared = True
+    def _drop_channel(self):
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+
+    def _time_to_look(self) -> bool:
+        now = time.monotonic()
+        if now < max(self.busy_until, _last_recorded + BUSY_SECONDS) or now - self.last_look >= IDLE_LOOK_SECONDS:
+            self.last_look = now
+            return True
+        return False
 
     def relay(self, db) -> int:
-        """Publish one batch of pending events; returns how many went out."""
+        """Publish one batch of pending events; returns how many the broker confirmed."""
+        if not self._time_to_look():
+            return 0
         with db.transaction() as conn:
             pending = conn.execute(
                 "select id, event_type, body from outbox where published_at is null"
                 " order by id limit %s for update skip locked", (RELAY_BATCH_SIZE,)).fetchall()
             if not pending:
                 return 0
-            published = []
+            self.busy_until = time.monotonic() + BUSY_SECONDS
             try:
-                if not self.topology_declared:
-                    self.declare_topology()
-                for row in pending:
-                    self.publisher.publish(row["body"], exchange=CATALOG[row["event_type"]].exchange,
-                                           routing_key=row["event_type"])
-                    published.append(row["id"])
-            except Exception as exc:  # broker unreachable or channel error: keep the rest pending
-                self.topology_declared = False  # the broker may come back empty: declare again
+                if self.channel is None or not self.channel.usable:
+                    self.channel = ConfirmedChannel(self.amqp_uri)
+                published = self.channel.publish_all(pending)
+            except Exception as exc:  # broker unreachable or channel error: everything stays pending
+                self._drop_channel()
                 log.warning("outbox relay paused, broker unavailable: %s", exc)
+                published = []
             conn.execute("update outbox set published_at = now() where id = any(%s)", (published,))
         return len(published)

@@ -6,6 +6,7 @@ no addresses; consumers that need an address ask the ideas service by RPC.
 """
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -211,6 +212,12 @@ class EventContract:
     def exchange(self) -> str:
         return f"{self.producer}.events"
 
+    @cached_property
+    def schema(self) -> EventData:
+        """One instance of `data_schema`, reused for every event: building a marshmallow schema
+        deep-copies its fields, which cost consumers more than the validation itself (BENCHMARKS.md)."""
+        return self.data_schema()
+
     @property
     def dataschema(self) -> str:
         return f"urn:aufbruch:event:{self.type}:v{self.version}"
@@ -275,6 +282,9 @@ class CloudEvent(Schema):
     data = fields.Dict(required=True)
 
 
+ENVELOPE = CloudEvent()
+
+
 @dataclass(frozen=True)
 class Event:
     id: uuid.UUID
@@ -290,9 +300,8 @@ class Event:
 def new_event(event_type: str, data: dict) -> dict:
     """Build the CloudEvent for `data`, validated against the contract (raises ValidationError)."""
     contract = CATALOG[event_type]
-    schema = contract.data_schema()
-    serialised = schema.dump(data)
-    schema.load(serialised)  # a producer never emits what its consumers would refuse
+    serialised = contract.schema.dump(data)
+    contract.schema.load(serialised)  # a producer never emits what its consumers would refuse
     return {
         "specversion": SPEC_VERSION,
         "id": str(uuid.uuid4()),
@@ -307,6 +316,6 @@ def new_event(event_type: str, data: dict) -> dict:
 
 def parse_event(body: dict) -> Event:
     """Validate a received CloudEvent and its data (raises ValidationError for a malformed one)."""
-    envelope = CloudEvent().load(body)
-    data = CATALOG[envelope["type"]].data_schema().load(envelope["data"])
+    envelope = ENVELOPE.load(body)
+    data = CATALOG[envelope["type"]].schema.load(envelope["data"])
     return Event(id=envelope["id"], type=envelope["type"], time=envelope["time"], data=data)

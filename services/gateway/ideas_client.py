@@ -22,6 +22,9 @@ class IdeasClient(DependencyProvider):
     def setup(self):
         self.base_url = self.container.config["IDEAS_URL"].rstrip("/")
         self.session = requests.Session()
+        # The ideas service is an internal neighbour: no proxy or .netrc applies, and looking for them
+        # in the environment and the file system on every request cost 8 % of the gateway's CPU.
+        self.session.trust_env = False
         pool_size = int(self.container.config.get("max_workers", 10))
         self.session.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=pool_size))
 

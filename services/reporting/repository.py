@@ -39,7 +39,7 @@ def logged_events(conn, event_types) -> Iterator[Event]:
         cursor.execute("select event_id, event_type, occurred_at, data from event_log"
                        " where event_type = any(%s) order by occurred_at, event_id", (list(event_types),))
         for row in cursor:
-            data = CATALOG[row["event_type"]].data_schema().load(row["data"])
+            data = CATALOG[row["event_type"]].schema.load(row["data"])
             yield Event(id=row["event_id"], type=row["event_type"], time=row["occurred_at"], data=data)
 
 

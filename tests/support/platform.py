@@ -1,0 +1,150 @@
+"""The whole platform, every service in its own `nameko run` process, on a vhost and database of its
+own, mailing to a given SMTP server: started by the end-to-end tests and by the benchmark. A test
+may stop, kill and restart services (also with their database behind a proxy)."""
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from tests.support.infrastructure import REPO_ROOT, TestDatabase, Vhost, free_port, wait_until
+
+SERVICES = {
+    "ideas": "services.ideas.service:IdeasService",
+    "moderation": "services.moderation.service:ModerationService",
+    "notifications": "services.notifications.service:NotificationsService",
+    "reporting": "services.reporting.service:ReportingService",
+    "accounts": "services.accounts.service:AccountsService",
+    "webhooks": "services.webhooks.service:WebhooksService",
+    "participation": "services.participation.service:ParticipationService",
+    "gateway": "services.gateway.service:GatewayService",
+}
+FINAL_STATUSES = {"published", "rejected", "in_review"}
+
+
+class Platform:
+    """`broker_proxy`: every service reaches RabbitMQ through a CuttableProxy, so that a test can take
+    the broker away (the benchmark goes without: the proxy would be what it measures)."""
+
+    def __init__(self, vhost: Vhost, database: TestDatabase, mail, logs: Path, broker_proxy: bool = True,
+                 env: dict | None = None):
+        self.vhost = vhost
+        self.database = database
+        self.mail = mail
+        self.logs = logs
+        self.port = free_port()
+        self.ideas_port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/api/v1"
+        self.processes = {}
+        self.accepted = set()
+        amqp_uri = vhost.amqp_uri
+        self.broker = None
+        if broker_proxy:
+            from tests.support.proxy import CuttableProxy  # eventlet: only where a test cuts the broker
+            self.broker = CuttableProxy(5672).start()
+            amqp_uri = amqp_uri.replace(":5672/", f":{self.broker.port}/")
+        self.env = os.environ | {
+            "AMQP_URI": amqp_uri, "DATABASE_URL": database.url,
+            "IDEAS_URL": f"http://127.0.0.1:{self.ideas_port}",
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "PUBLIC_BASE_URL": "http://ideas.test",
+            "WEBHOOKS_ALLOW_HTTP": "true",  # the tests' webhook receiver speaks plain http
+            "PUBLIC_WRITE_RATE_LIMIT": "0",  # tests and benchmark submit thousands of ideas from one address
+        } | (env or {})
+
+    def database_url_through(self, proxy) -> str:
+        return self.database.url.replace(":5432/", f":{proxy.port}/")
+
+    def start(self, services=tuple(SERVICES)) -> "Platform":
+        subprocess.run([sys.executable, "-m", "aufbruch.cli", "prepare"], env=self.env, cwd=REPO_ROOT,
+                       check=True, capture_output=True)
+        for name in services:
+            self.start_service(name)
+        if "gateway" in services:
+            wait_until(self.healthy, timeout=60, interval=0.5, message="the platform to report healthy")
+        return self
+
+    def start_service(self, name: str, replica: int = 1, **env: str) -> subprocess.Popen:
+        """Start `name` (again), with `env` over the platform's environment (replica 2, 3, ... run
+        beside the first and share its queues and port)."""
+        key = name if replica == 1 else f"{name}-{replica}"
+        log = open(self.logs / f"{key}.log", "ab")
+        nameko = Path(sys.executable).parent / "nameko"
+        http_port = {"gateway": self.port, "ideas": self.ideas_port}.get(name, free_port())
+        self.processes[key] = subprocess.Popen(
+            [str(nameko), "run", "--config", "deploy/config.yaml", SERVICES[name]],
+            cwd=REPO_ROOT, env=self.env | {"HTTP_PORT": str(http_port)} | env, stdout=log, stderr=subprocess.STDOUT)
+        return self.processes[key]
+
+    def stop_service(self, name: str, how: int = signal.SIGTERM, timeout: float = 60) -> int:
+        """Send `how` to the service's process and wait for it to end; returns its exit code."""
+        process = self.processes[name]
+        process.send_signal(how)
+        return process.wait(timeout)
+
+    def restart_services(self, *names: str, how: int = signal.SIGTERM, **env: str) -> None:
+        for name in names:
+            self.stop_service(name, how)
+        for name in names:
+            self.start_service(name, **env)
+        for name in names:
+            self.wait_until_consuming(name)
+
+    def revive(self) -> None:
+        """Start again every service whose process has ended."""
+        ended = [name for name, process in self.processes.items() if process.poll() is not None]
+        for name in ended:
+            self.start_service(name)
+        for name in ended:
+            self.wait_until_consuming(name)
+
+    def wait_until_consuming(self, name: str) -> None:
+        """`name` (not the gateway) takes messages again: Nameko starts its RPC and event consumers
+        together. (The gateway's health check would also wait for every other service, which may be
+        too busy under load to answer its 2 s pings.)"""
+        if name == "gateway":
+            wait_until(self.healthy, timeout=60, interval=0.5, message="the gateway to answer again")
+            return
+        wait_until(lambda: self.vhost.consumers(f"rpc-{name}") > 0, timeout=60, interval=0.2,
+                   message=f"{name} to consume again")
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.broker:
+            self.broker.stop()
+
+    def healthy(self) -> bool:
+        try:
+            return requests.get(f"{self.base_url}/health", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def submit(self, idea: dict, **headers) -> requests.Response:
+        response = requests.post(f"{self.base_url}/ideas", json=idea, headers=headers, timeout=15)
+        if response.status_code == 202:
+            self.accepted.add(response.json()["id"])
+        return response
+
+    def idea(self, idea_id: str) -> dict:
+        return requests.get(f"{self.base_url}/ideas/{idea_id}", timeout=10).json()
+
+    def wait_for_status(self, idea_id: str, statuses=FINAL_STATUSES, timeout: float = 30) -> dict:
+        return wait_until(lambda: (idea := self.idea(idea_id))["status"] in statuses and idea,
+                          timeout=timeout, message=f"idea {idea_id} to reach {statuses} (logs: {self.logs})")
+
+    def summary(self) -> dict:
+        return requests.get(f"{self.base_url}/reports/summary", timeout=10).json()
+
+    def wait_until_settled(self) -> dict:
+        """Every accepted idea has a final status and reporting has counted every one of them."""
+        for idea_id in self.accepted:
+            self.wait_for_status(idea_id)
+        return wait_until(lambda: (summary := self.summary())["total"] == len(self.accepted) and summary,
+                          timeout=30, message="reporting to count every accepted idea")
