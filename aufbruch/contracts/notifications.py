@@ -35,4 +35,5 @@ class Erasure(Schema):
     submissions_erased = fields.Integer(metadata={"description": "Submitted ideas whose contact (address and name) was deleted."})
     subscriptions_erased = fields.Integer(metadata={"description": "Follows and digest subscriptions deleted."})
     mails_erased = fields.Integer(metadata={"description": "Mails to the address deleted (sent or owed)."})
+    requested_by = fields.String(metadata={"description": "`admin` (this API) or `person` (the unsubscribe page)."})
     erased_at = fields.AwareDateTime()

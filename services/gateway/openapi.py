@@ -190,11 +190,12 @@ PUBLIC_WRITE_ERRORS = JSON_BODY_ERRORS + (429,)  # rate limited per client (aufb
 
 
 def op(summary, tag, answers, *, body=None, body_required=True, errors=(), auth=False, query=None,
-       headers=(), description=None):
-    """One operation: `answers` maps a success status to (description, schema name, media type)."""
+       headers=(), description=None, also_html=False):
+    """One operation: `answers` maps a success status to (description, schema name, media type).
+    `also_html`: a page opened from a mail, which answers browsers (every status) in HTML."""
     return {"summary": summary, "tag": tag, "answers": answers, "body": body, "body_required": body_required,
             "errors": tuple(errors), "auth": auth, "query": query, "headers": tuple(headers),
-            "description": description}
+            "description": description, "also_html": also_html}
 
 
 def ok(description, schema=None, media="application/json", headers=None):
@@ -382,12 +383,12 @@ OPERATIONS |= {
     ("GET", f"{API}/supports/confirm"): op(
         "Confirm a support (the mailed link)", "participation",
         {200: ok("Counted once, however often the link is followed.", "SupportState")},
-        query=SupportLink, errors=(404, 409, 422, 503), description=LINK_PAGE),
+        query=SupportLink, errors=(404, 409, 422, 503), description=LINK_PAGE, also_html=True),
     ("GET", f"{API}/supports/withdraw"): op(
         "The withdrawal page (the mailed link; withdraws nothing)", "participation",
         {200: ok("Whether the link's holder supports the idea; the page has the button that withdraws.",
                  "WithdrawalState")},
-        query=SupportLink, errors=(404, 422, 503), description=LINK_PAGE),
+        query=SupportLink, errors=(404, 422, 503), description=LINK_PAGE, also_html=True),
     ("POST", f"{API}/supports/withdraw"): op(
         "Withdraw a support", "participation", {200: ok("Withdrawn (or not supported anyway).", "SupportState")},
         body="SupportLink", errors=JSON_BODY_ERRORS + (404, 503),
@@ -423,10 +424,14 @@ def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _content(schema, media):
+def _content(schema, media, also_html=False):
     if schema is None:
-        return {media: {"schema": {"type": "object"} if media == "application/json" else {"type": "string"}}}
-    return {media: {"schema": ref(schema)}}
+        content = {media: {"schema": {"type": "object"} if media == "application/json" else {"type": "string"}}}
+    else:
+        content = {media: {"schema": ref(schema)}}
+    if also_html:
+        content[HTML] = {"schema": {"type": "string"}}
+    return content
 
 
 def _operation(path: str, spec: dict) -> dict:
@@ -447,13 +452,16 @@ def _operation(path: str, spec: dict) -> dict:
     for status, (description, schema, media, headers) in spec["answers"].items():
         answer = {"description": description}
         if schema is not None or status != 204:
-            answer["content"] = _content(schema, media)
+            answer["content"] = _content(schema, media, spec["also_html"])
         if headers:
             answer["headers"] = {name: {"description": text, "schema": {"type": "string"}}
                                  for name, text in headers.items()}
         operation["responses"][str(status)] = answer
     for status in spec["errors"]:
-        operation["responses"][str(status)] = {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"}
+        name, description, schema = ERROR_RESPONSES[status]
+        operation["responses"][str(status)] = (
+            {"description": description, "content": _content(schema, "application/json", also_html=True)}
+            if spec["also_html"] else {"$ref": f"#/components/responses/{name}"})
     if spec["auth"]:
         operation["security"] = [{"bearerAuth": []}]
     return operation
