@@ -8,7 +8,8 @@ Not checked: that every schema-valid request is accepted (schemathesis' `positiv
 The API refuses with a documented `422` what JSON Schema cannot say: control characters and invalid
 Unicode in texts, a rejection reason given for an approval, a time series of over 3,700 points.
 
-One test per documented operation; `FUZZ_EXAMPLES` (default 20) sets the examples each. (Schemathesis'
+Runs after test_idea_pipeline.py (module names sort so): the ideas it creates fall into categories
+that test counts. One test per documented operation; `FUZZ_EXAMPLES` (default 20) sets the examples each. (Schemathesis'
 own pytest loader, `from_fixture`, does not work with pytest 9, so hypothesis is driven directly.)
 """
 import os
