@@ -2,8 +2,9 @@
 and reporting is killed (SIGKILL) in the middle. Afterwards every accepted idea has a final status,
 reporting's figures equal the ideas service's own, and every mail owed was sent exactly once.
 
-`LOAD_IDEAS` (2000) and `LOAD_RATE` (ideas per second, 25) make it bigger; the figures are printed
-(`pytest -s`) and recorded in RELIABILITY.md.
+`LOAD_IDEAS` (1000) and `LOAD_RATE` (ideas per second, 20) make it bigger (RELIABILITY.md records
+runs with 2,000 at 25/s); the figures are printed (`pytest -s`). The default keeps the suite within
+CI's budget on a busy machine, where delivering the mails (two per idea) takes longest.
 """
 import os
 import signal
@@ -20,9 +21,9 @@ from tests.support.ideas import distinct_idea
 from tests.support.infrastructure import wait_until
 
 pytestmark = pytest.mark.e2e
-IDEAS = int(os.environ.get("LOAD_IDEAS", 2000))
-RATE = float(os.environ.get("LOAD_RATE", 25))
-SETTLE_SECONDS = 240
+IDEAS = int(os.environ.get("LOAD_IDEAS", 1000))
+RATE = float(os.environ.get("LOAD_RATE", 20))
+SETTLE_SECONDS = 480
 
 
 def submit_steadily(platform, run: str) -> tuple[list[requests.Response], list[float]]:
@@ -62,12 +63,13 @@ def ideas_by_status(platform, ids=None) -> dict:
     return dict(platform.database.query(f"select status, count(*) from ideas.ideas {where} group by status", params))
 
 
-@pytest.mark.timeout(600)  # about 3 minutes on a quiet machine; CI machines are not always quiet
+@pytest.mark.timeout(900)  # about 2 minutes on a quiet machine; CI machines are not always quiet
 def test_thousands_of_ideas_with_consumers_restarted_lose_nothing_and_mail_once(platform):
     run = uuid.uuid4().hex[:8]
     responses, latencies = submit_steadily(platform, run)
     assert Counter(response.status_code for response in responses) == {202: IDEAS}
     accepted = [response.json()["id"] for response in responses]
+    platform.accepted.update(accepted)  # the tests after this one count them too
     print(f"POST latency p50 {statistics.median(latencies) * 1000:.0f} ms,"
           f" p99 {statistics.quantiles(latencies, n=100)[98] * 1000:.0f} ms")
 

@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import requests
@@ -144,7 +145,10 @@ class Platform:
 
     def wait_until_settled(self) -> dict:
         """Every accepted idea has a final status and reporting has counted every one of them."""
-        for idea_id in self.accepted:
-            self.wait_for_status(idea_id)
+        def unsettled() -> list:
+            return self.database.query("select id from ideas.ideas where id = any(%s) and status = 'submitted'",
+                                       ([uuid.UUID(idea_id) for idea_id in self.accepted],))
+        wait_until(lambda: not unsettled(), timeout=60, interval=0.5,
+                   message=f"every accepted idea to leave 'submitted' (logs: {self.logs})")
         return wait_until(lambda: (summary := self.summary())["total"] == len(self.accepted) and summary,
                           timeout=30, message="reporting to count every accepted idea")
