@@ -53,8 +53,8 @@ SERVICE_RSS_MB = 100
 # A pipeline keeps up when it completes ideas at no less than this share of the rate they arrive.
 KEEPS_UP_SHARE = 0.95
 REPLICA_WAIT_SECONDS = 20
-# The platform's settings for the benchmark: no per-client rate limit at the gateway (all the load
-# comes from one address), quieter logs.
+# The platform's settings for the benchmark, over the environment's: quieter logs. All the load comes
+# from one address, so a per-client rate limit at the gateway has to be switched off here.
 PLATFORM_ENV = {"LOG_LEVEL": "WARNING"}
 
 
