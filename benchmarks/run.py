@@ -163,7 +163,11 @@ class Profiler:
 def running_platform(mail: SmtpSink, logs: Path, services=tuple(SERVICES), replicas: int = 1):
     """A platform on a vhost and database of its own, removed again however the block ends."""
     vhost = Vhost(unique_name("aufbruch-bench")).create()
-    database = TestDatabase(unique_name("aufbruch_bench")).create()
+    try:
+        database = TestDatabase(unique_name("aufbruch_bench")).create()
+    except Exception:
+        vhost.delete()
+        raise
     platform = Platform(vhost, database, mail, logs, broker_proxy=False, env=PLATFORM_ENV)
     try:
         platform.start(services)
