@@ -52,9 +52,8 @@ END_TO_END_P99_MS = 500
 SERVICE_RSS_MB = 100
 # A pipeline keeps up when it completes ideas at no less than this share of the rate they arrive.
 KEEPS_UP_SHARE = 0.95
-REPLICA_WAIT_SECONDS = 20
-# The platform's settings for the benchmark: no per-client rate limit at the gateway (all the load
-# comes from one address), quieter logs.
+# The platform's settings for the benchmark, over the environment's: quieter logs. All the load comes
+# from one address, so a per-client rate limit at the gateway has to be switched off here.
 PLATFORM_ENV = {"LOG_LEVEL": "WARNING"}
 
 
@@ -66,13 +65,14 @@ class Plan:
     keep_up_seconds: float
     settle_cap_seconds: float  # how long after its last POST a phase waits for the pipeline
     replica_events: int
+    replica_wait_seconds: float  # at most, then the rate comes from what was decided
     idle_seconds: float
 
 
 FULL = Plan(wrk_seconds=10, connections=16, end_to_end_seconds=6, keep_up_seconds=4, settle_cap_seconds=20,
-            replica_events=800, idle_seconds=3)
+            replica_events=800, replica_wait_seconds=20, idle_seconds=3)
 QUICK = Plan(wrk_seconds=1, connections=4, end_to_end_seconds=0.5, keep_up_seconds=0.2, settle_cap_seconds=60,
-             replica_events=40, idle_seconds=1)
+             replica_events=40, replica_wait_seconds=90, idle_seconds=1)
 
 
 class Report:
@@ -163,7 +163,11 @@ class Profiler:
 def running_platform(mail: SmtpSink, logs: Path, services=tuple(SERVICES), replicas: int = 1):
     """A platform on a vhost and database of its own, removed again however the block ends."""
     vhost = Vhost(unique_name("aufbruch-bench")).create()
-    database = TestDatabase(unique_name("aufbruch_bench")).create()
+    try:
+        database = TestDatabase(unique_name("aufbruch_bench")).create()
+    except Exception:
+        vhost.delete()
+        raise
     platform = Platform(vhost, database, mail, logs, broker_proxy=False, env=PLATFORM_ENV)
     try:
         platform.start(services)
@@ -195,7 +199,10 @@ def measure_floor(platform: Platform, plan: Plan, report: Report) -> load.MaxLoa
         return floor_load
     finally:
         floor.terminate()
-        floor.wait(20)
+        try:
+            floor.wait(20)
+        except subprocess.TimeoutExpired:  # still waiting for its last workers: no figure depends on them
+            floor.kill()
 
 
 def _answers(url: str) -> bool:
@@ -289,29 +296,53 @@ def measure_keep_up(platform, subscriber, plan: Plan, report: Report, profiler: 
     keeps_up(accepted, stages, PIPELINE_KEEPS_UP_PER_SECOND, report)
 
 
-def measure_gateway(platform, floor_load: load.MaxLoad, plan: Plan, report: Report,
-                    profiler: Profiler | None) -> None:
-    report.line(f"\n[5] the most the gateway accepts: wrk, {plan.connections} connections, "
-                f"{plan.wrk_seconds:g} s, a new idea per request, on a new platform (the pipeline behind"
-                " it runs too, but starts empty)")
-    recordings = profiler.record("gateway-max", plan.wrk_seconds) if profiler else []
+def wrk_against_gateway(platform, plan: Plan, report: Report, profiler: Profiler | None, phase: str):
+    recordings = profiler.record(phase, plan.wrk_seconds) if profiler else []
     cpu_before = cpu_snapshot(platform)
     gateway = load.wrk(f"{platform.base_url}/ideas", plan.wrk_seconds, plan.connections)
     cpu_after = cpu_snapshot(platform)
     if profiler:
         profiler.summarise(report, recordings)
+    return gateway, cpu_before, cpu_after
+
+
+@contextmanager
+def consumers_paused(platform: Platform):
+    """Every service but gateway and ideas stopped (SIGSTOP): their queues keep what arrives."""
+    paused = [process for name, process in platform.processes.items() if name not in ("gateway", "ideas")]
+    for process in paused:
+        process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for process in paused:
+            process.send_signal(signal.SIGCONT)
+
+
+def measure_gateway(platform, floor_load: load.MaxLoad, plan: Plan, report: Report,
+                    profiler: Profiler | None) -> None:
+    report.line(f"\n[5] the most the gateway accepts: wrk, {plan.connections} connections, "
+                f"{plan.wrk_seconds:g} s, a new idea per request, on a new platform (the pipeline behind"
+                " it runs too, but starts empty)")
+    gateway, cpu_before, cpu_after = wrk_against_gateway(platform, plan, report, profiler, "gateway-max")
     report.figure("gateway: accepted ideas per second", f"{gateway.accepted_per_second:,.0f}/s",
                   f">= {GATEWAY_ACCEPTS_PER_SECOND:,}/s", gateway.accepted_per_second >= GATEWAY_ACCEPTS_PER_SECOND)
     report.figure("gateway: latency p50 / p99", f"{gateway.p50_ms:.1f} / {gateway.p99_ms:.1f} ms",
                   f"p99 < {GATEWAY_P99_MS} ms", gateway.accepted > 0 and gateway.p99_ms < GATEWAY_P99_MS, "gateway p99")
-    report_cpu(report, {name: cpu_before[name] for name in ("gateway", "ideas")}, cpu_after, gateway.accepted,
-               "accepted idea (ms, gateway and ideas while wrk ran)")
+    report_cpu(report, cpu_before, cpu_after, gateway.accepted, "accepted idea (ms, while wrk ran)")
     if gateway.requests != gateway.accepted:
         report.line(f"    {gateway.requests - gateway.accepted} requests not accepted: {gateway.errors}")
     if floor_load.accepted_per_second and gateway.accepted:
         report.figure("gateway as a share of the floor: throughput",
                       f"{gateway.accepted_per_second / floor_load.accepted_per_second:.0%}")
         report.figure("gateway p99 as a multiple of the floor's", f"{gateway.p99_ms / floor_load.p99_ms:.1f}x")
+    with consumers_paused(platform):
+        intake, cpu_before, cpu_after = wrk_against_gateway(platform, plan, report, profiler, "intake-alone")
+    report.figure("the same with every consumer paused (SIGSTOP):", "")
+    report.figure("  gateway alone: accepted ideas per second", f"{intake.accepted_per_second:,.0f}/s")
+    report.figure("  gateway alone: latency p50 / p99", f"{intake.p50_ms:.1f} / {intake.p99_ms:.1f} ms")
+    report_cpu(report, {name: cpu_before[name] for name in ("gateway", "ideas")}, cpu_after, intake.accepted,
+               "accepted idea (ms, gateway and ideas)")
 
 
 def measure_memory(platform: Platform, report: Report, services=tuple(SERVICES), during: str = "") -> None:
@@ -338,7 +369,7 @@ def decision_rate(database_url: str) -> tuple[int, float]:
 
 def moderation_throughput(replicas: int, plan: Plan, logs: Path, mail: SmtpSink) -> tuple[float, float]:
     """Decisions per second of `replicas` moderation processes draining a backlog of submissions that
-    arrives once all of them consume (at most REPLICA_WAIT_SECONDS, then from what was decided), and
+    arrives once all of them consume (from what was decided within the plan's wait), and
     the CPU time they spent per decision."""
     with running_platform(mail, logs, ("moderation",), replicas) as platform:
         queue = subscription("moderation", "idea.submitted").queue_name
@@ -351,7 +382,7 @@ def moderation_throughput(replicas: int, plan: Plan, logs: Path, mail: SmtpSink)
             cpu_before = sum(cpu_snapshot(platform).values())
             for event in events:
                 producer.publish(event, routing_key="idea.submitted", delivery_mode=2, serializer="json")
-        deadline = time.monotonic() + REPLICA_WAIT_SECONDS
+        deadline = time.monotonic() + plan.replica_wait_seconds
         while decision_rate(platform.database.url)[0] < len(events) and time.monotonic() < deadline:
             time.sleep(0.5)
         cpu_spent = sum(cpu_snapshot(platform).values()) - cpu_before
