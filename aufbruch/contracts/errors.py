@@ -1,4 +1,6 @@
 """Errors that cross RPC boundaries as themselves, so the gateway can map each to an HTTP status."""
+import uuid
+
 from marshmallow import Schema, ValidationError
 from nameko.exceptions import deserialize_to_instance
 
@@ -33,3 +35,11 @@ def validated(schema: Schema, payload) -> dict:
         return schema.load(payload)
     except ValidationError as exc:
         raise InvalidInput(exc.messages) from None
+
+
+def resource_id(value, what: str) -> uuid.UUID:
+    """`value` as the id of a `what`: a path segment that is no UUID names no such resource (404)."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(f"No {what} with id {value}.") from None

@@ -4,7 +4,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from aufbruch import inbox, outbox
-from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, validated
+from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, resource_id, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import (DEFAULT_LOCALE, STANDING_PROCESS, AssistedSubmission, IdeaListQuery,
                                       IdeaSubmission, NewAnswer, NewProcess, ProcessChanges, PublicAnswer, PublicIdea,
@@ -24,10 +24,7 @@ class _KeyAlreadyUsed(Exception):
 
 
 def _idea_id(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(f"No idea with id {value}.") from None
+    return resource_id(value, "idea")
 
 
 

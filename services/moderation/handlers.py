@@ -1,11 +1,10 @@
 """The moderation service's use cases: automatic checks, the review queue, human decisions,
 citizens' flags, hiding and unhiding, for ideas and for comments alike. Every decision lands in the
 append-only audit log; a comment's entries name the comment and its idea."""
-import uuid
 from datetime import datetime, timezone
 
 from aufbruch import inbox, outbox
-from aufbruch.contracts.errors import Conflict, NotFound, validated
+from aufbruch.contracts.errors import Conflict, NotFound, resource_id, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.moderation import Case, CaseWithHistory, Decision, Flag, Hide, Unhide
 from aufbruch.pseudonyms import pseudonym
@@ -18,14 +17,6 @@ QUEUE_PAGE_SIZE = 50
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-
-def _uuid(value, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(f"No {what} with id {value}.") from None
 
 
 def _moderator(principal: dict) -> dict:
@@ -104,7 +95,7 @@ def review_queue(db, page: int = 1) -> list[dict]:
 
 def case_with_history(db, case_id) -> dict:
     with db.transaction() as conn:
-        case = repository.get_case(conn, _uuid(case_id, "case"))
+        case = repository.get_case(conn, resource_id(case_id, "case"))
         if case is None:
             raise NotFound(f"No case with id {case_id}.")
         history = repository.history(conn, case["idea_id"], case["comment_id"])
@@ -115,7 +106,7 @@ def decide(db, case_id, payload: dict, principal: dict) -> dict:
     decision = validated(Decision(), payload)
     actor = _moderator(principal)
     with db.transaction() as conn:
-        case = repository.close_case(conn, _uuid(case_id, "case"), decision["decision"], decision["reason"])
+        case = repository.close_case(conn, resource_id(case_id, "case"), decision["decision"], decision["reason"])
         if case is None:
             if repository.get_case(conn, case_id) is None:
                 raise NotFound(f"No case with id {case_id}.")
@@ -159,7 +150,7 @@ def _hide(conn, idea_id, reason: str, actor: dict, note=None, comment_id=None) -
 
 
 def _public_idea_for_update(conn, idea_id) -> dict:
-    public = repository.public_idea(conn, _uuid(idea_id, "published idea"), for_update=True)
+    public = repository.public_idea(conn, resource_id(idea_id, "published idea"), for_update=True)
     if public is None:
         raise NotFound(f"No published idea with id {idea_id}.")
     return public
@@ -206,7 +197,7 @@ def unhide(db, idea_id, payload: dict, principal: dict) -> None:
 
 
 def _posted_comment_for_update(conn, comment_id) -> dict:
-    comment = repository.comment(conn, _uuid(comment_id, "comment"), for_update=True)
+    comment = repository.comment(conn, resource_id(comment_id, "comment"), for_update=True)
     if comment is None or not comment["posted"]:
         raise NotFound(f"No posted comment with id {comment_id}.")
     return comment

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from aufbruch import inbox, outbox
-from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, validated
+from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, resource_id, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.participation import (CommentReceipt, CommentSubmission, CommentThreads, SupportCount,
                                               SupportLink, SupportRequest, SupportState,
@@ -25,15 +25,8 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _uuid(value, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(f"No {what} with id {value}.") from None
-
-
 def _known_idea(conn, idea_id, for_update: bool = False) -> dict:
-    idea = repository.idea(conn, _uuid(idea_id, "idea"), for_update=for_update)
+    idea = repository.idea(conn, resource_id(idea_id, "idea"), for_update=for_update)
     if idea is None:
         raise NotFound(f"No idea with id {idea_id}.")
     return idea
