@@ -147,9 +147,9 @@ def test_unknown_ideas_are_not_found(platform):
 def test_published_ideas_are_listed_newest_first_without_personal_data(platform):
     address = unique_address()
     first = platform.submit(with_author(distinct_idea("culture"), address)).json()
+    platform.wait_for_status(first["id"], {"published"})  # newest means published last
     second = platform.submit(distinct_idea("culture")).json()
-    for receipt in (first, second):
-        platform.wait_for_status(receipt["id"], {"published"})
+    platform.wait_for_status(second["id"], {"published"})
 
     response = requests.get(f"{platform.base_url}/ideas", params={"category": "culture", "per_page": 1},
                             timeout=10)

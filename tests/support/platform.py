@@ -150,5 +150,12 @@ class Platform:
                                        ([uuid.UUID(idea_id) for idea_id in self.accepted],))
         wait_until(lambda: not unsettled(), timeout=60, interval=0.5,
                    message=f"every accepted idea to leave 'submitted' (logs: {self.logs})")
-        return wait_until(lambda: (summary := self.summary())["total"] == len(self.accepted) and summary,
-                          timeout=30, message="reporting to count every accepted idea")
+        try:
+            return wait_until(lambda: (summary := self.summary())["total"] == len(self.accepted) and summary,
+                              timeout=30, message="reporting to count every accepted idea")
+        except AssertionError:
+            held = {str(idea_id) for (idea_id,) in self.database.query("select id from ideas.ideas")}
+            raise AssertionError(
+                f"reporting counts {self.summary()['total']}, the ideas service holds {len(held)}, the ledger "
+                f"{len(self.accepted)}; held, not in the ledger: {sorted(held - self.accepted)[:5]}; in the "
+                f"ledger, not held: {sorted(self.accepted - held)[:5]}") from None
