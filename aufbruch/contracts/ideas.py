@@ -5,6 +5,7 @@ import unicodedata
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000  # beyond it an offset only costs the database; no list is that long
 # The languages mails are written in; the first is the city's and the default.
 LOCALES = ("de", "en")
 DEFAULT_LOCALE = LOCALES[0]
@@ -115,7 +116,7 @@ def receipt_headers(receipt: dict, created: bool) -> dict:
 class IdeaListQuery(Strict):
     status = fields.String(load_default="published", validate=validate.OneOf(["published"]))
     category = Text(load_default=None, validate=validate.Length(max=100))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

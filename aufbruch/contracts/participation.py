@@ -12,7 +12,7 @@ class SupportRequest(Strict):
 
 
 class SupportLink(Strict):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=1000),
+    token = fields.String(required=True, validate=validate.Length(min=1, max=500),
                           metadata={"description": "The token of the link in the confirmation mail."})
 
 

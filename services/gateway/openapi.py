@@ -15,8 +15,8 @@ from nameko.web.handlers import http
 
 from aufbruch.config import categories as configured_categories
 from aufbruch.contracts.accounts import ListedUser, NewToken, NewUser, User
-from aufbruch.contracts.ideas import (AnswerList, AssistedSubmission, IdeaListQuery, IdeaSubmission, NewAnswer,
-                                      NewProcess, ProcessChanges, ProcessList, PublicAnswer, PublicIdea,
+from aufbruch.contracts.ideas import (MAX_PAGE, AnswerList, AssistedSubmission, IdeaListQuery, IdeaSubmission,
+                                      NewAnswer, NewProcess, ProcessChanges, ProcessList, PublicAnswer, PublicIdea,
                                       PublicProcess, Receipt)
 from aufbruch.contracts.notifications import ConfirmationSent, DigestRequest, Erasure, ErasureRequest, FollowRequest
 from aufbruch.contracts.moderation import Case, CaseWithHistory, Decision, Flag, Hide, Unhide
@@ -145,7 +145,7 @@ class TimeseriesParams(PeriodQuery):
 
 
 class PageQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
 class LinkQuery(Schema):

@@ -9,6 +9,7 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 
 from aufbruch.contracts.errors import InvalidInput, validated
+from aufbruch.contracts.ideas import MAX_PAGE
 from aufbruch.contracts.webhooks import NewWebhook
 from aufbruch.http import answers_errors, json_response, read_json
 from services.gateway.admin_api import no_content
@@ -20,8 +21,8 @@ WEBHOOKS = "/api/v1/webhooks"
 
 def page_number(request) -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise InvalidInput({"page": ["Must be a whole number of at least 1."]})
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE):
+        raise InvalidInput({"page": [f"Must be a whole number from 1 to {MAX_PAGE}."]})
     return int(raw)
 
 
