@@ -24,7 +24,7 @@ IDEA = {
 }
 AUTHOR_NAME = "Erika Muster"
 QUIET_PERIOD = 4 * DELIVERY_INTERVAL_SECONDS  # long enough for a second mail to show up if there were one
-WAIT = 5
+WAIT = 15  # the whole suite shares the SMTP sink with the end-to-end platform
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from nameko.testing.services import entrypoint_hook
 from services.ideas.service import IdeasService
 from tests.support.infrastructure import free_port, wait_until
 
-WAIT = 10
+WAIT = 30  # the SMTP sink is shared with the end-to-end platform, which may still be mailing
 
 
 def start(container_factory, service_class, config):
