@@ -122,6 +122,7 @@ class SmtpSink:
         self.maildir = maildir
         self.port = free_port()
         self.process = None
+        self.parsed: dict[Path, email.message.EmailMessage] = {}  # mails are written whole (renamed into place)
 
     def start(self) -> "SmtpSink":
         self.process = subprocess.Popen(
@@ -135,8 +136,11 @@ class SmtpSink:
         self.process.wait(10)
 
     def messages(self) -> list[email.message.EmailMessage]:
-        return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-                for path in sorted(self.maildir.glob("*.eml"))]
+        """Every mail received, oldest first; each is parsed once, as the suite polls thousands."""
+        for path in self.maildir.glob("*.eml"):
+            if path not in self.parsed:
+                self.parsed[path] = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        return [self.parsed[path] for path in sorted(self.parsed)]
 
     def messages_to(self, address: str) -> list[email.message.EmailMessage]:
         return [message for message in self.messages() if message["To"] == address]
