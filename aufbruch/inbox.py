@@ -1,4 +1,6 @@
 """The consumer side of exactly-once effects: remember every event already handled."""
+import uuid
+
 from aufbruch.contracts.events import Event
 
 
@@ -14,3 +16,14 @@ def first_delivery(conn, event: Event) -> bool:
         (event.id, event.type),
     ).fetchone()
     return row is not None
+
+
+def first_deliveries(conn, events: list[Event]) -> set[uuid.UUID]:
+    """The ids of those `events` seen for the first time: `first_delivery` for a batch, in one statement.
+    Ids go in sorted, so that concurrent batches sharing events wait for each other instead of deadlocking."""
+    ordered = sorted(events, key=lambda event: event.id)
+    rows = conn.execute(
+        "insert into processed_events (event_id, event_type) select * from unnest(%s::uuid[], %s::text[])"
+        " on conflict do nothing returning event_id",
+        ([event.id for event in ordered], [event.type for event in ordered])).fetchall()
+    return {row["event_id"] for row in rows}

@@ -15,17 +15,21 @@ from services.reporting import projection, repository
 log = logging.getLogger(__name__)
 
 
-def record(db, body: dict) -> bool:
-    """Log the event and apply it to the projections, once per event id whatever the redeliveries
-    (a concurrent duplicate on another replica waits on the log's primary key, then skips)."""
-    event = parse_event(body)
+def record(db, bodies: list[dict]) -> int:
+    """Log the events and apply them to the projections, once per event id whatever the redeliveries
+    (a concurrent duplicate on another replica waits on the log's primary key, then skips), in one
+    transaction; returns how many were new."""
+    unique = {event.id: (event, body) for event, body in ((parse_event(body), body) for body in bodies)}
+    events = [event for event, _ in unique.values()]
     with db.transaction() as conn:
-        if not repository.log_event(conn, event, body["data"]):
-            return False
-        if event.type in projection.IDEA_EVENTS:
-            facts = repository.lock_idea_facts(conn, event.data["idea_id"])
-            repository.save_idea_facts(conn, projection.apply(facts, event))
-    return True
+        logged = repository.log_events(conn, events, [body["data"] for _, body in unique.values()])
+        fresh = [event for event in events if event.id in logged and event.type in projection.IDEA_EVENTS]
+        if fresh:
+            facts = repository.lock_idea_facts(conn, {event.data["idea_id"] for event in fresh})
+            for event in fresh:
+                facts[event.data["idea_id"]] = projection.apply(facts[event.data["idea_id"]], event)
+            repository.save_idea_facts(conn, list(facts.values()))
+    return len(logged)
 
 
 def replay(events) -> list[projection.IdeaFacts]:

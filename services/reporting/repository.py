@@ -23,14 +23,18 @@ METRIC_COLUMNS = {"submissions": "submitted_at", "publications": "published_at"}
 
 # --- the event log ------------------------------------------------------------------------------
 
-def log_event(conn, event: Event, raw_data: dict) -> bool:
-    """Append to the event log; False if this event was logged before (a redelivery)."""
-    row = conn.execute(
-        "insert into event_log (event_id, event_type, occurred_at, data) values (%s, %s, %s, %s)"
+def log_events(conn, events: list[Event], raw_data: list[dict]) -> set[uuid.UUID]:
+    """Append to the event log; returns the ids logged now, without those logged before (redeliveries).
+    Rows go in by event id, so concurrent batches that share events wait for each other in one order
+    rather than deadlock."""
+    rows = sorted(zip((event.id for event in events), events, raw_data), key=lambda row: row[0])
+    logged = conn.execute(
+        "insert into event_log (event_id, event_type, occurred_at, data)"
+        " select * from unnest(%s::uuid[], %s::text[], %s::timestamptz[], %s::jsonb[])"
         " on conflict do nothing returning event_id",
-        (event.id, event.type, event.time, Jsonb(raw_data)),
-    ).fetchone()
-    return row is not None
+        ([event_id for event_id, _, _ in rows], [event.type for _, event, _ in rows],
+         [event.time for _, event, _ in rows], [Jsonb(data) for _, _, data in rows])).fetchall()
+    return {row["event_id"] for row in logged}
 
 
 def logged_events(conn, event_types) -> Iterator[Event]:
@@ -53,23 +57,28 @@ def _facts(row: dict) -> IdeaFacts:
     return IdeaFacts(**{name: tuple(row[name]) if name in _ARRAY_COLUMNS else row[name] for name in COLUMNS})
 
 
+_LOCK_FACTS = sql.SQL("select {} from idea_facts where idea_id = any(%s) order by idea_id for update"
+                      ).format(_FACT_COLUMNS)
+_SAVE_FACTS = sql.SQL("update idea_facts set {} where idea_id = %s").format(
+    sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name)) for name in COLUMNS[1:] + ("status",)))
+
+
 def _values(facts: IdeaFacts) -> list:
     return [list(value) if name in _ARRAY_COLUMNS else value
             for name, value in ((name, getattr(facts, name)) for name in COLUMNS)] + [facts.status]
 
 
-def lock_idea_facts(conn, idea_id: uuid.UUID) -> IdeaFacts:
-    conn.execute("insert into idea_facts (idea_id) values (%s) on conflict do nothing", (idea_id,))
-    row = conn.execute(sql.SQL("select {} from idea_facts where idea_id = %s for update").format(_FACT_COLUMNS),
-                       (idea_id,)).fetchone()
-    return _facts(row)
+def lock_idea_facts(conn, idea_ids: set[uuid.UUID]) -> dict[uuid.UUID, IdeaFacts]:
+    """The facts of these ideas (new ones empty), locked until commit, in id order (no deadlock)."""
+    ordered = sorted(idea_ids)
+    conn.execute("insert into idea_facts (idea_id) select unnest(%s::uuid[]) on conflict do nothing", (ordered,))
+    rows = conn.execute(_LOCK_FACTS, (ordered,)).fetchall()
+    return {row["idea_id"]: _facts(row) for row in rows}
 
 
-def save_idea_facts(conn, facts: IdeaFacts) -> None:
-    assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name))
-                                     for name in COLUMNS[1:] + ("status",))
-    conn.execute(sql.SQL("update idea_facts set {} where idea_id = %s").format(assignments),
-                 _values(facts)[1:] + [facts.idea_id])
+def save_idea_facts(conn, facts: list[IdeaFacts]) -> None:
+    with conn.cursor() as cursor:
+        cursor.executemany(_SAVE_FACTS, [_values(each)[1:] + [each.idea_id] for each in facts])
 
 
 def clear_projections(conn) -> None:

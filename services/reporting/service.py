@@ -10,7 +10,7 @@ from nameko.rpc import rpc
 
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable
-from aufbruch.messaging import on_event
+from aufbruch.messaging import on_events
 from services.reporting import handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -30,41 +30,41 @@ class ReportingService(Pingable):
 
     db = ReportingDatabase("reporting", MIGRATIONS)
 
-    @on_event("idea.submitted")
-    def on_idea_submitted(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("idea.submitted")
+    def on_idea_submitted(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
-    @on_event("idea.published")
-    def on_idea_published(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("idea.published")
+    def on_idea_published(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
-    @on_event("idea.rejected")
-    def on_idea_rejected(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("idea.rejected")
+    def on_idea_rejected(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
-    @on_event("moderation.decided")
-    def on_moderation_decided(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("moderation.decided")
+    def on_moderation_decided(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
-    @on_event("idea.hidden")
-    def on_idea_hidden(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("idea.hidden")
+    def on_idea_hidden(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
-    @on_event("idea.unhidden")
-    def on_idea_unhidden(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("idea.unhidden")
+    def on_idea_unhidden(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
-    @on_event("notification.sent")
-    def on_notification_sent(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("notification.sent")
+    def on_notification_sent(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
-    @on_event("notification.failed")
-    def on_notification_failed(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("notification.failed")
+    def on_notification_failed(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
-    @on_event("idea.status_changed")
-    def on_idea_status_changed(self, body: dict):
-        handlers.record(self.db, body)
+    @on_events("idea.status_changed")
+    def on_idea_status_changed(self, bodies: list[dict]) -> int:
+        return handlers.record(self.db, bodies)
 
     @rpc
     def summary(self, from_date=None, to_date=None) -> dict:

@@ -3,7 +3,7 @@ import uuid
 
 from aufbruch import inbox
 from aufbruch.contracts.errors import InvalidInput, NotFound, validated
-from aufbruch.contracts.events import Event
+from aufbruch.contracts.events import parse_event
 from aufbruch.contracts.webhooks import (MAX_PER_PAGE, Delivery, NewWebhook, RegisteredWebhook, Webhook,
                                          is_allowed_url, new_secret)
 from services.webhooks import repository
@@ -58,10 +58,14 @@ def deliveries(db, subscription_id, page=1, per_page=MAX_PER_PAGE) -> dict:
     return {"items": Delivery(many=True).dump(rows), "page": page, "per_page": per_page, "total": total}
 
 
-def owe_deliveries(db, event: Event, body: dict) -> int:
-    """Record one delivery of `body` per active subscription that takes its type, once per event."""
+def owe_deliveries(db, bodies: list[dict]) -> int:
+    """Record one delivery of each body per active subscription that takes its type, once per event;
+    returns how many deliveries that made."""
+    events = {event.id: (event, body) for event, body in ((parse_event(body), body) for body in bodies)}
     with db.transaction() as conn:
-        if not inbox.first_delivery(conn, event):
-            return 0
-        return sum(repository.add_delivery(conn, subscription_id, event.id, event.type, body)
-                   for subscription_id in repository.active_subscription_ids(conn, event.type))
+        fresh = inbox.first_deliveries(conn, [event for event, _ in events.values()])
+        subscribers = {}  # event type -> subscription ids, asked once per type and batch
+        owed = [(subscription_id, event, body) for event_id, (event, body) in events.items() if event_id in fresh
+                for subscription_id in subscribers.setdefault(
+                    event.type, repository.active_subscription_ids(conn, event.type))]
+        return repository.add_deliveries(conn, owed)

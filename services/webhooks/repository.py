@@ -5,6 +5,8 @@ from pathlib import Path
 
 from psycopg.types.json import Jsonb
 
+from aufbruch.contracts.events import Event
+
 SCHEMA = "webhooks"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -42,12 +44,18 @@ def active_subscription_ids(conn, event_type: str) -> list[uuid.UUID]:
     return [row["id"] for row in rows]
 
 
-def add_delivery(conn, subscription_id: uuid.UUID, event_id: uuid.UUID, event_type: str, body: dict) -> bool:
-    row = conn.execute(
-        "insert into deliveries (id, subscription_id, event_id, event_type, body) values (%s, %s, %s, %s, %s)"
+def add_deliveries(conn, owed: list[tuple[uuid.UUID, Event, dict]]) -> int:
+    """One delivery per (subscription id, event, body), unless it exists already; how many are new."""
+    if not owed:
+        return 0
+    rows = conn.execute(
+        "insert into deliveries (id, subscription_id, event_id, event_type, body)"
+        " select * from unnest(%s::uuid[], %s::uuid[], %s::uuid[], %s::text[], %s::jsonb[])"
         " on conflict (subscription_id, event_id) do nothing returning id",
-        (uuid.uuid4(), subscription_id, event_id, event_type, Jsonb(body))).fetchone()
-    return row is not None
+        ([uuid.uuid4() for _ in owed], [subscription_id for subscription_id, _, _ in owed],
+         [event.id for _, event, _ in owed], [event.type for _, event, _ in owed],
+         [Jsonb(body) for _, _, body in owed])).fetchall()
+    return len(rows)
 
 
 def claim_due(conn, limit: int, per_subscription: int, skip_subscriptions: list[uuid.UUID],

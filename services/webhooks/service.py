@@ -9,15 +9,16 @@ disabled. The gateway serves the admin API (/api/v1/webhooks) from the RPC metho
 It subscribes to every type in the event catalog, one handler method each (Nameko needs one method
 per entrypoint); tests/unit/webhooks checks that none is missing.
 """
+from __future__ import annotations  # the RPC method `list` shadows the builtin in the class body
+
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
 from aufbruch.contracts.errors import Unavailable
-from aufbruch.contracts.events import parse_event
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable
-from aufbruch.messaging import on_event
+from aufbruch.messaging import on_events
 from services.webhooks import handlers, repository
 from services.webhooks.sender import Dispatcher, truthy
 
@@ -64,81 +65,81 @@ class WebhooksService(Pingable):
 
     # --- one handler per public event type --------------------------------------------------------
 
-    def _owe(self, body: dict) -> None:
-        handlers.owe_deliveries(self.db, parse_event(body), body)
+    def _owe(self, bodies: list[dict]) -> int:
+        return handlers.owe_deliveries(self.db, bodies)
 
-    @on_event("idea.submitted")
-    def on_idea_submitted(self, body: dict):
-        self._owe(body)
+    @on_events("idea.submitted")
+    def on_idea_submitted(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("idea.published")
-    def on_idea_published(self, body: dict):
-        self._owe(body)
+    @on_events("idea.published")
+    def on_idea_published(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("idea.rejected")
-    def on_idea_rejected(self, body: dict):
-        self._owe(body)
+    @on_events("idea.rejected")
+    def on_idea_rejected(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("idea.status_changed")
-    def on_idea_status_changed(self, body: dict):
-        self._owe(body)
+    @on_events("idea.status_changed")
+    def on_idea_status_changed(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("moderation.decided")
-    def on_moderation_decided(self, body: dict):
-        self._owe(body)
+    @on_events("moderation.decided")
+    def on_moderation_decided(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("moderation.review_requested")
-    def on_moderation_review_requested(self, body: dict):
-        self._owe(body)
+    @on_events("moderation.review_requested")
+    def on_moderation_review_requested(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("idea.hidden")
-    def on_idea_hidden(self, body: dict):
-        self._owe(body)
+    @on_events("idea.hidden")
+    def on_idea_hidden(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("idea.unhidden")
-    def on_idea_unhidden(self, body: dict):
-        self._owe(body)
+    @on_events("idea.unhidden")
+    def on_idea_unhidden(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("idea.flagged")
-    def on_idea_flagged(self, body: dict):
-        self._owe(body)
+    @on_events("idea.flagged")
+    def on_idea_flagged(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("notification.sent")
-    def on_notification_sent(self, body: dict):
-        self._owe(body)
+    @on_events("notification.sent")
+    def on_notification_sent(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("notification.failed")
-    def on_notification_failed(self, body: dict):
-        self._owe(body)
+    @on_events("notification.failed")
+    def on_notification_failed(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("idea.supported")
-    def on_idea_supported(self, body: dict):
-        self._owe(body)
+    @on_events("idea.supported")
+    def on_idea_supported(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("idea.support_withdrawn")
-    def on_idea_support_withdrawn(self, body: dict):
-        self._owe(body)
+    @on_events("idea.support_withdrawn")
+    def on_idea_support_withdrawn(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("comment.submitted")
-    def on_comment_submitted(self, body: dict):
-        self._owe(body)
+    @on_events("comment.submitted")
+    def on_comment_submitted(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("comment.moderated")
-    def on_comment_moderated(self, body: dict):
-        self._owe(body)
+    @on_events("comment.moderated")
+    def on_comment_moderated(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("comment.posted")
-    def on_comment_posted(self, body: dict):
-        self._owe(body)
+    @on_events("comment.posted")
+    def on_comment_posted(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("comment.hidden")
-    def on_comment_hidden(self, body: dict):
-        self._owe(body)
+    @on_events("comment.hidden")
+    def on_comment_hidden(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("comment.unhidden")
-    def on_comment_unhidden(self, body: dict):
-        self._owe(body)
+    @on_events("comment.unhidden")
+    def on_comment_unhidden(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)
 
-    @on_event("person.erased")
-    def on_person_erased(self, body: dict):
-        self._owe(body)
+    @on_events("person.erased")
+    def on_person_erased(self, bodies: list[dict]) -> int:
+        return self._owe(bodies)

@@ -198,7 +198,7 @@ def reporting(container_factory, config):
 def deliver(container, *events: dict) -> None:
     for event in events:
         with entrypoint_hook(container, HANDLERS[event["type"]]) as hook:
-            hook(event)
+            hook([event])
 
 
 def ask(container, method: str, *args, **kwargs):

@@ -65,7 +65,7 @@ def notification(event_type: str, idea_id: str, kind: str = "receipt") -> dict:
 def deliver(container, *events: dict) -> None:
     for event in events:
         with entrypoint_hook(container, HANDLERS[event["type"]]) as hook:
-            hook(event)
+            hook([event])
 
 
 def summary(container) -> dict:
@@ -147,6 +147,30 @@ def test_redelivering_every_event_changes_nothing(reporting, database):
     assert database.query("select * from reporting.idea_facts order by idea_id") == facts_before
     assert before["total"] == 3 and before["by_status"] == {"published": 2, "in_review": 1}
     assert before["notifications"] == {"sent": 1, "failed": 1}
+
+
+def test_a_batch_with_duplicates_inside_counts_each_event_once(reporting, database):
+    a, b, c = idea_ids(3)
+    events = [
+        submitted(a, "mobility", at(4, 12)), decided(a, "approve"), published(a, "mobility"),
+        published(b, "economy"), submitted(b, "economy", at(5, 8)),
+        submitted(c, "health", at(5, 9)), decided(c, "review"),
+        notification("notification.sent", a), notification("notification.failed", b),
+    ]
+    with entrypoint_hook(reporting, "on_idea_submitted") as hook:  # the handler takes any batch it is given
+        assert hook(events + events[:3]) == len(events)
+    batched = summary(reporting)
+    assert batched["total"] == 3 and batched["by_status"] == {"published": 2, "in_review": 1}
+    assert batched["by_category"] == {"mobility": 1, "economy": 1, "health": 1}
+    assert batched["notifications"] == {"sent": 1, "failed": 1}
+    assert batched["turnaround"]["automatic"]["count"] == 1
+    assert database.query("select count(*) from reporting.event_log") == [(len(events),)]
+    facts = database.query("select * from reporting.idea_facts order by idea_id")
+
+    deliver(reporting, *events)  # redelivered one at a time
+
+    assert summary(reporting) == batched
+    assert database.query("select * from reporting.idea_facts order by idea_id") == facts
 
 
 def test_an_idea_published_before_it_was_submitted_keeps_the_facts_of_both(reporting, database):

@@ -77,8 +77,8 @@ def test_a_delivery_is_a_signed_cloudevent_sent_once_to_matching_subscriptions(w
     assert subscription["secret"].startswith("whsec_") and subscription["secret"] != other["secret"]
     event = published_event()
 
-    call(webhooks, "on_idea_published", event)
-    call(webhooks, "on_idea_published", event)  # redelivered: still one delivery
+    assert call(webhooks, "on_idea_published", [event]) == 1
+    assert call(webhooks, "on_idea_published", [event, event]) == 0  # redelivered, twice in a batch: still one
 
     wait_until(lambda: receiver.requests_to("/ok"), timeout=5, message="the delivery")
     time.sleep(1)  # time for a duplicate to show up, if there were one
@@ -104,7 +104,7 @@ def test_a_delivery_is_a_signed_cloudevent_sent_once_to_matching_subscriptions(w
 def test_a_failing_endpoint_is_retried_with_growing_delays_until_it_answers(webhooks, receiver, database):
     receiver.behaviour["/flaky"] = "fail"
     subscription = register(webhooks, receiver, "/flaky")
-    call(webhooks, "on_idea_published", published_event())
+    call(webhooks, "on_idea_published", [published_event()])
 
     wait_until(lambda: attempts_made(database, subscription) == 1, timeout=5, message="the first attempt")
     assert 5 < seconds_until_retry(database, subscription) <= 10
@@ -129,8 +129,8 @@ def test_a_failing_endpoint_is_retried_with_growing_delays_until_it_answers(webh
 def test_a_subscription_failing_again_and_again_is_disabled_and_gets_nothing_more(webhooks, receiver, database):
     receiver.behaviour["/dead"] = "fail"
     subscription = register(webhooks, receiver, "/dead")
-    call(webhooks, "on_idea_published", published_event("Erste Idee"))
-    call(webhooks, "on_idea_published", published_event("Zweite Idee"))
+    call(webhooks, "on_idea_published", [published_event("Erste Idee")])
+    call(webhooks, "on_idea_published", [published_event("Zweite Idee")])
 
     def failed_attempts():
         due_now(database, subscription)
@@ -144,7 +144,7 @@ def test_a_subscription_failing_again_and_again_is_disabled_and_gets_nothing_mor
     assert {entry["status"] for entry in log_of(webhooks, subscription)} == {"failed"}
 
     receiver.behaviour["/dead"] = "ok"
-    call(webhooks, "on_idea_published", published_event("Dritte Idee"))
+    call(webhooks, "on_idea_published", [published_event("Dritte Idee")])
     due_now(database, subscription)
     time.sleep(1)
     assert len(receiver.requests_to("/dead")) == sent
@@ -157,12 +157,12 @@ def test_a_hanging_endpoint_does_not_delay_a_healthy_one(webhooks, receiver):
     healthy = register(webhooks, receiver, "/ok")
 
     first = time.monotonic()
-    call(webhooks, "on_idea_published", published_event("Erste Idee"))
+    call(webhooks, "on_idea_published", [published_event("Erste Idee")])
     wait_until(lambda: receiver.requests_to("/ok"), timeout=2, message="the healthy endpoint's delivery")
     wait_until(lambda: receiver.requests_to("/hang"), timeout=2, message="the hanging endpoint's request")
 
     second = time.monotonic()  # while the hanging endpoint still holds its first delivery
-    call(webhooks, "on_idea_published", published_event("Zweite Idee"))
+    call(webhooks, "on_idea_published", [published_event("Zweite Idee")])
     wait_until(lambda: len(receiver.requests_to("/ok")) == 2, timeout=2,
                message="the healthy endpoint's second delivery")
     ok_times = [request["at"] for request in receiver.requests_to("/ok")]
