@@ -48,6 +48,7 @@ def config(vhost, database, smtp_sink):
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": smtp_sink.port,
         "DB_POOL_SIZE": 5,
+        "BACKGROUND_NICENESS": 0,  # services run inside the test process: it keeps its priority
     }
 
 

@@ -10,6 +10,7 @@ from aufbruch.contracts.events import parse_event
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable, PublishesEvents
 from aufbruch.messaging import on_event
+from aufbruch.priority import BackgroundWork
 from services.moderation import handlers, rules
 
 
@@ -26,6 +27,7 @@ class ModerationPolicy(DependencyProvider):
 
 class ModerationService(Pingable, PublishesEvents):
     name = "moderation"
+    priority = BackgroundWork()  # its work waits in durable queues while ideas are taken in
     config = Config()
 
     db = Database("moderation", Path(__file__).parent / "migrations")

@@ -17,6 +17,7 @@ from aufbruch.contracts.events import parse_event
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable, PublishesEvents
 from aufbruch.messaging import on_event
+from aufbruch.priority import BackgroundWork
 from services.notifications import handlers
 from services.notifications.mailer import Mailer
 
@@ -36,6 +37,7 @@ class NotificationSettings(DependencyProvider):
 
 class NotificationsService(Pingable, PublishesEvents):
     name = "notifications"
+    priority = BackgroundWork()  # its work waits in durable queues while ideas are taken in
     config = Config()
 
     db = Database("notifications", Path(__file__).parent / "migrations")

@@ -11,6 +11,7 @@ from nameko.rpc import rpc
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable
 from aufbruch.messaging import on_events
+from aufbruch.priority import BackgroundWork
 from services.reporting import handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -26,6 +27,7 @@ class ReportingDatabase(Database):
 
 class ReportingService(Pingable):
     name = "reporting"
+    priority = BackgroundWork()  # its work waits in durable queues while ideas are taken in
     config = Config()
 
     db = ReportingDatabase("reporting", MIGRATIONS)

@@ -19,6 +19,7 @@ from aufbruch.contracts.errors import Unavailable
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable
 from aufbruch.messaging import on_events
+from aufbruch.priority import BackgroundWork
 from services.webhooks import handlers, repository
 from services.webhooks.sender import Dispatcher, truthy
 
@@ -27,6 +28,7 @@ DISPATCH_INTERVAL_SECONDS = 0.2
 
 class WebhooksService(Pingable):
     name = "webhooks"
+    priority = BackgroundWork()  # its work waits in durable queues while ideas are taken in
     config = Config()
 
     db = Database(repository.SCHEMA, repository.MIGRATIONS)

@@ -246,4 +246,4 @@ def test_health_names_a_failing_status(ideas, client):
 
 
 def test_health_of_a_server_that_is_not_listening():
-    assert client_for(f"http://127.0.0.1:{free_port()}").health() == "unreachable: ConnectionError"
+    assert client_for(f"http://127.0.0.1:{free_port()}").health() == "unreachable: NewConnectionError"
