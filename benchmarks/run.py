@@ -2,7 +2,8 @@
 
 Starts the platform (every service its own `nameko run` process, on a vhost and database of its own),
 then measures:
-  0. the idle platform's CPU;
+  0. the idle platform's CPU, and the pipeline's own cost: CPU per idea of each service at a rate it
+     sustains, the idle CPU taken off (what bounds every throughput figure on two cores);
   1. the framework's floor: a bare Nameko service that parses JSON and dispatches an event (wrk);
   2. 200 ideas/s for a while (open loop): POST latency, and per idea the time from its POST to its
      `idea.published` event at a subscriber, to reporting counting it, to both its mails being sent;
@@ -67,12 +68,15 @@ class Plan:
     replica_events: int
     replica_wait_seconds: float  # at most, then the rate comes from what was decided
     idle_seconds: float
+    cost_seconds: float  # of the sustainable rate that measures the CPU per idea
 
 
 FULL = Plan(wrk_seconds=10, connections=16, end_to_end_seconds=6, keep_up_seconds=4, settle_cap_seconds=20,
-            replica_events=800, replica_wait_seconds=20, idle_seconds=3)
+            replica_events=800, replica_wait_seconds=20, idle_seconds=3, cost_seconds=10)
 QUICK = Plan(wrk_seconds=1, connections=4, end_to_end_seconds=0.5, keep_up_seconds=0.2, settle_cap_seconds=60,
-             replica_events=40, replica_wait_seconds=90, idle_seconds=1)
+             replica_events=40, replica_wait_seconds=90, idle_seconds=1, cost_seconds=1)
+# Far below what the pipeline completes, so that each idea's CPU is measured, not a queue's growth.
+SUSTAINABLE_RATE = 5
 
 
 class Report:
@@ -107,15 +111,18 @@ def cpu_snapshot(platform: Platform) -> dict[str, float]:
     return {name: cpu_seconds(process.pid) for name, process in platform.processes.items()}
 
 
-def report_cpu(report: Report, before: dict[str, float], after: dict[str, float], per: int, unit: str) -> None:
-    """CPU time each service spent per `unit`: what bounds throughput on a machine of two cores,
-    and a figure that other load on the machine hardly changes."""
+def report_cpu(report: Report, before: dict[str, float], after: dict[str, float], per: int, unit: str,
+               idle: dict[str, float] | None = None) -> dict[str, float]:
+    """CPU time (ms) each service spent per `unit`, less `idle` (CPU seconds each would have spent
+    idle meanwhile): what bounds throughput on a machine of two cores, and a figure that other load
+    on the machine hardly changes."""
     if not per:
         report.figure(f"  CPU per {unit}", "n/a (none)")
-        return
-    spent = {name: (after[name] - before[name]) * 1000 / per for name in before}
+        return {}
+    spent = {name: (after[name] - before[name] - (idle or {}).get(name, 0)) * 1000 / per for name in before}
     report.figure(f"  CPU per {unit}, all services", f"{sum(spent.values()):.1f} ms")
     report.line("    " + ", ".join(f"{name} {value:.1f}" for name, value in spent.items()))
+    return spent
 
 
 def rss_mb(pid: int) -> float:
@@ -213,11 +220,14 @@ def _answers(url: str) -> bool:
 
 
 def drive(platform: Platform, subscriber: pipeline.PublishedSubscriber, rate: float, seconds: float,
-          settle_cap_seconds: float, report: Report, profiler: Profiler | None = None, phase: str = ""):
+          settle_cap_seconds: float, report: Report, profiler: Profiler | None = None, phase: str = "",
+          idle_per_second: dict[str, float] | None = None):
     """POST `rate` ideas a second for `seconds`, then wait (at most `settle_cap_seconds`) until every
-    accepted idea is published, counted and mailed. Returns the accepted submissions by idea id and,
-    per stage, when each idea reached it."""
+    accepted idea is published, counted and mailed. Returns the accepted submissions by idea id, per
+    stage when each idea reached it, and each service's CPU (ms) per accepted idea. With `idle_per_second` (CPU seconds per second of each
+    service when idle), the CPU per idea leaves out what the services would have spent idle."""
     recordings = profiler.record(phase, seconds) if profiler else []
+    started = time.monotonic()
     cpu_before = cpu_snapshot(platform)
     submissions = load.fixed_rate(f"{platform.base_url}/ideas", rate, seconds)
     accepted = {s.idea_id: s for s in submissions if s.idea_id}
@@ -230,6 +240,7 @@ def drive(platform: Platform, subscriber: pipeline.PublishedSubscriber, rate: fl
             break
         time.sleep(0.5)
     cpu_after = cpu_snapshot(platform)
+    elapsed = time.monotonic() - started
     if profiler:
         profiler.summarise(report, recordings)
     statuses = Counter(s.status for s in submissions)
@@ -240,8 +251,10 @@ def drive(platform: Platform, subscriber: pipeline.PublishedSubscriber, rate: fl
     latencies = [s.latency for s in submissions if s.idea_id]
     report.figure("  POST latency p50 / p99", f"{ms(load.percentile(latencies, .5))} / "
                                               f"{ms(load.percentile(latencies, .99))}")
-    report_cpu(report, cpu_before, cpu_after, len(accepted), "accepted idea (ms, whole pipeline)")
-    return accepted, stages
+    idle = {name: per_second * elapsed for name, per_second in (idle_per_second or {}).items()}
+    spent = report_cpu(report, cpu_before, cpu_after, len(accepted),
+                       "accepted idea (ms, whole pipeline" + (", idle CPU taken off)" if idle else ")"), idle)
+    return accepted, stages, spent
 
 
 def stage_latencies(accepted: dict, stage: dict[str, float]) -> list[float]:
@@ -254,10 +267,21 @@ def completion_times(accepted: dict, stages: dict) -> list[float]:
             if all(idea_id in stage for stage in stages.values())]
 
 
+def measure_cost(platform, subscriber, plan: Plan, report: Report, idle_per_second: dict[str, float]) -> None:
+    report.line(f"\n[0b] the pipeline's cost: {SUSTAINABLE_RATE} ideas/s for {plan.cost_seconds:g} s, each one all the"
+                " way through; CPU per idea of each service, the idle CPU taken off")
+    accepted, stages, spent = drive(platform, subscriber, SUSTAINABLE_RATE, plan.cost_seconds,
+                                    plan.settle_cap_seconds, report, idle_per_second=idle_per_second)
+    report.figure("  ideas all the way through", f"{len(completion_times(accepted, stages))} of {len(accepted)}")
+    if spent:
+        ceiling = os.cpu_count() * 1000 / sum(spent.values())  # before PostgreSQL, RabbitMQ and the load take theirs
+        report.figure(f"  so {os.cpu_count()} cores complete at most", f"{ceiling:,.0f} ideas/s")
+
+
 def measure_end_to_end(platform, subscriber, plan: Plan, report: Report) -> None:
     report.line(f"\n[2] {END_TO_END_RATE} ideas/s for {plan.end_to_end_seconds:g} s (open loop, aiohttp):"
                 " POST to idea.published at a subscriber, to counted by reporting, to both mails sent")
-    accepted, stages = drive(platform, subscriber, END_TO_END_RATE, plan.end_to_end_seconds,
+    accepted, stages, _ = drive(platform, subscriber, END_TO_END_RATE, plan.end_to_end_seconds,
                              plan.settle_cap_seconds, report)
     for stage, label in (("published", "idea.published seen"), ("counted", "counted by reporting"),
                          ("notified", "both mails sent")):
@@ -288,7 +312,7 @@ def keeps_up(accepted: dict, stages: dict, rate: float, report: Report) -> bool:
 def measure_keep_up(platform, subscriber, plan: Plan, report: Report, profiler: Profiler | None) -> None:
     report.line(f"\n[3] {PIPELINE_KEEPS_UP_PER_SECOND} ideas/s for {plan.keep_up_seconds:g} s: does the whole"
                 " pipeline (moderated, published, notified, counted) keep up?")
-    accepted, stages = drive(platform, subscriber, PIPELINE_KEEPS_UP_PER_SECOND, plan.keep_up_seconds,
+    accepted, stages, _ = drive(platform, subscriber, PIPELINE_KEEPS_UP_PER_SECOND, plan.keep_up_seconds,
                              plan.settle_cap_seconds, report, profiler, "keep-up")
     published = stage_latencies(accepted, stages["published"])
     report.figure("  POST to idea.published: p50 / p99", f"{ms(load.percentile(published, .5))} / "
@@ -412,7 +436,10 @@ def measure_platform(platform: Platform, plan: Plan, report: Report, profile: st
         idle_before = cpu_snapshot(platform)
         time.sleep(plan.idle_seconds)
         report.line(f"\n[0] the idle platform for {plan.idle_seconds:g} s (timers polling outboxes and mail)")
-        report_cpu(report, idle_before, cpu_snapshot(platform), round(plan.idle_seconds), "second idle")
+        idle_after = cpu_snapshot(platform)
+        report_cpu(report, idle_before, idle_after, round(plan.idle_seconds), "second idle")
+        measure_cost(platform, subscriber, plan, report,
+                     {name: (idle_after[name] - idle_before[name]) / plan.idle_seconds for name in idle_after})
         report.line(f"\n[1] the framework's floor: bare Nameko @http + EventDispatcher, wrk, {plan.connections}"
                     f" connections, {plan.wrk_seconds:g} s")
         floor_load = measure_floor(platform, plan, report)

@@ -18,10 +18,10 @@ def test_the_benchmark_runs_every_phase_and_prints_a_verdict_for_every_target():
 
     assert finished.returncode == 0, finished.stderr[-3000:]
     output = finished.stdout
-    for phase in ("[0] the idle platform", "[1] the framework's floor", "[2] 200 ideas/s", "[3] 500 ideas/s",
+    for phase in ("[0] the idle platform", "[0b] the pipeline's cost", "[1] the framework's floor", "[2] 200 ideas/s", "[3] 500 ideas/s",
                   "[4] peak memory", "[5] the most the gateway accepts", "[6] a CPU-bound consumer"):
         assert phase in output, output
-    for figure in ("floor service: accepted per second", "POST to idea.published seen", "counted by reporting",
+    for figure in ("cores complete at most", "floor service: accepted per second", "POST to idea.published seen", "counted by reporting",
                    "gateway: accepted ideas per second", "gateway: peak RSS", "gateway: peak RSS during the burst",
                    "moderation, 1 replica", "moderation, 2 replicas"):
         assert figure in output, output
