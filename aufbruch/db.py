@@ -12,6 +12,7 @@ from nameko.extensions import DependencyProvider
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from aufbruch import outbox
 from aufbruch.contracts.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,13 @@ class Database(DependencyProvider):
     def transaction(self):
         try:
             with self.pool.connection() as conn:
-                yield conn
+                committed = False
+                try:
+                    yield conn
+                    conn.commit()  # here rather than when the pool takes it back: the relay hears of it first
+                    committed = True
+                finally:
+                    outbox.transaction_ended(conn, committed)  # its events go out now, not at the next look
         except (PoolTimeout, psycopg.OperationalError) as exc:
             log.warning("database %s unavailable: %s", self.schema, exc)
             raise Unavailable("database unavailable") from exc

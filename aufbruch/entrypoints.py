@@ -9,7 +9,8 @@ from nameko.timer import timer
 from aufbruch.contracts.errors import Unavailable
 from aufbruch.outbox import EventRelay
 
-RELAY_INTERVAL_SECONDS = 0.05
+# The relay's worker waits for commits itself (EventRelay.relay_when_due); the timer only restarts it.
+RELAY_INTERVAL_SECONDS = 0.01
 RELAY_PAUSE_WHILE_DATABASE_DOWN_SECONDS = 2
 
 
@@ -28,6 +29,6 @@ class PublishesEvents:
     @timer(interval=RELAY_INTERVAL_SECONDS)
     def relay_events(self):
         try:
-            self.events.relay(self.db)
+            self.events.relay_when_due(self.db)
         except Unavailable:
             eventlet.sleep(RELAY_PAUSE_WHILE_DATABASE_DOWN_SECONDS)  # the timer waits for this tick

@@ -4,10 +4,17 @@ and a relay publishes stored events with publisher confirms, marking each one se
 Several replicas may relay at once: each claims its batch with FOR UPDATE SKIP LOCKED. If the
 broker is down, events stay pending and go out when it is back; publishing twice after a crash
 between confirm and commit is possible, which is why every consumer is idempotent by event id.
+
+The relay looks at the outbox when a transaction of its process that recorded events has committed
+(Database.transaction tells it), at once again while the last look found a full batch, and otherwise
+once a second, for events that other processes recorded (operator commands) or that stayed pending.
+It never polls an empty outbox in between: an idle or lightly loaded service costs next to nothing,
+and an event goes out as soon as its transaction commits.
 """
 import logging
-import time
+import weakref
 
+import eventlet.queue
 from kombu import Connection, Producer
 from nameko.extensions import DependencyProvider
 from psycopg.types.json import Jsonb
@@ -21,13 +28,10 @@ RELAY_BATCH_SIZE = 200
 # quickly and the next tick tries again, the events still pending.
 CONNECT_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.4, "interval_max": 1}
 CONFIRM_TIMEOUT_SECONDS = 10
-# The relay looks at the outbox on every tick while there is work (this process recorded an event, or
-# the last look found some), and otherwise only this often: for events that other processes recorded
-# (operator commands) and so that an idle service costs next to nothing.
-BUSY_SECONDS = 2
 IDLE_LOOK_SECONDS = 1
 
-_last_recorded = float("-inf")  # when this process last recorded an event (time.monotonic())
+_recording = weakref.WeakSet()  # connections whose open transaction recorded an event
+_relays = weakref.WeakSet()  # every EventRelay of this process (tests run several services in one)
 
 
 def add_event(conn, event_type: str, data: dict) -> dict:
@@ -37,9 +41,17 @@ def add_event(conn, event_type: str, data: dict) -> dict:
         "insert into outbox (event_id, event_type, body) values (%s, %s, %s)",
         (event["id"], event_type, Jsonb(event)),
     )
-    global _last_recorded
-    _last_recorded = time.monotonic()  # its transaction commits soon: the relay keeps looking meanwhile
+    _recording.add(conn)
     return event
+
+
+def transaction_ended(conn, committed: bool) -> None:
+    """Called by Database.transaction after each transaction: wakes the relays when it committed events."""
+    if conn in _recording:
+        _recording.discard(conn)
+        if committed:
+            for relay in list(_relays):
+                relay.wake()
 
 
 class Confirms:
@@ -137,8 +149,9 @@ class EventRelay(DependencyProvider):
     def setup(self):
         self.amqp_uri = self.container.config["AMQP_URI"]
         self.channel = None
-        self.busy_until = float("-inf")
-        self.last_look = float("-inf")
+        self.commits = eventlet.queue.LightQueue(maxsize=1)  # holds one wake-up for any number of commits
+        self.last_batch_full = False
+        _relays.add(self)
 
     def stop(self):
         self._drop_channel()
@@ -153,24 +166,31 @@ class EventRelay(DependencyProvider):
             self.channel.close()
             self.channel = None
 
-    def _time_to_look(self) -> bool:
-        now = time.monotonic()
-        if now < max(self.busy_until, _last_recorded + BUSY_SECONDS) or now - self.last_look >= IDLE_LOOK_SECONDS:
-            self.last_look = now
-            return True
-        return False
+    def wake(self) -> None:
+        try:
+            self.commits.put_nowait(True)
+        except eventlet.queue.Full:
+            pass  # already woken: the next look takes every committed event
+
+    def relay_when_due(self, db) -> int:
+        """Wait until events were committed (at most IDLE_LOOK_SECONDS, not at all while the last batch was
+        full), then publish one batch."""
+        if not self.last_batch_full:
+            try:
+                self.commits.get(timeout=IDLE_LOOK_SECONDS)
+            except eventlet.queue.Empty:
+                pass
+        return self.relay(db)
 
     def relay(self, db) -> int:
         """Publish one batch of pending events; returns how many the broker confirmed."""
-        if not self._time_to_look():
-            return 0
+        self.last_batch_full = False
         with db.transaction() as conn:
             pending = conn.execute(
                 "select id, event_type, body from outbox where published_at is null"
                 " order by id limit %s for update skip locked", (RELAY_BATCH_SIZE,)).fetchall()
             if not pending:
                 return 0
-            self.busy_until = time.monotonic() + BUSY_SECONDS
             try:
                 if self.channel is None or not self.channel.usable:
                     self.channel = ConfirmedChannel(self.amqp_uri)
@@ -180,4 +200,5 @@ class EventRelay(DependencyProvider):
                 log.warning("outbox relay paused, broker unavailable: %s", exc)
                 published = []
             conn.execute("update outbox set published_at = now() where id = any(%s)", (published,))
+        self.last_batch_full = len(published) == RELAY_BATCH_SIZE
         return len(published)

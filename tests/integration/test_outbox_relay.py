@@ -32,6 +32,10 @@ class Producer:
     def relay(self) -> int:
         return self.events.relay(self.db)
 
+    @dummy
+    def relay_when_due(self) -> int:
+        return self.events.relay_when_due(self.db)
+
 
 def pending(database) -> int:
     return database.query("select count(*) from producer.outbox where published_at is null")[0][0]
@@ -105,3 +109,21 @@ def test_the_relay_recovers_when_its_open_broker_connection_is_cut(container_fac
                 eventlet.sleep(0.1)
     assert pending(database) == 0
     assert len(drain(config["AMQP_URI"], QUEUE)) == 3
+
+
+def test_a_commit_that_recorded_events_wakes_the_waiting_relay_at_once(container_factory, config, monkeypatch):
+    monkeypatch.setattr(outbox, "IDLE_LOOK_SECONDS", 60)  # without the wake-up it would wait a minute
+    producer = start_producer(container_factory, config, config["AMQP_URI"])
+
+    def relay_when_due():
+        with entrypoint_hook(producer, "relay_when_due") as relay:
+            return relay()
+
+    waiting = eventlet.spawn(relay_when_due)
+    eventlet.sleep(0.5)
+    assert not waiting.dead  # nothing committed yet: the relay waits rather than polls
+    with entrypoint_hook(producer, "record_events") as record_events:
+        record_events(2)
+
+    with eventlet.Timeout(5):
+        assert waiting.wait() == 2
