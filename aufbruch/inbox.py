@@ -27,3 +27,10 @@ def first_deliveries(conn, events: list[Event]) -> set[uuid.UUID]:
         " on conflict do nothing returning event_id",
         ([event.id for event in ordered], [event.type for event in ordered])).fetchall()
     return {row["event_id"] for row in rows}
+
+
+def new_events(conn, events: list[Event]) -> list[Event]:
+    """Those of `events` seen for the first time, each once and in their order: what a batch handler
+    applies, inside the transaction that records them as seen."""
+    fresh = first_deliveries(conn, events)
+    return [event for event in {event.id: event for event in events}.values() if event.id in fresh]

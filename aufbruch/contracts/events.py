@@ -319,3 +319,8 @@ def parse_event(body: dict) -> Event:
     envelope = ENVELOPE.load(body)
     data = CATALOG[envelope["type"]].schema.load(envelope["data"])
     return Event(id=envelope["id"], type=envelope["type"], time=envelope["time"], data=data)
+
+
+def parse_events(bodies: list[dict]) -> list[Event]:
+    """`parse_event` for a batch (aufbruch.messaging.on_events)."""
+    return [parse_event(body) for body in bodies]

@@ -137,36 +137,37 @@ def erase_contacts(db, email: str) -> int:
         return repository.erase_contacts(conn, email)
 
 
-def apply_visibility(db, event: Event) -> None:
+def apply_visibility(db, events: list[Event]) -> None:
     """idea.hidden / idea.unhidden from moderation: withdraw a published idea or show it again."""
-    change = domain.hide if event.type == "idea.hidden" else domain.unhide
     with db.transaction() as conn:
-        if not inbox.first_delivery(conn, event):
-            return
-        idea = repository.get(conn, event.data["idea_id"], for_update=True)
-        if idea is None:
-            raise LookupError(f"{event.type} for unknown idea {event.data['idea_id']}")
-        if change(idea):
-            repository.save_status(conn, idea)
+        for event in inbox.new_events(conn, events):
+            change = domain.hide if event.type == "idea.hidden" else domain.unhide
+            idea = repository.get(conn, event.data["idea_id"], for_update=True)
+            if idea is None:
+                raise LookupError(f"{event.type} for unknown idea {event.data['idea_id']}")
+            if change(idea):
+                repository.save_status(conn, idea)
 
 
-def apply_moderation_decision(db, event: Event) -> None:
-    decision = event.data
+def apply_moderation_decisions(db, events: list[Event]) -> None:
     with db.transaction() as conn:
-        if not inbox.first_delivery(conn, event):
-            return
-        idea = repository.get(conn, decision["idea_id"], for_update=True)
-        if idea is None:
-            raise LookupError(f"decision for unknown idea {decision['idea_id']}")
-        if not domain.apply_decision(idea, decision["decision"], decision["reasons"], decision["decided_at"]):
-            return
-        repository.save_status(conn, idea)
-        if idea.status == domain.PUBLISHED:
-            outbox.add_event(conn, "idea.published", vars(idea) | {"idea_id": idea.id})
-        elif idea.status == domain.REJECTED:
-            outbox.add_event(conn, "idea.rejected", {
-                "idea_id": idea.id, "category": idea.category,
-                "reasons": idea.rejection_reasons, "rejected_at": idea.decided_at})
+        for event in inbox.new_events(conn, events):
+            _apply_moderation_decision(conn, event.data)
+
+
+def _apply_moderation_decision(conn, decision: dict) -> None:
+    idea = repository.get(conn, decision["idea_id"], for_update=True)
+    if idea is None:
+        raise LookupError(f"decision for unknown idea {decision['idea_id']}")
+    if not domain.apply_decision(idea, decision["decision"], decision["reasons"], decision["decided_at"]):
+        return
+    repository.save_status(conn, idea)
+    if idea.status == domain.PUBLISHED:
+        outbox.add_event(conn, "idea.published", vars(idea) | {"idea_id": idea.id})
+    elif idea.status == domain.REJECTED:
+        outbox.add_event(conn, "idea.rejected", {
+            "idea_id": idea.id, "category": idea.category,
+            "reasons": idea.rejection_reasons, "rejected_at": idea.decided_at})
 
 
 # --- the city's answers (issue 9) ------------------------------------------------------------------

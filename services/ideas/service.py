@@ -11,12 +11,12 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from aufbruch.config import categories
-from aufbruch.contracts.events import parse_event
+from aufbruch.contracts.events import parse_events
 from aufbruch.contracts.ideas import LOCALES, receipt_headers
 from aufbruch.db import Database
 from aufbruch.entrypoints import PublishesEvents
 from aufbruch.http import answers_errors, json_response, read_json
-from aufbruch.messaging import on_event
+from aufbruch.messaging import on_events
 from services.ideas import handlers, open311
 
 API = "/api/v1"
@@ -128,14 +128,14 @@ class IdeasService(PublishesEvents):
     def change_process(self, process_id, payload) -> dict:
         return handlers.change_process(self.db, categories(self.config), process_id, payload, self._city())
 
-    @on_event("moderation.decided")
-    def on_moderation_decided(self, body: dict):
-        handlers.apply_moderation_decision(self.db, parse_event(body))
+    @on_events("moderation.decided")
+    def on_moderation_decided(self, bodies: list[dict]):
+        handlers.apply_moderation_decisions(self.db, parse_events(bodies))
 
-    @on_event("idea.hidden")
-    def on_idea_hidden(self, body: dict):
-        handlers.apply_visibility(self.db, parse_event(body))
+    @on_events("idea.hidden")
+    def on_idea_hidden(self, bodies: list[dict]):
+        handlers.apply_visibility(self.db, parse_events(bodies))
 
-    @on_event("idea.unhidden")
-    def on_idea_unhidden(self, body: dict):
-        handlers.apply_visibility(self.db, parse_event(body))
+    @on_events("idea.unhidden")
+    def on_idea_unhidden(self, bodies: list[dict]):
+        handlers.apply_visibility(self.db, parse_events(bodies))

@@ -46,17 +46,17 @@ def _open_idea(conn, idea_id, for_update: bool = False) -> dict:
 
 # --- ideas, from the public events ---------------------------------------------------------------
 
-def remember_idea(db, event: Event) -> None:
+def remember_ideas(db, events: list[Event]) -> None:
     with db.transaction() as conn:
-        if inbox.first_delivery(conn, event):
+        for event in inbox.new_events(conn, events):
             repository.remember_idea(conn, event.data["idea_id"], IDEA_STATUS_OF_EVENT[event.type],
                                      event.data.get("title") if event.type == "idea.published" else None)
 
 
-def apply_idea_visibility(db, event: Event) -> None:
-    hidden = event.type == "idea.hidden"
+def apply_idea_visibility(db, events: list[Event]) -> None:
     with db.transaction() as conn:
-        if inbox.first_delivery(conn, event):
+        for event in inbox.new_events(conn, events):
+            hidden = event.type == "idea.hidden"
             repository.set_idea_hidden(conn, event.data["idea_id"], hidden,
                                        event.data["hidden_at" if hidden else "unhidden_at"])
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy, rpc
 
-from aufbruch.contracts.events import parse_event
+from aufbruch.contracts.events import parse_event, parse_events
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable, PublishesEvents
-from aufbruch.messaging import on_event
+from aufbruch.messaging import on_event, on_events
 from services.participation import handlers
 
 SUPPORT_MAIL_LOCALE = "de"
@@ -22,25 +22,25 @@ class ParticipationService(Pingable, PublishesEvents):
     db = Database("participation", Path(__file__).parent / "migrations")
     notifications = RpcProxy("notifications")
 
-    @on_event("idea.submitted")
-    def on_idea_submitted(self, body: dict):
-        handlers.remember_idea(self.db, parse_event(body))
+    @on_events("idea.submitted")
+    def on_idea_submitted(self, bodies: list[dict]):
+        handlers.remember_ideas(self.db, parse_events(bodies))
 
-    @on_event("idea.published")
-    def on_idea_published(self, body: dict):
-        handlers.remember_idea(self.db, parse_event(body))
+    @on_events("idea.published")
+    def on_idea_published(self, bodies: list[dict]):
+        handlers.remember_ideas(self.db, parse_events(bodies))
 
-    @on_event("idea.rejected")
-    def on_idea_rejected(self, body: dict):
-        handlers.remember_idea(self.db, parse_event(body))
+    @on_events("idea.rejected")
+    def on_idea_rejected(self, bodies: list[dict]):
+        handlers.remember_ideas(self.db, parse_events(bodies))
 
-    @on_event("idea.hidden")
-    def on_idea_hidden(self, body: dict):
-        handlers.apply_idea_visibility(self.db, parse_event(body))
+    @on_events("idea.hidden")
+    def on_idea_hidden(self, bodies: list[dict]):
+        handlers.apply_idea_visibility(self.db, parse_events(bodies))
 
-    @on_event("idea.unhidden")
-    def on_idea_unhidden(self, body: dict):
-        handlers.apply_idea_visibility(self.db, parse_event(body))
+    @on_events("idea.unhidden")
+    def on_idea_unhidden(self, bodies: list[dict]):
+        handlers.apply_idea_visibility(self.db, parse_events(bodies))
 
     @on_event("comment.moderated")
     def on_comment_moderated(self, body: dict):

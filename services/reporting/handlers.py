@@ -8,7 +8,7 @@ import logging
 from datetime import date, timedelta
 
 from aufbruch.contracts.errors import InvalidInput, validated
-from aufbruch.contracts.events import parse_event
+from aufbruch.contracts.events import parse_events
 from aufbruch.contracts.reports import MAX_POINTS, Period, TimeseriesQuery
 from services.reporting import projection, repository
 
@@ -19,7 +19,7 @@ def record(db, bodies: list[dict]) -> int:
     """Log the events and apply them to the projections, once per event id whatever the redeliveries
     (a concurrent duplicate on another replica waits on the log's primary key, then skips), in one
     transaction; returns how many were new."""
-    unique = {event.id: (event, body) for event, body in ((parse_event(body), body) for body in bodies)}
+    unique = {event.id: (event, body) for event, body in zip(parse_events(bodies), bodies)}
     events = [event for event, _ in unique.values()]
     with db.transaction() as conn:
         logged = repository.log_events(conn, events, [body["data"] for _, body in unique.values()])

@@ -3,7 +3,7 @@ import uuid
 
 from aufbruch import inbox
 from aufbruch.contracts.errors import InvalidInput, NotFound, validated
-from aufbruch.contracts.events import parse_event
+from aufbruch.contracts.events import parse_events
 from aufbruch.contracts.webhooks import (MAX_PER_PAGE, Delivery, NewWebhook, RegisteredWebhook, Webhook,
                                          is_allowed_url, new_secret)
 from services.webhooks import repository
@@ -61,7 +61,7 @@ def deliveries(db, subscription_id, page=1, per_page=MAX_PER_PAGE) -> dict:
 def owe_deliveries(db, bodies: list[dict]) -> int:
     """Record one delivery of each body per active subscription that takes its type, once per event;
     returns how many deliveries that made."""
-    events = {event.id: (event, body) for event, body in ((parse_event(body), body) for body in bodies)}
+    events = {event.id: (event, body) for event, body in zip(parse_events(bodies), bodies)}
     with db.transaction() as conn:
         fresh = inbox.first_deliveries(conn, [event for event, _ in events.values()])
         subscribers = {}  # event type -> subscription ids, asked once per type and batch

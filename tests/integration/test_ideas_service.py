@@ -57,7 +57,7 @@ class Ideas:
                decided_at: datetime | None = None, event: dict | None = None) -> dict:
         """Deliver a moderation.decided event (a new one unless `event` is given) to the handler."""
         event = event or decision_event(idea_id, decision, reasons, decided_at)
-        self.call("on_moderation_decided", event)
+        self.call("on_moderation_decided", [event])
         return event
 
     def call(self, method: str, *args):
@@ -354,13 +354,14 @@ def test_the_same_decision_event_delivered_twice_publishes_once(ideas, database)
 
 
 def test_one_decision_delivered_twice_through_the_broker_at_once_publishes_once(ideas, database, config):
-    """Two workers handle the two copies concurrently: the inbox lets only one apply the effect."""
+    """Two workers handle the two copies concurrently, or one batch holds both: the inbox lets only one
+    apply the effect."""
     idea_id = ideas.submitted()
     event = decision_event(idea_id, "approve")
     handled = []
 
-    def both_handled(worker_ctx, result, exc_info):
-        handled.append(exc_info)
+    def both_handled(worker_ctx, result, exc_info):  # in one batch or in two
+        handled.extend([exc_info] * len(worker_ctx.args[0]))
         return len(handled) == 2
 
     with entrypoint_waiter(ideas.container, "on_moderation_decided", callback=both_handled, timeout=10):

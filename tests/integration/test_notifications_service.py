@@ -54,9 +54,9 @@ def ideas_event(database, event_type: str, idea_id: str) -> dict:
 
 def decide(ideas, database, idea_id: str, decision: str, reasons: list[str]) -> dict:
     """Let the ideas service apply a moderation decision; returns the event it announced."""
-    call(ideas, "on_moderation_decided", new_event("moderation.decided", {
+    call(ideas, "on_moderation_decided", [new_event("moderation.decided", {
         "idea_id": idea_id, "decision": decision, "reasons": reasons, "actor_kind": "automatic",
-        "decided_at": datetime.now(timezone.utc)}))
+        "decided_at": datetime.now(timezone.utc)})])
     return ideas_event(database, {"approve": "idea.published", "reject": "idea.rejected"}[decision], idea_id)
 
 

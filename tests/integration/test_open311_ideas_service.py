@@ -75,8 +75,8 @@ def test_requests_are_only_the_published_ideas_newest_first_with_the_specs_field
     rejected = ideas.submitted()
     ideas.decide(rejected, "reject", ["spam"])
     hidden = ideas.published_idea()
-    ideas.call("on_idea_hidden", new_event("idea.hidden", {
-        "idea_id": hidden, "reason": "flags", "actor_kind": "automatic", "hidden_at": datetime.now(timezone.utc)}))
+    ideas.call("on_idea_hidden", [new_event("idea.hidden", {
+        "idea_id": hidden, "reason": "flags", "actor_kind": "automatic", "hidden_at": datetime.now(timezone.utc)})])
     assert ideas.get(hidden).json()["status"] == "hidden"
 
     response = ideas.get311("requests.json")

@@ -41,9 +41,12 @@ def call(container, method: str, *args):
         return hook(*args)
 
 
+BATCH_HANDLERS = {"on_idea_submitted", "on_idea_published", "on_idea_rejected", "on_idea_hidden", "on_idea_unhidden"}
+
+
 def deliver(container, handler: str, event_type: str, data: dict) -> dict:
     event = new_event(event_type, data)
-    call(container, handler, event)
+    call(container, handler, [event] if handler in BATCH_HANDLERS else event)
     return event
 
 
@@ -86,8 +89,8 @@ def test_a_late_or_repeated_event_does_not_move_an_idea_back(participation, data
     idea_id = published_idea(participation)
     late_submitted = new_event("idea.submitted", {"idea_id": idea_id, "title": TITLE, "description": "x" * 20,
                                                   "category": "mobility", "submitted_at": NOW})
-    call(participation, "on_idea_submitted", late_submitted)
-    call(participation, "on_idea_submitted", late_submitted)
+    call(participation, "on_idea_submitted", [late_submitted])
+    call(participation, "on_idea_submitted", [late_submitted, late_submitted])
     assert database.query("select status, title from participation.ideas where idea_id = %s",
                           (idea_id,)) == [("published", TITLE)]
 
