@@ -12,6 +12,7 @@ It never polls an empty outbox in between: an idle or lightly loaded service cos
 and an event goes out as soon as its transaction commits.
 """
 import logging
+import time
 import weakref
 
 import eventlet.queue
@@ -29,6 +30,9 @@ RELAY_BATCH_SIZE = 200
 CONNECT_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.4, "interval_max": 1}
 CONFIRM_TIMEOUT_SECONDS = 10
 IDLE_LOOK_SECONDS = 1
+# The relay's worker waits for a commit at most this long before it hands back to its timer: a service
+# that stops waits for its running workers, and should not wait a whole IDLE_LOOK_SECONDS for this one.
+WAIT_SLICE_SECONDS = 0.1
 
 _recording = weakref.WeakSet()  # connections whose open transaction recorded an event
 _relays = weakref.WeakSet()  # every EventRelay of this process (tests run several services in one)
@@ -151,6 +155,7 @@ class EventRelay(DependencyProvider):
         self.channel = None
         self.commits = eventlet.queue.LightQueue(maxsize=1)  # holds one wake-up for any number of commits
         self.last_batch_full = False
+        self.last_look = float("-inf")
         _relays.add(self)
 
     def stop(self):
@@ -173,18 +178,20 @@ class EventRelay(DependencyProvider):
             pass  # already woken: the next look takes every committed event
 
     def relay_when_due(self, db) -> int:
-        """Wait until events were committed (at most IDLE_LOOK_SECONDS, not at all while the last batch was
-        full), then publish one batch."""
+        """Publish one batch if events were committed (waiting for that up to WAIT_SLICE_SECONDS), the
+        last batch was full, or the last look is IDLE_LOOK_SECONDS ago; returns how many went out."""
         if not self.last_batch_full:
             try:
-                self.commits.get(timeout=IDLE_LOOK_SECONDS)
+                self.commits.get(timeout=WAIT_SLICE_SECONDS)
             except eventlet.queue.Empty:
-                pass
+                if time.monotonic() - self.last_look < IDLE_LOOK_SECONDS:
+                    return 0
         return self.relay(db)
 
     def relay(self, db) -> int:
         """Publish one batch of pending events; returns how many the broker confirmed."""
         self.last_batch_full = False
+        self.last_look = time.monotonic()
         with db.transaction() as conn:
             pending = conn.execute(
                 "select id, event_type, body from outbox where published_at is null"

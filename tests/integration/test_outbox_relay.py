@@ -10,6 +10,7 @@ from kombu import Connection
 from nameko.testing.services import dummy, entrypoint_hook
 
 from aufbruch import outbox
+from aufbruch.contracts.events import new_event
 from aufbruch.db import Database
 
 QUEUE = "moderation--idea.submitted"  # a queue of the shared topology, consumed by nobody here
@@ -111,19 +112,24 @@ def test_the_relay_recovers_when_its_open_broker_connection_is_cut(container_fac
     assert len(drain(config["AMQP_URI"], QUEUE)) == 3
 
 
-def test_a_commit_that_recorded_events_wakes_the_waiting_relay_at_once(container_factory, config, monkeypatch):
-    monkeypatch.setattr(outbox, "IDLE_LOOK_SECONDS", 60)  # without the wake-up it would wait a minute
+def test_a_commit_that_recorded_events_wakes_the_relay_which_otherwise_does_not_look(
+        container_factory, config, database, monkeypatch):
+    monkeypatch.setattr(outbox, "IDLE_LOOK_SECONDS", 60)  # no idle look during this test
     producer = start_producer(container_factory, config, config["AMQP_URI"])
+    with entrypoint_hook(producer, "relay") as relay:
+        assert relay() == 0  # the last look is now
+    # An event another process recorded (an operator command): only the idle look would find it.
+    elsewhere = new_event("idea.submitted", {
+        "idea_id": uuid.uuid4(), "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
+        "category": "environment", "district": None, "submitted_at": datetime.now(timezone.utc)})
+    database.query("insert into producer.outbox (event_id, event_type, body) values (%s, %s, %s::jsonb)"
+                   " returning id", (elsewhere["id"], elsewhere["type"], json.dumps(elsewhere)))
 
-    def relay_when_due():
-        with entrypoint_hook(producer, "relay_when_due") as relay:
-            return relay()
-
-    waiting = eventlet.spawn(relay_when_due)
-    eventlet.sleep(0.5)
-    assert not waiting.dead  # nothing committed yet: the relay waits rather than polls
-    with entrypoint_hook(producer, "record_events") as record_events:
-        record_events(2)
-
-    with eventlet.Timeout(5):
-        assert waiting.wait() == 2
+    with entrypoint_hook(producer, "relay_when_due") as relay_when_due:
+        with eventlet.Timeout(5):
+            assert relay_when_due() == 0  # nothing committed here: it waited a moment and did not look
+        with entrypoint_hook(producer, "record_events") as record_events:
+            record_events(2)
+        with eventlet.Timeout(5):
+            assert relay_when_due() == 3  # woken by the commit, it takes every pending event
+    assert pending(database) == 0

@@ -129,14 +129,19 @@ def test_the_summary_counts_each_idea_once_whatever_order_and_duplicates(reporti
     assert database.query("select count(*) from reporting.event_log") == [(len(events),)]
 
 
-def test_redelivering_every_event_changes_nothing(reporting, database):
+def three_ideas() -> list[dict]:
+    """Published on the usual way, published before its submission arrived, and waiting for review."""
     a, b, c = idea_ids(3)
-    events = [
+    return [
         submitted(a, "mobility", at(4, 12)), decided(a, "approve"), published(a, "mobility"),
         published(b, "economy"), submitted(b, "economy", at(5, 8)),
         submitted(c, "health", at(5, 9)), decided(c, "review"),
         notification("notification.sent", a), notification("notification.failed", b),
     ]
+
+
+def test_redelivering_every_event_changes_nothing(reporting, database):
+    events = three_ideas()
     deliver(reporting, *events)
     before = summary(reporting)
     facts_before = database.query("select * from reporting.idea_facts order by idea_id")
@@ -150,13 +155,7 @@ def test_redelivering_every_event_changes_nothing(reporting, database):
 
 
 def test_a_batch_with_duplicates_inside_counts_each_event_once(reporting, database):
-    a, b, c = idea_ids(3)
-    events = [
-        submitted(a, "mobility", at(4, 12)), decided(a, "approve"), published(a, "mobility"),
-        published(b, "economy"), submitted(b, "economy", at(5, 8)),
-        submitted(c, "health", at(5, 9)), decided(c, "review"),
-        notification("notification.sent", a), notification("notification.failed", b),
-    ]
+    events = three_ideas()
     with entrypoint_hook(reporting, "on_idea_submitted") as hook:  # the handler takes any batch it is given
         assert hook(events + events[:3]) == len(events)
     batched = summary(reporting)
