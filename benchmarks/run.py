@@ -73,7 +73,7 @@ class Plan:
 
 FULL = Plan(wrk_seconds=10, connections=16, end_to_end_seconds=6, keep_up_seconds=4, settle_cap_seconds=20,
             replica_events=800, replica_wait_seconds=20, idle_seconds=3, cost_seconds=10)
-QUICK = Plan(wrk_seconds=1, connections=4, end_to_end_seconds=0.5, keep_up_seconds=0.2, settle_cap_seconds=60,
+QUICK = Plan(wrk_seconds=1, connections=4, end_to_end_seconds=0.1, keep_up_seconds=0.04, settle_cap_seconds=60,
              replica_events=40, replica_wait_seconds=90, idle_seconds=1, cost_seconds=1)
 # Far below what the pipeline completes, so that each idea's CPU is measured, not a queue's growth.
 SUSTAINABLE_RATE = 5
