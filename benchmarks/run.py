@@ -224,8 +224,9 @@ def drive(platform: Platform, subscriber: pipeline.PublishedSubscriber, rate: fl
           idle_per_second: dict[str, float] | None = None):
     """POST `rate` ideas a second for `seconds`, then wait (at most `settle_cap_seconds`) until every
     accepted idea is published, counted and mailed. Returns the accepted submissions by idea id, per
-    stage when each idea reached it, and each service's CPU (ms) per accepted idea. With `idle_per_second` (CPU seconds per second of each
-    service when idle), the CPU per idea leaves out what the services would have spent idle."""
+    stage when each idea reached it, and each service's CPU (ms) per accepted idea. With
+    `idle_per_second` (CPU seconds per second of each service when idle), the CPU per idea leaves out
+    what the services would have spent idle."""
     recordings = profiler.record(phase, seconds) if profiler else []
     started = time.monotonic()
     cpu_before = cpu_snapshot(platform)
@@ -436,10 +437,8 @@ def measure_platform(platform: Platform, plan: Plan, report: Report, profile: st
         idle_before = cpu_snapshot(platform)
         time.sleep(plan.idle_seconds)
         report.line(f"\n[0] the idle platform for {plan.idle_seconds:g} s (timers polling outboxes and mail)")
-        idle_after = cpu_snapshot(platform)
-        report_cpu(report, idle_before, idle_after, round(plan.idle_seconds), "second idle")
-        measure_cost(platform, subscriber, plan, report,
-                     {name: (idle_after[name] - idle_before[name]) / plan.idle_seconds for name in idle_after})
+        idle_ms = report_cpu(report, idle_before, cpu_snapshot(platform), round(plan.idle_seconds), "second idle")
+        measure_cost(platform, subscriber, plan, report, {name: ms / 1000 for name, ms in idle_ms.items()})
         report.line(f"\n[1] the framework's floor: bare Nameko @http + EventDispatcher, wrk, {plan.connections}"
                     f" connections, {plan.wrk_seconds:g} s")
         floor_load = measure_floor(platform, plan, report)

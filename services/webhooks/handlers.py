@@ -61,11 +61,11 @@ def deliveries(db, subscription_id, page=1, per_page=MAX_PER_PAGE) -> dict:
 def owe_deliveries(db, bodies: list[dict]) -> int:
     """Record one delivery of each body per active subscription that takes its type, once per event;
     returns how many deliveries that made."""
-    events = {event.id: (event, body) for event, body in zip(parse_events(bodies), bodies)}
+    events = parse_events(bodies)
+    body_of = {event.id: body for event, body in zip(events, bodies)}
     with db.transaction() as conn:
-        fresh = inbox.first_deliveries(conn, [event for event, _ in events.values()])
-        subscribers = {}  # event type -> subscription ids, asked once per type and batch
-        owed = [(subscription_id, event, body) for event_id, (event, body) in events.items() if event_id in fresh
-                for subscription_id in subscribers.setdefault(
-                    event.type, repository.active_subscription_ids(conn, event.type))]
-        return repository.add_deliveries(conn, owed)
+        fresh = inbox.new_events(conn, events)
+        subscribers = {event_type: repository.active_subscription_ids(conn, event_type)
+                       for event_type in {event.type for event in fresh}}
+        return repository.add_deliveries(conn, [(subscription_id, event, body_of[event.id]) for event in fresh
+                                                for subscription_id in subscribers[event.type]])
