@@ -63,5 +63,8 @@ def broker_proxy(vhost):
 
 @pytest.fixture
 def container_factory(vhost, database, container_factory):
-    """Nameko's container_factory, set up after (so torn down before) the vhost and database."""
-    return container_factory
+    """Nameko's container_factory, set up after (so torn down before) the database. Its vhost goes
+    first: the broker then cancels every consumer, which ends their wait for the next message at once
+    instead of after up to a second (nameko's own `fast_teardown` does the same)."""
+    yield container_factory
+    vhost.delete()

@@ -343,8 +343,8 @@ def send_digests(db, settings: Settings) -> int:
 # --- delivery ------------------------------------------------------------------------------------------
 
 def deliver_due(db, settings: Settings, mailer) -> None:
-    """Send one batch of due mails. A recipient over the rate limit waits (not a failed attempt)."""
-    with db.transaction() as conn:
+    """Send one batch of due mails, over one connection to the mail server. A recipient over the rate limit waits (not a failed attempt)."""
+    with db.transaction() as conn, mailer.session() as session:
         for mail in repository.claim_due(conn, DELIVERY_BATCH_SIZE):
             if not repository.lock_recipient(conn, mail["recipient"]):
                 continue  # another replica is mailing this address right now; next tick
@@ -354,15 +354,15 @@ def deliver_due(db, settings: Settings, mailer) -> None:
             if free_at is not None:
                 repository.defer(conn, mail["id"], free_at)
             else:
-                _deliver(conn, settings, mailer, mail)
+                _deliver(conn, settings, session, mail)
 
 
-def _deliver(conn, settings: Settings, mailer, mail: dict) -> None:
-    message = build_message(mailer.sender, mail["recipient"], mail["subject"], mail["text_body"],
+def _deliver(conn, settings: Settings, session, mail: dict) -> None:
+    message = build_message(session.mailer.sender, mail["recipient"], mail["subject"], mail["text_body"],
                             mail["html_body"], f"<{mail['id']}@aufbruch>",
                             settings.links.unsubscribe_url(mail["id"]))
     try:
-        mailer.send(message)
+        session.send(message)
     except TemporaryFailure as exc:
         attempts = mail["attempts"] + 1
         if not delivery.gives_up(attempts):
