@@ -127,9 +127,10 @@ def published_ideas(db, query: dict) -> dict:
     }
 
 
-def submitter_contact(db, idea_id) -> dict | None:
+def submitter_contacts(db, idea_ids: list) -> dict[str, dict]:
+    ids = [_idea_id(idea_id) for idea_id in idea_ids]
     with db.transaction() as conn:
-        return repository.contact(conn, _idea_id(idea_id))
+        return {str(contact.pop("idea_id")): contact for contact in repository.contacts(conn, ids)}
 
 
 def erase_contacts(db, email: str) -> int:

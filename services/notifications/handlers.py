@@ -107,21 +107,22 @@ def tell_followers(conn, settings: Settings, event: Event, **context) -> None:
             idea_url=settings.links.idea_url(idea_id), **context)
 
 
-def idea_submitted(db, settings: Settings, event: Event, contact: dict | None) -> None:
-    idea_id = event.data["idea_id"]
+def ideas_submitted(db, settings: Settings, events: list[Event], contacts: dict[str, dict]) -> None:
+    """A receipt to each submitter with an address; `contacts` by idea id (ideas' get_contacts)."""
     with db.transaction() as conn:
-        if inbox.first_delivery(conn, event):
-            _mail_submitter(conn, settings, contact, idea_id, "receipt", f"receipt:{idea_id}")
+        for event in inbox.new_events(conn, events):
+            idea_id = event.data["idea_id"]
+            _mail_submitter(conn, settings, contacts.get(str(idea_id)), idea_id, "receipt", f"receipt:{idea_id}")
 
 
-def idea_published(db, settings: Settings, event: Event, contact: dict | None) -> None:
-    data = event.data
+def ideas_published(db, settings: Settings, events: list[Event], contacts: dict[str, dict]) -> None:
     with db.transaction() as conn:
-        if not inbox.first_delivery(conn, event):
-            return
-        repository.record_published(conn, data["idea_id"], data["title"], data["category"], data["published_at"])
-        _mail_submitter(conn, settings, contact, data["idea_id"], "published", f"published:{data['idea_id']}")
-        tell_followers(conn, settings, event)
+        for event in inbox.new_events(conn, events):
+            data = event.data
+            repository.record_published(conn, data["idea_id"], data["title"], data["category"], data["published_at"])
+            _mail_submitter(conn, settings, contacts.get(str(data["idea_id"])), data["idea_id"], "published",
+                            f"published:{data['idea_id']}")
+            tell_followers(conn, settings, event)
 
 
 def idea_rejected(db, settings: Settings, event: Event, contact: dict | None) -> None:
