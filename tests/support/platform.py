@@ -78,15 +78,18 @@ class Platform:
             cwd=REPO_ROOT, env=self.env | {"HTTP_PORT": str(http_port)} | env, stdout=log, stderr=subprocess.STDOUT)
         return self.processes[key]
 
+    def stop_services(self, *names: str, how: int = signal.SIGTERM, timeout: float = 60) -> list[int]:
+        """Send `how` to the services' processes at once and wait for them to end; their exit codes."""
+        for name in names:
+            self.processes[name].send_signal(how)
+        return [self.processes[name].wait(timeout) for name in names]
+
     def stop_service(self, name: str, how: int = signal.SIGTERM, timeout: float = 60) -> int:
-        """Send `how` to the service's process and wait for it to end; returns its exit code."""
-        process = self.processes[name]
-        process.send_signal(how)
-        return process.wait(timeout)
+        [exit_code] = self.stop_services(name, how=how, timeout=timeout)
+        return exit_code
 
     def restart_services(self, *names: str, how: int = signal.SIGTERM, **env: str) -> None:
-        for name in names:
-            self.stop_service(name, how)
+        self.stop_services(*names, how=how)
         for name in names:
             self.start_service(name, **env)
         for name in names:
