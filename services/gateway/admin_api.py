@@ -6,12 +6,11 @@ A mixin of GatewayService (Nameko collects entrypoints and dependencies from bas
 import logging
 
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from aufbruch.contracts.accounts import NewToken, NewUser
 from aufbruch.contracts.errors import validated
-from aufbruch.http import SECURITY_HEADERS, answers_errors, json_response, read_json
+from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response, read_json
 from services.gateway.auth import Authenticator
 from services.gateway.rpc import call
 

@@ -7,10 +7,9 @@ ideas by RPC with the principal, as the moderation endpoints ask moderation: ide
 and never shows it.
 """
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 
 from aufbruch.contracts.ideas import receipt_headers
-from aufbruch.http import answers_errors, json_response, read_json
+from aufbruch.http import answers_errors, http, json_response, read_json
 from services.gateway.rpc import call
 
 API = "/api/v1"

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from nameko.exceptions import IncorrectSignature, MethodNotFound, RpcTimeout, UnknownService
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from aufbruch.contracts.errors import Unavailable
-from aufbruch.http import RETRY_AFTER_SECONDS, SECURITY_HEADERS, ServiceTimeout, ServiceUnreachable, answers_errors
+from aufbruch.http import (RETRY_AFTER_SECONDS, SECURITY_HEADERS, ServiceTimeout, ServiceUnreachable, answers_errors,
+                           http)
 from services.gateway import charts
 from services.gateway.charts import Item
 from services.gateway.rpc import call

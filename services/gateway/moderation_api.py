@@ -1,8 +1,7 @@
 """The moderation part of the gateway's API: the review queue, decisions, hiding, and citizens' flags."""
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 
-from aufbruch.http import answers_errors, json_response, read_json
+from aufbruch.http import answers_errors, http, json_response, read_json
 from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
 from services.gateway.webhooks_api import page_number

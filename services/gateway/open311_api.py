@@ -3,9 +3,8 @@
 The ideas service owns the data and answers these itself (services/ideas/open311.py); the gateway
 forwards them over HTTP exactly as it forwards /api/v1/ideas, and passes the answer back unchanged.
 """
-from nameko.web.handlers import http
 
-from aufbruch.http import answers_errors
+from aufbruch.http import answers_errors, http
 
 OPEN311 = "/open311/v2"
 

@@ -8,11 +8,10 @@ POST): mail scanners that open every link must not withdraw anyone's support.
 from html import escape
 
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
-from aufbruch.http import SECURITY_HEADERS, answers_errors, json_response, read_json
+from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response, read_json
 from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
 

@@ -8,12 +8,11 @@ aufbruch.contracts.reports.LICENSE, named in an `X-License` and a `Link: <…>; 
 from functools import partial
 
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from aufbruch.contracts.errors import InvalidInput
 from aufbruch.contracts.reports import IDEA_EXPORT_COLUMNS, LICENSE, MODERATION_EXPORT_COLUMNS
-from aufbruch.http import SECURITY_HEADERS, answers_errors, json_response
+from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response
 from services.gateway.csv_export import to_csv
 from services.gateway.rpc import call
 

@@ -9,9 +9,8 @@ import eventlet
 from kombu import Connection
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 
-from aufbruch.http import ServiceTimeout, answers_errors, json_response, parse_json, read_body
+from aufbruch.http import ServiceTimeout, answers_errors, http, json_response, parse_json, read_body
 from aufbruch.rate_limit import PublicWriteLimit, rate_limited
 from services.gateway.admin_api import AdminApi
 from services.gateway.city_api import CityApi

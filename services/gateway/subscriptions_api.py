@@ -12,12 +12,11 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from aufbruch.contracts.errors import InvalidInput, NotFound
 from aufbruch.contracts.ideas import LOCALES
-from aufbruch.http import SECURITY_HEADERS, answers_errors, json_response, read_json
+from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response, read_json
 from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
 

@@ -7,10 +7,10 @@ Werkzeug prefers every other rule to this catch-all, so it only sees what nothin
 from functools import lru_cache
 
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
-from nameko.web.handlers import HttpRequestHandler, http
+from nameko.web.handlers import HttpRequestHandler
 from werkzeug.routing import Map, Rule
 
-from aufbruch.http import HttpError, answers_errors
+from aufbruch.http import HttpError, answers_errors, http
 
 ANY_METHOD = "GET,POST,PUT,PATCH,DELETE,OPTIONS"
 CATCH_ALL = "/<path:unknown_path>"

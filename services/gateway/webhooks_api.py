@@ -6,12 +6,11 @@ A mixin of GatewayService; its `webhooks` RPC proxy is also what the gateway's h
 import logging
 
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 
 from aufbruch.contracts.errors import InvalidInput, validated
 from aufbruch.contracts.ideas import MAX_PAGE
 from aufbruch.contracts.webhooks import NewWebhook
-from aufbruch.http import answers_errors, json_response, read_json
+from aufbruch.http import answers_errors, http, json_response, read_json
 from services.gateway.admin_api import no_content
 from services.gateway.rpc import call
 

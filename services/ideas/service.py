@@ -8,14 +8,13 @@ from zoneinfo import ZoneInfo
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
-from nameko.web.handlers import http
 
 from aufbruch.config import categories
 from aufbruch.contracts.events import parse_events
 from aufbruch.contracts.ideas import LOCALES, receipt_headers
 from aufbruch.db import Database
 from aufbruch.entrypoints import PublishesEvents
-from aufbruch.http import answers_errors, json_response, read_json
+from aufbruch.http import answers_errors, http, json_response, read_json
 from aufbruch.messaging import on_events
 from services.ideas import handlers, open311
 
