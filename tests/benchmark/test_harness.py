@@ -1,6 +1,6 @@
 """`make bench` itself works: every phase of the benchmark runs briefly against a platform of its own
-and prints its figures (the figures are not judged here; BENCHMARKS.md has them). Its directory sorts
-first, so it runs before the end-to-end tests start their platform, on a machine that is otherwise
+and prints its figures (the figures are not judged here; BENCHMARKS.md has them). It runs before the
+end-to-end tests start their platform (pyproject.toml's `testpaths`), on a machine that is otherwise
 idle: beside that platform it took more than twice as long."""
 import os
 import subprocess
