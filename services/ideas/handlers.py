@@ -127,10 +127,9 @@ def published_ideas(db, query: dict) -> dict:
     }
 
 
-def submitter_contacts(db, idea_ids: list) -> dict[str, dict]:
-    ids = [_idea_id(idea_id) for idea_id in idea_ids]
+def submitter_contact(db, idea_id) -> dict | None:
     with db.transaction() as conn:
-        return {str(contact.pop("idea_id")): contact for contact in repository.contacts(conn, ids)}
+        return repository.contact(conn, _idea_id(idea_id))
 
 
 def erase_contacts(db, email: str) -> int:

@@ -53,10 +53,10 @@ def list_published(conn, category: str | None, limit: int, offset: int) -> tuple
     return [Idea(**{k: v for k, v in row.items() if k != "total"}) for row in rows], total
 
 
-def contacts(conn, idea_ids: list[uuid.UUID]) -> list[dict]:
+def contact(conn, idea_id: uuid.UUID) -> dict | None:
     return conn.execute(
-        "select c.idea_id, c.name, c.email, c.locale, i.title from contacts c join ideas i on i.id = c.idea_id"
-        " where c.idea_id = any(%s) and c.email is not null", (idea_ids,)).fetchall()
+        "select c.name, c.email, c.locale, i.title from contacts c join ideas i on i.id = c.idea_id"
+        " where c.idea_id = %s and c.email is not null", (idea_id,)).fetchone()
 
 
 def erase_contacts(conn, email: str) -> int:

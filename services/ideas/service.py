@@ -90,10 +90,10 @@ class IdeasService(PublishesEvents):
         return json_response(200, {"status": "ok"})
 
     @rpc
-    def get_contacts(self, idea_ids: list) -> dict:
-        """The submitters' names, addresses and mail languages by idea id, for notifications only
-        (never part of an event); an idea without an address is left out."""
-        return handlers.submitter_contacts(self.db, idea_ids)
+    def get_contact(self, idea_id) -> dict | None:
+        """The submitter's name, address and mail language, for notifications only; never part of
+        an event."""
+        return handlers.submitter_contact(self.db, idea_id)
 
     @rpc
     def get_public(self, idea_id) -> dict:

@@ -107,22 +107,21 @@ def tell_followers(conn, settings: Settings, event: Event, **context) -> None:
             idea_url=settings.links.idea_url(idea_id), **context)
 
 
-def ideas_submitted(db, settings: Settings, events: list[Event], contacts: dict[str, dict]) -> None:
-    """A receipt to each submitter with an address; `contacts` by idea id (ideas' get_contacts)."""
+def idea_submitted(db, settings: Settings, event: Event, contact: dict | None) -> None:
+    idea_id = event.data["idea_id"]
     with db.transaction() as conn:
-        for event in inbox.new_events(conn, events):
-            idea_id = event.data["idea_id"]
-            _mail_submitter(conn, settings, contacts.get(str(idea_id)), idea_id, "receipt", f"receipt:{idea_id}")
+        if inbox.first_delivery(conn, event):
+            _mail_submitter(conn, settings, contact, idea_id, "receipt", f"receipt:{idea_id}")
 
 
-def ideas_published(db, settings: Settings, events: list[Event], contacts: dict[str, dict]) -> None:
+def idea_published(db, settings: Settings, event: Event, contact: dict | None) -> None:
+    data = event.data
     with db.transaction() as conn:
-        for event in inbox.new_events(conn, events):
-            data = event.data
-            repository.record_published(conn, data["idea_id"], data["title"], data["category"], data["published_at"])
-            _mail_submitter(conn, settings, contacts.get(str(data["idea_id"])), data["idea_id"], "published",
-                            f"published:{data['idea_id']}")
-            tell_followers(conn, settings, event)
+        if not inbox.first_delivery(conn, event):
+            return
+        repository.record_published(conn, data["idea_id"], data["title"], data["category"], data["published_at"])
+        _mail_submitter(conn, settings, contact, data["idea_id"], "published", f"published:{data['idea_id']}")
+        tell_followers(conn, settings, event)
 
 
 def idea_rejected(db, settings: Settings, event: Event, contact: dict | None) -> None:
@@ -344,8 +343,8 @@ def send_digests(db, settings: Settings) -> int:
 # --- delivery ------------------------------------------------------------------------------------------
 
 def deliver_due(db, settings: Settings, mailer) -> None:
-    """Send one batch of due mails, over one connection to the mail server. A recipient over the rate limit waits (not a failed attempt)."""
-    with db.transaction() as conn, mailer.session() as session:
+    """Send one batch of due mails. A recipient over the rate limit waits (not a failed attempt)."""
+    with db.transaction() as conn:
         for mail in repository.claim_due(conn, DELIVERY_BATCH_SIZE):
             if not repository.lock_recipient(conn, mail["recipient"]):
                 continue  # another replica is mailing this address right now; next tick
@@ -355,15 +354,15 @@ def deliver_due(db, settings: Settings, mailer) -> None:
             if free_at is not None:
                 repository.defer(conn, mail["id"], free_at)
             else:
-                _deliver(conn, settings, session, mail)
+                _deliver(conn, settings, mailer, mail)
 
 
-def _deliver(conn, settings: Settings, session, mail: dict) -> None:
-    message = build_message(session.mailer.sender, mail["recipient"], mail["subject"], mail["text_body"],
+def _deliver(conn, settings: Settings, mailer, mail: dict) -> None:
+    message = build_message(mailer.sender, mail["recipient"], mail["subject"], mail["text_body"],
                             mail["html_body"], f"<{mail['id']}@aufbruch>",
                             settings.links.unsubscribe_url(mail["id"]))
     try:
-        session.send(message)
+        mailer.send(message)
     except TemporaryFailure as exc:
         attempts = mail["attempts"] + 1
         if not delivery.gives_up(attempts):

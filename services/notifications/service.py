@@ -4,7 +4,7 @@ unsubscribe link; batched alerts for moderators; erasure of a person's address.
 
 Event handlers only record the mails that are owed (handlers.py); timers deliver them and assemble
 the batched ones, so a slow or absent mail server never holds up the event queues. Addresses never
-travel in events: the submitters' come from the ideas service by RPC when mails are owed.
+travel in events: the submitter's comes from the ideas service by RPC when a mail is owed.
 """
 from pathlib import Path
 
@@ -13,10 +13,10 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
-from aufbruch.contracts.events import parse_event, parse_events
+from aufbruch.contracts.events import parse_event
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable, PublishesEvents
-from aufbruch.messaging import on_event, on_events
+from aufbruch.messaging import on_event
 from aufbruch.priority import BackgroundWork
 from services.notifications import handlers
 from services.notifications.mailer import Mailer
@@ -45,23 +45,18 @@ class NotificationsService(Pingable, PublishesEvents):
     mailer = Mailer()
     settings = NotificationSettings()
 
-    def _contacts(self, events) -> dict:
-        """The submitters' contacts by idea id, in one RPC, asked before any transaction: no lock held."""
-        return self.ideas.get_contacts([str(event.data["idea_id"]) for event in events])
-
     def _contact(self, event):
-        return self._contacts([event]).get(str(event.data["idea_id"]))
+        return self.ideas.get_contact(str(event.data["idea_id"]))  # asked before any transaction: no lock held
 
-    # Every idea is submitted and most are published: those two come in batches.
-    @on_events("idea.submitted")
-    def on_idea_submitted(self, bodies: list[dict]):
-        events = parse_events(bodies)
-        handlers.ideas_submitted(self.db, self.settings, events, self._contacts(events))
+    @on_event("idea.submitted")
+    def on_idea_submitted(self, body: dict):
+        event = parse_event(body)
+        handlers.idea_submitted(self.db, self.settings, event, self._contact(event))
 
-    @on_events("idea.published")
-    def on_idea_published(self, bodies: list[dict]):
-        events = parse_events(bodies)
-        handlers.ideas_published(self.db, self.settings, events, self._contacts(events))
+    @on_event("idea.published")
+    def on_idea_published(self, body: dict):
+        event = parse_event(body)
+        handlers.idea_published(self.db, self.settings, event, self._contact(event))
 
     @on_event("idea.rejected")
     def on_idea_rejected(self, body: dict):

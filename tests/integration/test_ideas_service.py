@@ -51,7 +51,7 @@ class Ideas:
         return response.json()
 
     def contact(self, idea_id: str) -> dict | None:
-        return self.call("get_contacts", [idea_id]).get(idea_id)
+        return self.call("get_contact", idea_id)
 
     def decide(self, idea_id: str, decision: str = "approve", reasons: list[str] = (),
                decided_at: datetime | None = None, event: dict | None = None) -> dict:
@@ -254,7 +254,7 @@ def test_get_of_an_unknown_idea_is_not_found(ideas, idea_id):
     assert ideas.get(idea_id()).status_code == 404
 
 
-def test_get_contacts_returns_name_address_language_and_title_for_notifications(ideas):
+def test_get_contact_returns_name_address_language_and_title_for_notifications(ideas):
     with_address = ideas.submitted(author=AUTHOR)
     name_only = ideas.submitted(author={"name": "Nur Name"})
     english = ideas.submitted(author=AUTHOR, locale="en")

@@ -104,7 +104,7 @@ def test_the_receipt_is_in_the_language_of_the_submission(ideas, notifications, 
     to = address()
     _, submitted = submit(ideas, database, to, headers, **fields)
 
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
 
     [mail] = wait_for_mails(smtp_sink, to, 1)
     assert mail["Subject"] == subject + IDEA["title"]
@@ -126,7 +126,7 @@ def test_a_follower_hears_nothing_but_the_confirmation_until_confirming(ideas, n
 
     [confirmation] = wait_for_mails(smtp_sink, follower, 1)
     assert confirmation["Subject"] == f"Please confirm: news about the idea “{IDEA['title']}”"
-    call(notifications, "on_idea_published", [published(idea_id)])
+    call(notifications, "on_idea_published", published(idea_id))
     assert quietly(lambda: len(smtp_sink.messages_to(follower))) == 1  # not confirmed: no update
 
     answer = call(notifications, "confirm", link_token(confirmation_url(confirmation)))
@@ -197,9 +197,9 @@ def test_a_forged_or_altered_confirmation_link_confirms_nothing(ideas, notificat
 def test_unsubscribing_ends_a_follow_and_the_submitters_mails(ideas, notifications, database, smtp_sink):
     submitter = address("submitter")
     idea_id, submitted = submit(ideas, database, submitter)
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
     follower = confirmed_follower(notifications, smtp_sink, idea_id)
-    call(notifications, "on_idea_published", [published(idea_id)])
+    call(notifications, "on_idea_published", published(idea_id))
     [receipt, _] = wait_for_mails(smtp_sink, submitter, 2)
     [_, update] = wait_for_mails(smtp_sink, follower, 2)
 
@@ -257,10 +257,9 @@ def test_a_digest_lists_the_ideas_published_in_its_category_since_the_last(ideas
     assert call(notifications, "confirm", link_token(confirmation_url(confirmation))) == \
         {"subscription": "digest", "category": "environment"}
     titles = ["Mehr Schatten auf Schulhöfen", "Blühstreifen an der Dalke", "Radweg nach Avenwedde"]
-    call(notifications, "on_idea_published", [  # one batch
-        new_event("idea.published", IDEA | {"idea_id": uuid.uuid4(), "title": title, "category": category,
-                                            "published_at": now()})
-        for title, category in zip(titles, ["environment", "environment", "mobility"])])
+    for title, category in zip(titles, ["environment", "environment", "mobility"]):
+        call(notifications, "on_idea_published", new_event("idea.published", IDEA | {
+            "idea_id": uuid.uuid4(), "title": title, "category": category, "published_at": now()}))
     assert quietly(lambda: len(smtp_sink.messages_to(subscriber))) == 1  # a day has not passed
 
     database.query("update notifications.digest_subscriptions set covered_until = covered_until - interval '1 hour'"
@@ -280,8 +279,8 @@ def test_mails_over_the_rate_limit_wait_and_are_not_dropped(ideas, database, smt
     submitter = address("many")
     idea_id, submitted = submit(ideas, database, submitter)
 
-    call(limited, "on_idea_submitted", [submitted])
-    call(limited, "on_idea_published", [published(idea_id)])
+    call(limited, "on_idea_submitted", submitted)
+    call(limited, "on_idea_published", published(idea_id))
     call(limited, "on_idea_hidden", hidden(idea_id))
 
     wait_for_mails(smtp_sink, submitter, 2)
@@ -337,7 +336,7 @@ def test_erasing_an_address_removes_it_from_ideas_and_notifications_and_says_so_
         ideas, notifications, database, smtp_sink):
     person = address("erika")
     idea_id, submitted = submit(ideas, database, person)
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
     other_idea, _ = submit(ideas, database)
     call(notifications, "follow", other_idea, {"email": person}, None)
     wait_for_mails(smtp_sink, person, 2)
@@ -347,7 +346,7 @@ def test_erasing_an_address_removes_it_from_ideas_and_notifications_and_says_so_
     erased = call(notifications, "erase_person", {"email": person.upper()})
 
     assert (erased["submissions_erased"], erased["subscriptions_erased"], erased["mails_erased"]) == (1, 1, 2)
-    assert call(ideas, "get_contacts", [idea_id]) == {}
+    assert call(ideas, "get_contact", idea_id) is None
     assert database.query("select count(*) from ideas.contacts where lower(email) = lower(%s)", (person,)) == [(0,)]
     for table in ("followers", "mails"):
         assert database.query(f"select count(*) from notifications.{table}") == [(0,)]
@@ -359,13 +358,13 @@ def test_erasing_an_address_removes_it_from_ideas_and_notifications_and_says_so_
 def test_the_unsubscribe_link_can_erase_the_address_too(ideas, notifications, database, smtp_sink):
     person = address("erika")
     idea_id, submitted = submit(ideas, database, person)
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
     [receipt] = wait_for_mails(smtp_sink, person, 1)
 
     assert call(notifications, "unsubscribe", link_token(unsubscribe_url(receipt)), True) == \
         {"scope": "idea", "erased": True}
 
-    assert call(ideas, "get_contacts", [idea_id]) == {}
+    assert call(ideas, "get_contact", idea_id) is None
     [(event,)] = database.query("select body from notifications.outbox where event_type = 'person.erased'")
     assert event["data"]["requested_by"] == "person"
     # The link still answers (the address is gone, so there is nothing left to do).
@@ -382,8 +381,8 @@ def test_a_mail_owed_while_the_mail_server_is_down_goes_out_once_it_is_up(
     to = address()
     idea_id, submitted = submit(ideas, database, to)
 
-    call(service, "on_idea_submitted", [submitted])
-    call(service, "on_idea_published", [published(idea_id)])
+    call(service, "on_idea_submitted", submitted)
+    call(service, "on_idea_published", published(idea_id))
 
     postponed = wait_until(lambda: (rows := database.query(
         "select attempts, last_error from notifications.mails where attempts > 0")) and len(rows) == 2 and rows,

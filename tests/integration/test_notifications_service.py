@@ -92,8 +92,8 @@ def test_a_receipt_delivered_twice_is_mailed_once_and_announced_without_the_addr
     to = address()
     idea_id, submitted = submit(ideas, database, to)
 
-    call(notifications, "on_idea_submitted", [submitted])
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
+    call(notifications, "on_idea_submitted", submitted)
 
     [mail] = wait_for_mails(smtp_sink, to, 1)
     assert mail["Subject"] == f"Ihre Idee ist eingegangen: {IDEA['title']}"
@@ -116,8 +116,8 @@ def test_a_republished_event_with_a_new_id_owes_no_second_mail(ideas, notificati
     idea_id, submitted = submit(ideas, database, to)
     republished = new_event("idea.submitted", parse_event(submitted).data)
 
-    call(notifications, "on_idea_submitted", [submitted])
-    call(notifications, "on_idea_submitted", [republished])
+    call(notifications, "on_idea_submitted", submitted)
+    call(notifications, "on_idea_submitted", republished)
 
     wait_for_mails(smtp_sink, to, 1)
     time.sleep(QUIET_PERIOD)
@@ -130,7 +130,7 @@ def test_publication_and_rejection_mails_follow_the_receipt(ideas, notifications
     published_id, _ = submit(ideas, database, published_to)
     rejected_id, _ = submit(ideas, database, rejected_to)
 
-    call(notifications, "on_idea_published", [decide(ideas, database, published_id, "approve", [])])
+    call(notifications, "on_idea_published", decide(ideas, database, published_id, "approve", []))
     call(notifications, "on_idea_rejected", decide(ideas, database, rejected_id, "reject", ["link_spam"]))
 
     published = [m for m in wait_for_mails(smtp_sink, published_to, 2) if "ist veröffentlicht" in m["Subject"]]
@@ -145,7 +145,7 @@ def test_publication_and_rejection_mails_follow_the_receipt(ideas, notifications
 def test_an_idea_without_author_gets_no_mail_but_its_event_is_processed(ideas, notifications, database):
     idea_id, submitted = submit(ideas, database, None)
 
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
 
     assert wait_until(lambda: processed(database, submitted), timeout=WAIT, message="the event processed")
     time.sleep(QUIET_PERIOD)
@@ -158,7 +158,7 @@ def test_a_busy_mailbox_is_retried_later_and_the_mail_delivered_once_it_can_be(
     busy = address("busy")
     idea_id, submitted = submit(ideas, database, busy)
 
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
 
     row = wait_for_mail_row(database, idea_id, lambda row: row["attempts"] >= 1)
     assert row["status"] == "pending" and row["attempts"] == 1 and row["postponed"]
@@ -183,7 +183,7 @@ def test_a_busy_mailbox_is_retried_later_and_the_mail_delivered_once_it_can_be(
 def test_a_mail_still_busy_at_its_last_attempt_fails_and_is_announced(ideas, notifications, database):
     busy = address("busy")
     idea_id, submitted = submit(ideas, database, busy)
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
     wait_for_mail_row(database, idea_id, lambda row: row["attempts"] == 1)
 
     database.query("update notifications.mails set attempts = %s, next_attempt_at = now()"
@@ -202,7 +202,7 @@ def test_a_refused_recipient_fails_for_good_and_is_announced_without_the_address
     refused = address("refuse")
     idea_id, submitted = submit(ideas, database, refused)
 
-    call(notifications, "on_idea_submitted", [submitted])
+    call(notifications, "on_idea_submitted", submitted)
 
     row = wait_for_mail_row(database, idea_id, lambda row: row["status"] != "pending")
     assert row["status"] == "failed" and row["attempts"] == 1
@@ -224,7 +224,7 @@ def test_while_the_mail_server_is_down_the_mail_waits_and_goes_out_after(
     down = start(container_factory, NotificationsService, config | {"SMTP_PORT": free_port()})
     idea_id, submitted = submit(ideas, database, to)
 
-    call(down, "on_idea_submitted", [submitted])
+    call(down, "on_idea_submitted", submitted)
 
     row = wait_for_mail_row(database, idea_id, lambda row: row["attempts"] >= 1)
     assert row["status"] == "pending" and row["postponed"]

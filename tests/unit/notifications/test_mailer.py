@@ -242,31 +242,3 @@ def test_refused_login_is_temporary_so_mails_wait_for_fixed_credentials(smtp):
     smtp.login_error = smtplib.SMTPAuthenticationError(535, b"5.7.8 authentication failed")
     with pytest.raises(TemporaryFailure):
         send(make_mailer(SMTP_USER="aufbruch", SMTP_PASSWORD="wrong"))
-
-
-# --- one connection for a batch ------------------------------------------------------------------
-
-def test_a_session_hands_every_mail_over_one_connection(smtp):
-    with make_mailer(SMTP_STARTTLS=True, SMTP_USER="aufbruch", SMTP_PASSWORD="secret").session() as session:
-        session.send(message())
-        session.send(message())
-    [connection] = smtp.sessions
-    assert connection.calls == ["starttls", ("login", "aufbruch", "secret"), "send_message", "send_message", "quit"]
-
-
-def test_a_session_without_mails_never_connects(smtp):
-    with make_mailer().session():
-        pass
-    assert smtp.sessions == []
-
-
-def test_after_a_failure_the_next_mail_of_the_session_goes_over_a_new_connection(smtp):
-    with make_mailer().session() as session:
-        smtp.send_error = smtplib.SMTPDataError(451, b"try again later")
-        with pytest.raises(TemporaryFailure):
-            session.send(message())
-        smtp.send_error = None
-        session.send(message())
-    first, second = smtp.sessions
-    assert first.calls == ["send_message", "quit"] and first.sent == []
-    assert second.calls == ["send_message", "quit"] and len(second.sent) == 1
