@@ -136,9 +136,8 @@ class Admission(SharedExtension):
 
 class AdmittingHttpRequestHandler(HttpRequestHandler):
     """Nameko's `http`, with load shedding: beyond the Admission limit a request gets 503 with
-    Retry-After at once instead of waiting behind hundreds of others for a worker (in a burst above
-    what the platform takes, those waits grew to 30 s and clients gave up without an answer). What
-    is admitted keeps a bounded wait; a retried POST is safe with its Idempotency-Key."""
+    Retry-After at once instead of waiting behind all the others for a worker, however many there
+    are. What is admitted keeps a bounded wait; a retried POST is safe with its Idempotency-Key."""
 
     admission = Admission()
 

@@ -4,8 +4,8 @@ reporting's figures equal the ideas service's own, and every mail owed was sent 
 
 `LOAD_IDEAS` (400) and `LOAD_RATE` (ideas per second, 20) make it bigger (RELIABILITY.md records
 runs with 2,000 at 25/s); the figures are printed (`pytest -s`). The default keeps the suite within
-CI's budget and leaves no backlog that slows the tests after it: delivering the mails (two per idea)
-takes longest.
+CI's budget and leaves no backlog that slows the tests after it: delivering the mails (two per idea,
+one SMTP connection each) takes longest.
 """
 import os
 import signal
