@@ -1,11 +1,11 @@
-# `make run` starts the whole platform, `make test` runs every test, `make bench` measures it against its
-# targets (BENCHMARKS.md), `make audit` checks the installed dependencies for known vulnerabilities; each
-# installs what it needs.
+# `make run` starts the whole platform, `make test` runs every test, `make check` runs the formatter, linter
+# and type checker, `make bench` measures it against its targets (BENCHMARKS.md), `make audit` checks the
+# installed dependencies for known vulnerabilities; each installs what it needs.
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench install audit
+.PHONY: run test check bench install audit
 
 install: $(INSTALLED)
 
@@ -20,6 +20,12 @@ $(INSTALLED): requirements.txt pyproject.toml
 run: install
 	$(BIN)/python -m aufbruch.cli prepare
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -d . -f deploy/Procfile $(if $(SCALE),-c $(SCALE))
+
+# ruff formats and lints the whole tree, mypy checks the types of the platform's code (pyproject.toml).
+check: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The dashboard's browser test drives Debian's Chromium (Playwright cannot download its own here);
 # install it when missing (CI runs as root).

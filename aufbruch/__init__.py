@@ -1,4 +1,5 @@
 """Shared building blocks of the Aufbruch services: contracts, database access, outbox, messaging."""
+
 import os
 
 # psycopg's C implementation (psycopg[binary]) spends half the CPU of the pure-Python one on a

@@ -1,4 +1,5 @@
 """Growing delays between retries of something that failed for a passing reason; pure."""
+
 from datetime import timedelta
 
 
@@ -8,4 +9,4 @@ def doubling_delay(attempts: int, first: timedelta, longest: timedelta) -> timed
     if attempts < 1:
         raise ValueError("attempts counts failed attempts, starting at 1")
     doublings = min(attempts - 1, 32)  # 2**32 × anything sensible is past any cap: no huge integers
-    return min(first * 2 ** doublings, longest)
+    return min(first * 2**doublings, longest)

@@ -5,6 +5,7 @@ PostgreSQL answer (saying how to start whichever does not), creates the database
 and declares the exchanges and queues of the whole platform. `dead-letters` lists the messages
 that failed too often; `replay` sends them (or the one with EVENT_ID) back to their queue.
 """
+
 import argparse
 import sys
 
@@ -19,7 +20,7 @@ from aufbruch.contracts import topology
 HOW_TO_START = {
     "RabbitMQ": "start it with `rabbitmq-server -detached` (or `docker compose up -d rabbitmq`)",
     "PostgreSQL": "start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
-                  " (or `docker compose up -d postgres`)",
+    " (or `docker compose up -d postgres`)",
 }
 
 
@@ -41,12 +42,17 @@ def _check_postgresql(config: dict) -> str | None:
 
 
 def preflight(config: dict) -> bool:
-    problems = {"RabbitMQ": (_check_rabbitmq(config), config["AMQP_URI"]),
-                "PostgreSQL": (_check_postgresql(config), config["DATABASE_URL"])}
+    problems = {
+        "RabbitMQ": (_check_rabbitmq(config), config["AMQP_URI"]),
+        "PostgreSQL": (_check_postgresql(config), config["DATABASE_URL"]),
+    }
     for server, (problem, url) in problems.items():
         if problem:
-            print(f"{server} is not reachable at {url}\n  ({problem})\n  → {HOW_TO_START[server]},"
-                  f" or point the environment at yours.", file=sys.stderr)
+            print(
+                f"{server} is not reachable at {url}\n  ({problem})\n  → {HOW_TO_START[server]},"
+                f" or point the environment at yours.",
+                file=sys.stderr,
+            )
     return not any(problem for problem, _ in problems.values())
 
 
@@ -64,8 +70,9 @@ def declare_topology(config: dict) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="aufbruch", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="aufbruch", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["preflight", "prepare", "dead-letters", "replay"])
     parser.add_argument("event_id", nargs="?", help="with replay: only the dead letter of this event")
     args = parser.parse_args(argv)
@@ -78,8 +85,10 @@ def main(argv=None) -> int:
         print("RabbitMQ and PostgreSQL ready; exchanges and queues declared.")
     elif args.command == "dead-letters":
         for letter in dead_letters.list_dead_letters(config["AMQP_URI"]):
-            print(f"{letter.event_id or '(undecodable)'}\t{letter.event_type or letter.routing_key}"
-                  f"\tdied in {letter.queue} ({letter.reason})")
+            print(
+                f"{letter.event_id or '(undecodable)'}\t{letter.event_type or letter.routing_key}"
+                f"\tdied in {letter.queue} ({letter.reason})"
+            )
     elif args.command == "replay":
         replayed = dead_letters.replay(config["AMQP_URI"], args.event_id)
         print(f"replayed {len(replayed)} dead letter(s)")

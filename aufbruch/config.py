@@ -3,6 +3,7 @@
 Services get the same dictionary from `nameko run --config deploy/config.yaml`; command-line tools
 load it here so that they never disagree with the services about a default.
 """
+
 from pathlib import Path
 
 import yaml

@@ -1,8 +1,10 @@
 """PostgreSQL access for a Nameko service: a connection pool, one schema per service, migrations.
 
 The package's __init__ selects psycopg's C implementation with a wait function that eventlet can switch
-away from, so that queries of concurrent workers overlap under eventlet (tests/integration/test_database_concurrency.py proves it).
+away from, so that queries of concurrent workers overlap under eventlet
+(tests/integration/test_database_concurrency.py proves it).
 """
+
 import logging
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,8 +100,7 @@ class DirectDatabase:
 
     @contextmanager
     def transaction(self):
-        with psycopg.connect(self.database_url, options=f"-c search_path={self.schema}",
-                             row_factory=dict_row) as conn:
+        with psycopg.connect(self.database_url, options=f"-c search_path={self.schema}", row_factory=dict_row) as conn:
             yield conn  # commits when the block ends, rolls back if it raises
 
 
@@ -119,8 +120,10 @@ def migrate(database_url: str, schema: str, service_migrations: Path) -> list[st
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"migrate:{schema}",))
         conn.execute(f'create schema if not exists "{schema}"')
         conn.execute(f'set local search_path to "{schema}"')
-        conn.execute("create table if not exists schema_migrations ("
-                     " version text primary key, applied_at timestamptz not null default now())")
+        conn.execute(
+            "create table if not exists schema_migrations ("
+            " version text primary key, applied_at timestamptz not null default now())"
+        )
         done = {row[0] for row in conn.execute("select version from schema_migrations")}
         for version, path in migration_files(service_migrations):
             if version in done:

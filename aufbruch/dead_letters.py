@@ -3,6 +3,7 @@
 A dead letter keeps its body and headers; RabbitMQ's `x-death` header names the queue it died in, so
 a replay puts it straight back into that queue (through the default exchange), not to every consumer.
 """
+
 import json
 from dataclasses import dataclass
 
@@ -29,11 +30,15 @@ def _describe(message) -> DeadLetter:
     except ValueError:
         event = {}
     event = event if isinstance(event, dict) else {}
-    return DeadLetter(queue=death.get("queue", "?"), reason=death.get("reason", "?"),
-                      routing_key=message.delivery_info.get("routing_key", ""),
-                      event_id=event.get("id"), event_type=event.get("type"), body=message.body,
-                      headers={key: value for key, value in (message.headers or {}).items()
-                               if not key.startswith("x-")})
+    return DeadLetter(
+        queue=death.get("queue", "?"),
+        reason=death.get("reason", "?"),
+        routing_key=message.delivery_info.get("routing_key", ""),
+        event_id=event.get("id"),
+        event_type=event.get("type"),
+        body=message.body,
+        headers={key: value for key, value in (message.headers or {}).items() if not key.startswith("x-")},
+    )
 
 
 def list_dead_letters(amqp_uri: str) -> list[DeadLetter]:
@@ -55,9 +60,15 @@ def replay(amqp_uri: str, event_id: str | None = None) -> list[DeadLetter]:
             letter = _describe(message)
             if event_id is not None and letter.event_id != event_id:
                 continue
-            producer.publish(letter.body, exchange="", routing_key=letter.queue, headers=letter.headers,
-                             content_type=message.content_type, content_encoding=message.content_encoding,
-                             delivery_mode=2)
+            producer.publish(
+                letter.body,
+                exchange="",
+                routing_key=letter.queue,
+                headers=letter.headers,
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
+                delivery_mode=2,
+            )
             channel.basic_ack(message.delivery_tag)
             replayed.append(letter)
         channel.close()  # what was not replayed goes back to the dead-letter queue

@@ -2,6 +2,7 @@
 
 A service using these has a `db` dependency (aufbruch.db.Database).
 """
+
 import eventlet
 from nameko.rpc import rpc
 from nameko.timer import timer

@@ -1,6 +1,7 @@
 """HTTP plumbing shared by the services that serve HTTP: reading JSON bodies safely, writing JSON
 responses, one table from what went wrong to the answer a client gets, and an `http` entrypoint that
 turns requests away at once when the service already holds more than it can work off soon."""
+
 import json
 import logging
 from functools import wraps
@@ -34,8 +35,7 @@ class HttpError(Exception):
 
 
 def json_response(status: int, body, headers: dict | None = None) -> Response:
-    response = Response(json.dumps(body, ensure_ascii=False), status=status,
-                        mimetype="application/json")
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
     response.headers.update(SECURITY_HEADERS)
     response.headers.update(headers or {})
     return response
@@ -90,8 +90,9 @@ class Forbidden(Exception):
 
 
 def _unavailable(exc):
-    return json_response(503, {"error": "The service is temporarily unavailable. Please retry."},
-                         {"Retry-After": RETRY_AFTER_SECONDS})
+    return json_response(
+        503, {"error": "The service is temporarily unavailable. Please retry."}, {"Retry-After": RETRY_AFTER_SECONDS}
+    )
 
 
 ERROR_RESPONSES = {
@@ -104,14 +105,16 @@ ERROR_RESPONSES = {
     RpcTimeout: _unavailable,
     ServiceTimeout: _unavailable,
     ServiceUnreachable: _unavailable,
-    Unauthorized: lambda exc: json_response(401, {"error": str(exc) or "Authentication required."},
-                                            {"WWW-Authenticate": 'Bearer realm="aufbruch"'}),
+    Unauthorized: lambda exc: json_response(
+        401, {"error": str(exc) or "Authentication required."}, {"WWW-Authenticate": 'Bearer realm="aufbruch"'}
+    ),
     Forbidden: lambda exc: json_response(403, {"error": str(exc) or "Your role does not allow this."}),
 }
 
 
 def answers_errors(handler):
     """Turn every exception of an HTTP entrypoint into its JSON answer; never leak a stack trace."""
+
     @wraps(handler)
     def wrapper(*args, **kwargs):
         try:
@@ -121,6 +124,7 @@ def answers_errors(handler):
         except Exception:
             log.exception("unexpected error in %s", handler.__name__)
             return json_response(500, {"error": "Internal error."})
+
     return wrapper
 
 
@@ -144,8 +148,11 @@ class AdmittingHttpRequestHandler(HttpRequestHandler):
     def handle_request(self, request):
         # Checked and counted without yielding to another green thread: no race between the two.
         if self.admission.held >= self.admission.limit:
-            return json_response(503, {"error": "The platform is busy right now. Please retry shortly."},
-                                 {"Retry-After": RETRY_AFTER_SECONDS})
+            return json_response(
+                503,
+                {"error": "The platform is busy right now. Please retry shortly."},
+                {"Retry-After": RETRY_AFTER_SECONDS},
+            )
         self.admission.held += 1
         try:
             return super().handle_request(request)

@@ -1,4 +1,5 @@
 """The consumer side of exactly-once effects: remember every event already handled."""
+
 from aufbruch.contracts.events import Event
 
 
@@ -9,8 +10,7 @@ def first_delivery(conn, event: Event) -> bool:
     the first transaction commits, then sees the conflict: only one of them applies the effect.
     """
     row = conn.execute(
-        "insert into processed_events (event_id, event_type) values (%s, %s)"
-        " on conflict do nothing returning event_id",
+        "insert into processed_events (event_id, event_type) values (%s, %s) on conflict do nothing returning event_id",
         (event.id, event.type),
     ).fetchone()
     return row is not None
@@ -25,6 +25,7 @@ def new_events(conn, events: list[Event]) -> list[Event]:
     rows = conn.execute(
         "insert into processed_events (event_id, event_type) select * from unnest(%s::uuid[], %s::text[])"
         " on conflict do nothing returning event_id",
-        ([event.id for event in ordered], [event.type for event in ordered])).fetchall()
+        ([event.id for event in ordered], [event.type for event in ordered]),
+    ).fetchall()
     fresh = {row["event_id"] for row in rows}
     return [event for event in unique.values() if event.id in fresh]

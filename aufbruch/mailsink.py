@@ -6,6 +6,7 @@ file and `--simulate-failures` to refuse recipients starting `refuse-` (550) or 
 
     python -m aufbruch.mailsink --host 127.0.0.1 --port 1025 [--maildir DIR] [--simulate-failures]
 """
+
 import argparse
 import asyncio
 import email
@@ -43,11 +44,17 @@ class ShowingHandler:
 def readable(raw: bytes) -> str:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     body = message.get_body(("plain",))
-    return "\n".join([
-        "─" * 72,
-        f"From:    {message['From']}", f"To:      {message['To']}", f"Subject: {message['Subject']}",
-        "", body.get_content().rstrip() if body else "(no plain-text part)", "─" * 72,
-    ])
+    return "\n".join(
+        [
+            "─" * 72,
+            f"From:    {message['From']}",
+            f"To:      {message['To']}",
+            f"Subject: {message['Subject']}",
+            "",
+            body.get_content().rstrip() if body else "(no plain-text part)",
+            "─" * 72,
+        ]
+    )
 
 
 def main():
@@ -59,8 +66,7 @@ def main():
     args = parser.parse_args()
     if args.maildir:
         args.maildir.mkdir(parents=True, exist_ok=True)
-    controller = Controller(ShowingHandler(args.maildir, args.simulate_failures), hostname=args.host,
-                            port=args.port)
+    controller = Controller(ShowingHandler(args.maildir, args.simulate_failures), hostname=args.host, port=args.port)
     controller.start()
     print(f"mail sink listening on {args.host}:{args.port}", flush=True)
     try:

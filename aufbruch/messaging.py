@@ -16,6 +16,7 @@ transaction: one worker and one transaction for many events instead of one each 
 A batch that fails is split into batches of one, so a poison message is retried and dead-lettered
 alone while its neighbours are handled once.
 """
+
 import logging
 from functools import partial
 
@@ -28,7 +29,6 @@ from aufbruch.contracts import topology
 from aufbruch.contracts.errors import Unavailable
 from aufbruch.contracts.events import CATALOG
 
-
 log = logging.getLogger(__name__)
 UNAVAILABLE_RETRY_SECONDS = 2
 BATCH_SIZE = 100
@@ -38,8 +38,7 @@ BATCH_LINGER_SECONDS = 0.01
 
 class DeadLetteringQueueConsumer(QueueConsumer):
     def on_decode_error(self, message, exc):
-        log.error("undecodable message from %s dead-lettered: %s",
-                  message.delivery_info.get("routing_key"), exc)
+        log.error("undecodable message from %s dead-lettered: %s", message.delivery_info.get("routing_key"), exc)
         message.reject(requeue=False)
 
 
@@ -79,8 +78,13 @@ class ReliableEventHandler(EventHandler):
         eventlet.sleep(UNAVAILABLE_RETRY_SECONDS)
         if not self.stopping:
             try:
-                self.container.spawn_worker(self, worker_ctx.args, worker_ctx.kwargs, context_data=worker_ctx.data,
-                                            handle_result=partial(self.handle_result, message))
+                self.container.spawn_worker(
+                    self,
+                    worker_ctx.args,
+                    worker_ctx.kwargs,
+                    context_data=worker_ctx.data,
+                    handle_result=partial(self.handle_result, message),
+                )
                 return
             except ContainerBeingKilled:
                 pass
@@ -125,15 +129,20 @@ class BatchingEventHandler(ReliableEventHandler):
 
     def _spawn(self, bodies: list, messages: list):
         try:
-            self.container.spawn_worker(self, (bodies,), {}, context_data=self.unpack_message_headers(messages[0]),
-                                        handle_result=partial(self.handle_result, messages))
+            self.container.spawn_worker(
+                self,
+                (bodies,),
+                {},
+                context_data=self.unpack_message_headers(messages[0]),
+                handle_result=partial(self.handle_result, messages),
+            )
         except ContainerBeingKilled:
             self._return(messages)
 
     def handle_result(self, messages, worker_ctx, result=None, exc_info=None):
         failed = exc_info is not None and not issubclass(exc_info[0], Unavailable)
         if failed and len(messages) > 1:
-            for body, message in zip(worker_ctx.args[0], messages):
+            for body, message in zip(worker_ctx.args[0], messages, strict=True):
                 self._spawn([body], [message])
             return result, exc_info
         return super().handle_result(messages, worker_ctx, result, exc_info)

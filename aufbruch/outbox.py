@@ -11,6 +11,7 @@ once a second, for events that other processes recorded (operator commands) or t
 It never polls an empty outbox in between: an idle or lightly loaded service costs next to nothing,
 and an event goes out as soon as its transaction commits.
 """
+
 import logging
 import time
 import weakref
@@ -116,8 +117,13 @@ class ConfirmedChannel:
         confirmed, also when it fails part way (raising then only if none was confirmed)."""
         try:
             for row in rows:
-                self.producer.publish(row["body"], exchange=CATALOG[row["event_type"]].exchange,
-                                      routing_key=row["event_type"], serializer="json", delivery_mode=2)
+                self.producer.publish(
+                    row["body"],
+                    exchange=CATALOG[row["event_type"]].exchange,
+                    routing_key=row["event_type"],
+                    serializer="json",
+                    delivery_mode=2,
+                )
                 self.confirms.published(row["id"])
             while self.confirms.awaited:
                 self.connection.drain_events(timeout=CONFIRM_TIMEOUT_SECONDS)
@@ -125,8 +131,12 @@ class ConfirmedChannel:
             confirmed = self.confirms.take_confirmed()
             if not confirmed:
                 raise
-            log.warning("outbox relay: %d of %d events confirmed before the connection failed",
-                        len(confirmed), len(rows), exc_info=True)
+            log.warning(
+                "outbox relay: %d of %d events confirmed before the connection failed",
+                len(confirmed),
+                len(rows),
+                exc_info=True,
+            )
             self.close()
             return confirmed
         return self.confirms.take_confirmed()
@@ -195,7 +205,9 @@ class EventRelay(DependencyProvider):
         with db.transaction() as conn:
             pending = conn.execute(
                 "select id, event_type, body from outbox where published_at is null"
-                " order by id limit %s for update skip locked", (RELAY_BATCH_SIZE,)).fetchall()
+                " order by id limit %s for update skip locked",
+                (RELAY_BATCH_SIZE,),
+            ).fetchall()
             if not pending:
                 return 0
             try:

@@ -7,6 +7,7 @@ background work; its process is then scheduled after the intake's whenever both 
 the same speed when the machine has CPU to spare. Under docker compose, where each container has its
 own scheduling group, `cpu_shares` in docker-compose.yml does the same between containers.
 """
+
 import logging
 import os
 

@@ -1,5 +1,6 @@
 """Pseudonymous keys for people: the same person always gets the same key, and the key cannot be
 turned back into the address without the secret (HMAC-SHA256 keyed with PSEUDONYM_SECRET)."""
+
 import hashlib
 import hmac
 

@@ -15,6 +15,7 @@ The client is the connection's peer; `X-Forwarded-For` is believed only when tha
 per request. The buckets live in the process: each gateway replica counts on its own, so N replicas
 let a client through up to N times the rate.
 """
+
 import ipaddress
 import math
 import time
@@ -31,8 +32,7 @@ class TokenBuckets:
     """One bucket per key, pure (the clock is given): `take(key)` is None if admitted, else the
     seconds until the key's next write would be."""
 
-    def __init__(self, per_minute: float, burst: int, clock=time.monotonic,
-                 max_clients: int = MAX_TRACKED_CLIENTS):
+    def __init__(self, per_minute: float, burst: int, clock=time.monotonic, max_clients: int = MAX_TRACKED_CLIENTS):
         self.per_second = per_minute / 60
         self.burst = max(1, burst)
         self.clock = clock
@@ -76,8 +76,7 @@ class PublicWriteLimit(DependencyProvider):
     def setup(self):
         config = self.container.config
         per_minute = float(config.get("PUBLIC_WRITE_RATE_LIMIT") or 0)
-        self.buckets = (TokenBuckets(per_minute, int(config.get("PUBLIC_WRITE_BURST") or 1))
-                        if per_minute > 0 else None)
+        self.buckets = TokenBuckets(per_minute, int(config.get("PUBLIC_WRITE_BURST") or 1)) if per_minute > 0 else None
         self.trusted = trusted_networks(str(config.get("TRUSTED_PROXIES") or ""))
 
     def get_dependency(self, worker_ctx):
@@ -90,14 +89,19 @@ class PublicWriteLimit(DependencyProvider):
         client = client_address(request.remote_addr or "", request.headers.get("X-Forwarded-For"), self.trusted)
         wait = self.buckets.take(client)
         if wait is not None:
-            raise HttpError(429, "Too many requests from your address. Please retry later.",
-                            {"Retry-After": str(max(1, math.ceil(wait)))})
+            raise HttpError(
+                429,
+                "Too many requests from your address. Please retry later.",
+                {"Retry-After": str(max(1, math.ceil(wait)))},
+            )
 
 
 def rate_limited(handler):
     """Count the request against the service's `public_writes` limit before handling it."""
+
     @wraps(handler)
     def wrapper(self, request, *args, **kwargs):
         self.public_writes.admit(request)
         return handler(self, request, *args, **kwargs)
+
     return wrapper

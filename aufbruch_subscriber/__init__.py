@@ -6,6 +6,7 @@ contracts and reconnects after the broker went away. `aufbruch-subscribe` prints
 lines; `python -m aufbruch_subscriber.access grant` gives a city system its own RabbitMQ user.
 See docs/events.md.
 """
+
 from aufbruch_subscriber.subscriber import Subscriber, parse_binding
 
 __all__ = ["Subscriber", "parse_binding"]

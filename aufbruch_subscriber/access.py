@@ -16,6 +16,7 @@ It gets no write permission on any exchange of the platform, so it cannot publis
 neither read nor write permission on the platform's queues, so it can neither consume nor bind them.
 See docs/events.md, "Access for city systems".
 """
+
 import argparse
 import getpass
 import os
@@ -31,7 +32,16 @@ SYSTEM_NAME = re.compile(r"^[a-z][a-z0-9_-]{1,49}$")
 PUBLIC_EXCHANGES = tuple(sorted({contract.exchange for contract in CATALOG.values()}))
 # Names whose `<name>.` prefix would reach into the platform's own exchanges and queues.
 RESERVED_NAMES = {contract.producer for contract in CATALOG.values()} | {
-    "aufbruch", "amq", "guest", "ideas", "moderation", "notifications", "reporting", "accounts", "gateway"}
+    "aufbruch",
+    "amq",
+    "guest",
+    "ideas",
+    "moderation",
+    "notifications",
+    "reporting",
+    "accounts",
+    "gateway",
+}
 
 
 def permissions(system: str) -> dict[str, str]:
@@ -77,13 +87,15 @@ class ManagementApi:
             self._call("DELETE", f"users/{quote(system, safe='')}")
         for connection in self._call("GET", f"vhosts/{quote(vhost, safe='')}/connections").json():
             if connection.get("user") == system:
-                self._call("DELETE", f"connections/{quote(connection['name'], safe='')}",
-                           headers={"X-Reason": "access revoked"})
+                self._call(
+                    "DELETE",
+                    f"connections/{quote(connection['name'], safe='')}",
+                    headers={"X-Reason": "access revoked"},
+                )
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m aufbruch_subscriber.access",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m aufbruch_subscriber.access", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     grant = commands.add_parser("grant", help="create or update the user <system> and set its permissions")
     revoke = commands.add_parser("revoke", help="remove the permissions of <system> and close its connections")
@@ -92,8 +104,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     for command in (grant, revoke):
         command.add_argument("--system", required=True, help="the city system, e.g. stadtportal")
         command.add_argument("--vhost", default="/", help="the platform's vhost (default: %(default)s)")
-        command.add_argument("--management-url",
-                             default=os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672"))
+        command.add_argument(
+            "--management-url", default=os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")
+        )
         command.add_argument("--admin-user", default=os.environ.get("RABBITMQ_ADMIN_USER", "guest"))
         command.add_argument("--admin-password", default=os.environ.get("RABBITMQ_ADMIN_PASSWORD", "guest"))
     return parser.parse_args(argv)
@@ -106,11 +119,15 @@ def main(argv=None) -> int:
         if args.command == "grant":
             password = args.password or getpass.getpass(f"password for {args.system}: ")
             granted = api.grant(args.system, password, args.vhost)
-            print(f"user {args.system} on vhost {args.vhost}: configure {granted['configure']}  "
-                  f"write {granted['write']}  read {granted['read']}")
+            print(
+                f"user {args.system} on vhost {args.vhost}: configure {granted['configure']}  "
+                f"write {granted['write']}  read {granted['read']}"
+            )
         else:
             api.revoke(args.system, args.vhost, delete_user=args.delete_user)
-            print(f"revoked {args.system} on vhost {args.vhost}" + (" and deleted the user" if args.delete_user else ""))
+            print(
+                f"revoked {args.system} on vhost {args.vhost}" + (" and deleted the user" if args.delete_user else "")
+            )
     except (ValueError, RuntimeError, requests.RequestException) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@
 Each valid event is printed to stdout as one JSON line (and acknowledged after printing); logs go
 to stderr. Stop it with Ctrl+C or SIGTERM.
 """
+
 import argparse
 import json
 import logging
@@ -27,14 +28,25 @@ def _binding(text: str) -> tuple[str, str]:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="aufbruch-subscribe", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--amqp-url", default=os.environ.get("AMQP_URL", DEFAULT_AMQP_URL),
-                        help="AMQP URL with your system's user and the vhost (default: $AMQP_URL or %(default)s)")
-    parser.add_argument("--queue", required=True,
-                        help="YOUR durable queue, named <system>.<anything>, e.g. stadtportal.ideas")
-    parser.add_argument("--bind", action="append", type=_binding, required=True, metavar="EXCHANGE:ROUTING_KEY",
-                        help="bind the queue; repeatable; routing keys may be patterns such as idea.*")
-    parser.add_argument("--prefetch", type=int, default=50,
-                        help="unacknowledged events in flight (default: %(default)s)")
+    parser.add_argument(
+        "--amqp-url",
+        default=os.environ.get("AMQP_URL", DEFAULT_AMQP_URL),
+        help="AMQP URL with your system's user and the vhost (default: $AMQP_URL or %(default)s)",
+    )
+    parser.add_argument(
+        "--queue", required=True, help="YOUR durable queue, named <system>.<anything>, e.g. stadtportal.ideas"
+    )
+    parser.add_argument(
+        "--bind",
+        action="append",
+        type=_binding,
+        required=True,
+        metavar="EXCHANGE:ROUTING_KEY",
+        help="bind the queue; repeatable; routing keys may be patterns such as idea.*",
+    )
+    parser.add_argument(
+        "--prefetch", type=int, default=50, help="unacknowledged events in flight (default: %(default)s)"
+    )
     parser.add_argument("--log-level", default="INFO", help="log level on stderr (default: %(default)s)")
     return parser.parse_args(argv)
 
@@ -46,8 +58,9 @@ def print_event(event: dict) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     subscriber = Subscriber(args.amqp_url, args.queue, args.bind, print_event, prefetch=args.prefetch)
     signal.signal(signal.SIGTERM, lambda *_: subscriber.stop())
     try:

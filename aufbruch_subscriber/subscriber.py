@@ -3,10 +3,11 @@
 Delivery is at least once: an event is acknowledged only after the callback returned, so a crash or
 a lost connection in between means the event comes again. Deduplicate by the event's `id`.
 """
+
 import json
 import logging
 import threading
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pika
 import pika.exceptions
@@ -38,7 +39,7 @@ def parse_binding(text: str) -> tuple[str, str]:
 
 def _pika_url(amqp_url: str) -> str:
     # Nameko/kombu spell the scheme pyamqp://; pika knows amqp:// and amqps://.
-    return "amqp://" + amqp_url[len("pyamqp://"):] if amqp_url.startswith("pyamqp://") else amqp_url
+    return "amqp://" + amqp_url[len("pyamqp://") :] if amqp_url.startswith("pyamqp://") else amqp_url
 
 
 class Subscriber:
@@ -54,9 +55,18 @@ class Subscriber:
     connection (idempotent), and the queue is durable, so events published meanwhile wait in it.
     """
 
-    def __init__(self, amqp_url: str, queue: str, bindings: Iterable[tuple[str, str]],
-                 callback: Callable[[dict], object], prefetch: int = 50, *,
-                 min_delay: float = 0.5, max_delay: float = 30.0, requeue_delay: float = 1.0):
+    def __init__(
+        self,
+        amqp_url: str,
+        queue: str,
+        bindings: Iterable[tuple[str, str]],
+        callback: Callable[[dict], object],
+        prefetch: int = 50,
+        *,
+        min_delay: float = 0.5,
+        max_delay: float = 30.0,
+        requeue_delay: float = 1.0,
+    ):
         self.parameters = pika.URLParameters(_pika_url(amqp_url))
         self.queue = queue
         self.bindings = list(dict.fromkeys(tuple(binding) for binding in bindings))
@@ -77,8 +87,11 @@ class Subscriber:
             try:
                 self._connection = pika.BlockingConnection(self.parameters)
                 channel = self._setup(self._connection)
-                log.info("consuming from %s (%s)", self.queue,
-                         ", ".join(f"{exchange}:{key}" for exchange, key in self.bindings))
+                log.info(
+                    "consuming from %s (%s)",
+                    self.queue,
+                    ", ".join(f"{exchange}:{key}" for exchange, key in self.bindings),
+                )
                 self.consuming.set()
                 delay = self.min_delay
                 while not self._stopping.is_set():
@@ -86,8 +99,12 @@ class Subscriber:
                 channel.close()
             except SetupError:
                 raise
-            except (pika.exceptions.AMQPConnectionError, pika.exceptions.AMQPChannelError,
-                    ConnectionError, OSError) as exc:
+            except (
+                pika.exceptions.AMQPConnectionError,
+                pika.exceptions.AMQPChannelError,
+                ConnectionError,
+                OSError,
+            ) as exc:
                 if self._stopping.is_set():
                     break
                 log.warning("connection to the broker lost or refused (%r); retrying in %.1fs", exc, delay)
@@ -123,8 +140,9 @@ class Subscriber:
             channel.basic_qos(prefetch_count=self.prefetch)
             channel.basic_consume(self.queue, self._on_message, auto_ack=False)
         except pika.exceptions.ChannelClosedByBroker as exc:
-            raise SetupError(f"cannot declare, bind or consume queue {self.queue!r}: "
-                             f"{exc.reply_code} {exc.reply_text}") from exc
+            raise SetupError(
+                f"cannot declare, bind or consume queue {self.queue!r}: {exc.reply_code} {exc.reply_text}"
+            ) from exc
         return channel
 
     @staticmethod
@@ -156,8 +174,13 @@ class Subscriber:
             event = json.loads(body)
             parse_event(event)  # raises for anything that is not a valid event of the catalog
         except Exception as exc:  # noqa: BLE001 - any failure to parse means: not a valid event
-            log.error("rejecting an invalid event (delivery %s, routing key %s): %s; body %r",
-                      method.delivery_tag, method.routing_key, exc, body[:200])
+            log.error(
+                "rejecting an invalid event (delivery %s, routing key %s): %s; body %r",
+                method.delivery_tag,
+                method.routing_key,
+                exc,
+                body[:200],
+            )
             channel.basic_reject(delivery_tag=method.delivery_tag, requeue=False)
             return
         try:

@@ -5,6 +5,7 @@ stack, so our figures are read as a ratio of its figures.
 
     HTTP_PORT=8099 nameko run --config deploy/config.yaml benchmarks.floor_service:FloorService
 """
+
 import json
 
 from kombu import Exchange, Queue
@@ -18,9 +19,13 @@ EVENT_TYPE = "idea.submitted"
 
 def floor_queue() -> Queue:
     """Where the floor's events are kept, declared by the benchmark before the load starts."""
-    return Queue(f"{SERVICE_NAME}--{EVENT_TYPE}", durable=True, routing_key=EVENT_TYPE,
-                 exchange=Exchange(f"{SERVICE_NAME}.events", type="topic", durable=True),
-                 queue_arguments={"x-queue-type": "quorum"})
+    return Queue(
+        f"{SERVICE_NAME}--{EVENT_TYPE}",
+        durable=True,
+        routing_key=EVENT_TYPE,
+        exchange=Exchange(f"{SERVICE_NAME}.events", type="topic", durable=True),
+        queue_arguments={"x-queue-type": "quorum"},
+    )
 
 
 class FloorService:

@@ -2,6 +2,7 @@
 open-loop asyncio generator (aiohttp) for a fixed rate, which sends each request at its scheduled
 time whether or not earlier ones were answered and measures latency from that time, so a slow
 server cannot hide its queue from the figures."""
+
 import asyncio
 import json
 import random
@@ -21,6 +22,7 @@ WRK_SCRIPT = Path(__file__).parent / "submit.lua"
 @dataclass
 class MaxLoad:
     """What wrk measured: throughput of 202 answers and the latency of every request."""
+
     accepted_per_second: float
     requests: int
     accepted: int
@@ -34,12 +36,21 @@ def wrk(url: str, seconds: float, connections: int, threads: int = 2) -> MaxLoad
         raise RuntimeError("wrk is not installed: apt-get install -y wrk (make bench does it)")
     finished = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(WRK_SCRIPT), url],
-        capture_output=True, text=True, check=True, timeout=seconds + 60)
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    )
     [line] = [line for line in finished.stdout.splitlines() if line.startswith("WRK_RESULT ")]
     figures = json.loads(line.removeprefix("WRK_RESULT "))
-    return MaxLoad(accepted_per_second=figures["accepted"] / (figures["duration_us"] / 1e6),
-                   requests=figures["requests"], accepted=figures["accepted"],
-                   p50_ms=figures["p50_us"] / 1000, p99_ms=figures["p99_us"] / 1000, errors=figures["errors"])
+    return MaxLoad(
+        accepted_per_second=figures["accepted"] / (figures["duration_us"] / 1e6),
+        requests=figures["requests"],
+        accepted=figures["accepted"],
+        p50_ms=figures["p50_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        errors=figures["errors"],
+    )
 
 
 @dataclass
@@ -52,8 +63,12 @@ class Submission:
 
 def bench_idea(rng: random.Random, number: int) -> dict:
     """An idea moderation publishes (texts share almost no trigrams), from an address that gets mail."""
-    return {"title": distinct_text(3, rng), "description": distinct_text(14, rng), "category": "other",
-            "author": {"name": "Bench", "email": f"bench-{number}@example.org"}}
+    return {
+        "title": distinct_text(3, rng),
+        "description": distinct_text(14, rng),
+        "category": "other",
+        "author": {"name": "Bench", "email": f"bench-{number}@example.org"},
+    }
 
 
 async def _fixed_rate(url: str, rate: float, seconds: float, connections: int) -> list[Submission]:
@@ -64,6 +79,7 @@ async def _fixed_rate(url: str, rate: float, seconds: float, connections: int) -
     connector = aiohttp.TCPConnector(limit=connections)
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
         async def send(body: bytes, scheduled: float, scheduled_wall: float):
             status, idea_id = None, None
             try:
@@ -73,7 +89,7 @@ async def _fixed_rate(url: str, rate: float, seconds: float, connections: int) -
                         idea_id = (await answer.json())["id"]
                     else:
                         await answer.read()
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError):
                 pass
             submissions.append(Submission(scheduled_wall, status, time.monotonic() - scheduled, idea_id))
 

@@ -15,6 +15,7 @@ then measures:
 Prints target, measured figure and PASS/MISS for each target. `--quick` runs every phase briefly (the
 smoke test); `--profile gateway,ideas` records py-spy profiles during phases 3 and 5.
 """
+
 import argparse
 import os
 import random
@@ -28,7 +29,7 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -40,8 +41,16 @@ from aufbruch.contracts.topology import event_exchange, subscription
 from benchmarks import load, pipeline
 from benchmarks.floor_service import floor_queue
 from tests.support.ideas import distinct_text
-from tests.support.infrastructure import (REPO_ROOT, SmtpSink, TestDatabase, Vhost, ensure_management_api,
-                                          free_port, unique_name, wait_until)
+from tests.support.infrastructure import (
+    REPO_ROOT,
+    SmtpSink,
+    TestDatabase,
+    Vhost,
+    ensure_management_api,
+    free_port,
+    unique_name,
+    wait_until,
+)
 from tests.support.platform import SERVICES, Platform
 
 # What the platform must reach on this 2-core machine, load generator included (issue 8).
@@ -71,10 +80,28 @@ class Plan:
     cost_seconds: float  # of the sustainable rate that measures the CPU per idea
 
 
-FULL = Plan(wrk_seconds=10, connections=16, end_to_end_seconds=6, keep_up_seconds=4, settle_cap_seconds=20,
-            replica_events=800, replica_wait_seconds=20, idle_seconds=3, cost_seconds=10)
-QUICK = Plan(wrk_seconds=1, connections=4, end_to_end_seconds=0.1, keep_up_seconds=0.04, settle_cap_seconds=60,
-             replica_events=40, replica_wait_seconds=90, idle_seconds=1, cost_seconds=1)
+FULL = Plan(
+    wrk_seconds=10,
+    connections=16,
+    end_to_end_seconds=6,
+    keep_up_seconds=4,
+    settle_cap_seconds=20,
+    replica_events=800,
+    replica_wait_seconds=20,
+    idle_seconds=3,
+    cost_seconds=10,
+)
+QUICK = Plan(
+    wrk_seconds=1,
+    connections=4,
+    end_to_end_seconds=0.1,
+    keep_up_seconds=0.04,
+    settle_cap_seconds=60,
+    replica_events=40,
+    replica_wait_seconds=90,
+    idle_seconds=1,
+    cost_seconds=1,
+)
 # Far below what the pipeline completes, so that each idea's CPU is measured, not a queue's growth.
 SUSTAINABLE_RATE = 5
 
@@ -87,8 +114,9 @@ class Report:
     def line(text: str = "") -> None:
         print(text, flush=True)
 
-    def figure(self, name: str, value: str, target: str | None = None, met: bool | None = None,
-               verdict_name: str | None = None) -> None:
+    def figure(
+        self, name: str, value: str, target: str | None = None, met: bool | None = None, verdict_name: str | None = None
+    ) -> None:
         verdict = "" if met is None else ("PASS" if met else "MISS")
         if met is not None:
             self.verdicts.append((verdict_name or name.strip(), verdict))
@@ -111,8 +139,14 @@ def cpu_snapshot(platform: Platform) -> dict[str, float]:
     return {name: cpu_seconds(process.pid) for name, process in platform.processes.items()}
 
 
-def report_cpu(report: Report, before: dict[str, float], after: dict[str, float], per: int, unit: str,
-               idle: dict[str, float] | None = None) -> dict[str, float]:
+def report_cpu(
+    report: Report,
+    before: dict[str, float],
+    after: dict[str, float],
+    per: int,
+    unit: str,
+    idle: dict[str, float] | None = None,
+) -> dict[str, float]:
     """CPU time (ms) each service spent per `unit`, less `idle` (CPU seconds each would have spent
     idle meanwhile): what bounds throughput on a machine of two cores, and a figure that other load
     on the machine hardly changes."""
@@ -143,10 +177,29 @@ class Profiler:
         recordings = []
         for name in self.services:
             output = self.logs / f"profile-{phase}-{name}.txt"
-            recordings.append((name, subprocess.Popen(
-                ["py-spy", "record", "--pid", str(self.platform.processes[name].pid), "--duration",
-                 str(int(seconds)), "--format", "raw", "--output", str(output), "--nonblocking"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), output))
+            recordings.append(
+                (
+                    name,
+                    subprocess.Popen(
+                        [
+                            "py-spy",
+                            "record",
+                            "--pid",
+                            str(self.platform.processes[name].pid),
+                            "--duration",
+                            str(int(seconds)),
+                            "--format",
+                            "raw",
+                            "--output",
+                            str(output),
+                            "--nonblocking",
+                        ],
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    ),
+                    output,
+                )
+            )
         return recordings
 
     @staticmethod
@@ -193,9 +246,18 @@ def measure_floor(platform: Platform, plan: Plan, report: Report) -> load.MaxLoa
     port = free_port()
     log = open(platform.logs / "floor.log", "ab")
     floor = subprocess.Popen(
-        [str(Path(sys.executable).parent / "nameko"), "run", "--config", "deploy/config.yaml",
-         "benchmarks.floor_service:FloorService"],
-        cwd=REPO_ROOT, env=platform.env | {"HTTP_PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT)
+        [
+            str(Path(sys.executable).parent / "nameko"),
+            "run",
+            "--config",
+            "deploy/config.yaml",
+            "benchmarks.floor_service:FloorService",
+        ],
+        cwd=REPO_ROOT,
+        env=platform.env | {"HTTP_PORT": str(port)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/api/v1/ideas"
     try:
         wait_until(lambda: _answers(url), timeout=60, interval=0.2, message="the floor service")
@@ -219,9 +281,17 @@ def _answers(url: str) -> bool:
         return False
 
 
-def drive(platform: Platform, subscriber: pipeline.PublishedSubscriber, rate: float, seconds: float,
-          settle_cap_seconds: float, report: Report, profiler: Profiler | None = None, phase: str = "",
-          idle_per_second: dict[str, float] | None = None):
+def drive(
+    platform: Platform,
+    subscriber: pipeline.PublishedSubscriber,
+    rate: float,
+    seconds: float,
+    settle_cap_seconds: float,
+    report: Report,
+    profiler: Profiler | None = None,
+    phase: str = "",
+    idle_per_second: dict[str, float] | None = None,
+):
     """POST `rate` ideas a second for `seconds`, then wait (at most `settle_cap_seconds`) until every
     accepted idea is published, counted and mailed. Returns the accepted submissions by idea id, per
     stage when each idea reached it, and each service's CPU (ms) per accepted idea. With
@@ -234,9 +304,11 @@ def drive(platform: Platform, subscriber: pipeline.PublishedSubscriber, rate: fl
     accepted = {s.idea_id: s for s in submissions if s.idea_id}
     deadline = time.monotonic() + settle_cap_seconds
     while True:
-        stages = {"published": dict(subscriber.seen),
-                  "counted": pipeline.counted_by_reporting(platform.database.url),
-                  "notified": pipeline.notified(platform.database.url)}
+        stages = {
+            "published": dict(subscriber.seen),
+            "counted": pipeline.counted_by_reporting(platform.database.url),
+            "notified": pipeline.notified(platform.database.url),
+        }
         if len(completion_times(accepted, stages)) == len(accepted) or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -247,14 +319,25 @@ def drive(platform: Platform, subscriber: pipeline.PublishedSubscriber, rate: fl
     statuses = Counter(s.status for s in submissions)
     report.figure("  POSTs answered 202 / sent", f"{len(accepted)} / {len(submissions)}")
     if len(accepted) < len(submissions):
-        report.line("    other answers: " + ", ".join(f"{v} {'without an answer in 30 s' if k is None else k}"
-                                                  for k, v in statuses.items() if k != 202))
+        report.line(
+            "    other answers: "
+            + ", ".join(
+                f"{v} {'without an answer in 30 s' if k is None else k}" for k, v in statuses.items() if k != 202
+            )
+        )
     latencies = [s.latency for s in submissions if s.idea_id]
-    report.figure("  POST latency p50 / p99", f"{ms(load.percentile(latencies, .5))} / "
-                                              f"{ms(load.percentile(latencies, .99))}")
+    report.figure(
+        "  POST latency p50 / p99", f"{ms(load.percentile(latencies, 0.5))} / {ms(load.percentile(latencies, 0.99))}"
+    )
     idle = {name: per_second * elapsed for name, per_second in (idle_per_second or {}).items()}
-    spent = report_cpu(report, cpu_before, cpu_after, len(accepted),
-                       "accepted idea (ms, whole pipeline" + (", idle CPU taken off)" if idle else ")"), idle)
+    spent = report_cpu(
+        report,
+        cpu_before,
+        cpu_after,
+        len(accepted),
+        "accepted idea (ms, whole pipeline" + (", idle CPU taken off)" if idle else ")"),
+        idle,
+    )
     return accepted, stages, spent
 
 
@@ -264,15 +347,27 @@ def stage_latencies(accepted: dict, stage: dict[str, float]) -> list[float]:
 
 
 def completion_times(accepted: dict, stages: dict) -> list[float]:
-    return [max(stage[idea_id] for stage in stages.values()) for idea_id in accepted
-            if all(idea_id in stage for stage in stages.values())]
+    return [
+        max(stage[idea_id] for stage in stages.values())
+        for idea_id in accepted
+        if all(idea_id in stage for stage in stages.values())
+    ]
 
 
 def measure_cost(platform, subscriber, plan: Plan, report: Report, idle_per_second: dict[str, float]) -> None:
-    report.line(f"\n[0b] the pipeline's cost: {SUSTAINABLE_RATE} ideas/s for {plan.cost_seconds:g} s, each one all the"
-                " way through; CPU per idea of each service, the idle CPU taken off")
-    accepted, stages, spent = drive(platform, subscriber, SUSTAINABLE_RATE, plan.cost_seconds,
-                                    plan.settle_cap_seconds, report, idle_per_second=idle_per_second)
+    report.line(
+        f"\n[0b] the pipeline's cost: {SUSTAINABLE_RATE} ideas/s for {plan.cost_seconds:g} s, each one all the"
+        " way through; CPU per idea of each service, the idle CPU taken off"
+    )
+    accepted, stages, spent = drive(
+        platform,
+        subscriber,
+        SUSTAINABLE_RATE,
+        plan.cost_seconds,
+        plan.settle_cap_seconds,
+        report,
+        idle_per_second=idle_per_second,
+    )
     report.figure("  ideas all the way through", f"{len(completion_times(accepted, stages))} of {len(accepted)}")
     if spent:
         ceiling = os.cpu_count() * 1000 / sum(spent.values())  # before PostgreSQL, RabbitMQ and the load take theirs
@@ -280,21 +375,30 @@ def measure_cost(platform, subscriber, plan: Plan, report: Report, idle_per_seco
 
 
 def measure_end_to_end(platform, subscriber, plan: Plan, report: Report) -> None:
-    report.line(f"\n[2] {END_TO_END_RATE} ideas/s for {plan.end_to_end_seconds:g} s (open loop, aiohttp):"
-                " POST to idea.published at a subscriber, to counted by reporting, to both mails sent")
-    accepted, stages, _ = drive(platform, subscriber, END_TO_END_RATE, plan.end_to_end_seconds,
-                             plan.settle_cap_seconds, report)
-    for stage, label in (("published", "idea.published seen"), ("counted", "counted by reporting"),
-                         ("notified", "both mails sent")):
+    report.line(
+        f"\n[2] {END_TO_END_RATE} ideas/s for {plan.end_to_end_seconds:g} s (open loop, aiohttp):"
+        " POST to idea.published at a subscriber, to counted by reporting, to both mails sent"
+    )
+    accepted, stages, _ = drive(
+        platform, subscriber, END_TO_END_RATE, plan.end_to_end_seconds, plan.settle_cap_seconds, report
+    )
+    for stage, label in (
+        ("published", "idea.published seen"),
+        ("counted", "counted by reporting"),
+        ("notified", "both mails sent"),
+    ):
         latencies = stage_latencies(accepted, stages[stage])
-        p99 = load.percentile(latencies, .99)
+        p99 = load.percentile(latencies, 0.99)
         met = None
         if stage in ("published", "counted"):
             met = p99 is not None and p99 * 1000 < END_TO_END_P99_MS
-        report.figure(f"  POST to {label}: p50 / p99",
-                      f"{ms(load.percentile(latencies, .5))} / {ms(p99)}",
-                      f"p99 < {END_TO_END_P99_MS} ms" if met is not None else None, met,
-                      f"POST to {label} p99 at {END_TO_END_RATE}/s")
+        report.figure(
+            f"  POST to {label}: p50 / p99",
+            f"{ms(load.percentile(latencies, 0.5))} / {ms(p99)}",
+            f"p99 < {END_TO_END_P99_MS} ms" if met is not None else None,
+            met,
+            f"POST to {label} p99 at {END_TO_END_RATE}/s",
+        )
     keeps_up(accepted, stages, END_TO_END_RATE, report)
 
 
@@ -304,20 +408,36 @@ def keeps_up(accepted: dict, stages: dict, rate: float, report: Report) -> bool:
     window = (max(completed) - first_sent) if completed else 0
     throughput = len(completed) / window if window > 0 else 0
     met = len(completed) == len(accepted) and throughput >= KEEPS_UP_SHARE * rate
-    report.figure("  ideas completed (published, counted, mailed) per s", f"{throughput:,.0f}/s "
-                  f"({len(completed)} of {len(accepted)})", f">= {KEEPS_UP_SHARE * rate:g}/s", met,
-                  f"pipeline keeps up with {rate:g}/s")
+    report.figure(
+        "  ideas completed (published, counted, mailed) per s",
+        f"{throughput:,.0f}/s ({len(completed)} of {len(accepted)})",
+        f">= {KEEPS_UP_SHARE * rate:g}/s",
+        met,
+        f"pipeline keeps up with {rate:g}/s",
+    )
     return met
 
 
 def measure_keep_up(platform, subscriber, plan: Plan, report: Report, profiler: Profiler | None) -> None:
-    report.line(f"\n[3] {PIPELINE_KEEPS_UP_PER_SECOND} ideas/s for {plan.keep_up_seconds:g} s: does the whole"
-                " pipeline (moderated, published, notified, counted) keep up?")
-    accepted, stages, _ = drive(platform, subscriber, PIPELINE_KEEPS_UP_PER_SECOND, plan.keep_up_seconds,
-                             plan.settle_cap_seconds, report, profiler, "keep-up")
+    report.line(
+        f"\n[3] {PIPELINE_KEEPS_UP_PER_SECOND} ideas/s for {plan.keep_up_seconds:g} s: does the whole"
+        " pipeline (moderated, published, notified, counted) keep up?"
+    )
+    accepted, stages, _ = drive(
+        platform,
+        subscriber,
+        PIPELINE_KEEPS_UP_PER_SECOND,
+        plan.keep_up_seconds,
+        plan.settle_cap_seconds,
+        report,
+        profiler,
+        "keep-up",
+    )
     published = stage_latencies(accepted, stages["published"])
-    report.figure("  POST to idea.published: p50 / p99", f"{ms(load.percentile(published, .5))} / "
-                                                          f"{ms(load.percentile(published, .99))}")
+    report.figure(
+        "  POST to idea.published: p50 / p99",
+        f"{ms(load.percentile(published, 0.5))} / {ms(load.percentile(published, 0.99))}",
+    )
     keeps_up(accepted, stages, PIPELINE_KEEPS_UP_PER_SECOND, report)
 
 
@@ -344,30 +464,47 @@ def consumers_paused(platform: Platform):
             process.send_signal(signal.SIGCONT)
 
 
-def measure_gateway(platform, floor_load: load.MaxLoad, plan: Plan, report: Report,
-                    profiler: Profiler | None) -> None:
-    report.line(f"\n[5] the most the gateway accepts: wrk, {plan.connections} connections, "
-                f"{plan.wrk_seconds:g} s, a new idea per request, on a new platform (the pipeline behind"
-                " it runs too, but starts empty)")
+def measure_gateway(platform, floor_load: load.MaxLoad, plan: Plan, report: Report, profiler: Profiler | None) -> None:
+    report.line(
+        f"\n[5] the most the gateway accepts: wrk, {plan.connections} connections, "
+        f"{plan.wrk_seconds:g} s, a new idea per request, on a new platform (the pipeline behind"
+        " it runs too, but starts empty)"
+    )
     gateway, cpu_before, cpu_after = wrk_against_gateway(platform, plan, report, profiler, "gateway-max")
-    report.figure("gateway: accepted ideas per second", f"{gateway.accepted_per_second:,.0f}/s",
-                  f">= {GATEWAY_ACCEPTS_PER_SECOND:,}/s", gateway.accepted_per_second >= GATEWAY_ACCEPTS_PER_SECOND)
-    report.figure("gateway: latency p50 / p99", f"{gateway.p50_ms:.1f} / {gateway.p99_ms:.1f} ms",
-                  f"p99 < {GATEWAY_P99_MS} ms", gateway.accepted > 0 and gateway.p99_ms < GATEWAY_P99_MS, "gateway p99")
+    report.figure(
+        "gateway: accepted ideas per second",
+        f"{gateway.accepted_per_second:,.0f}/s",
+        f">= {GATEWAY_ACCEPTS_PER_SECOND:,}/s",
+        gateway.accepted_per_second >= GATEWAY_ACCEPTS_PER_SECOND,
+    )
+    report.figure(
+        "gateway: latency p50 / p99",
+        f"{gateway.p50_ms:.1f} / {gateway.p99_ms:.1f} ms",
+        f"p99 < {GATEWAY_P99_MS} ms",
+        gateway.accepted > 0 and gateway.p99_ms < GATEWAY_P99_MS,
+        "gateway p99",
+    )
     report_cpu(report, cpu_before, cpu_after, gateway.accepted, "accepted idea (ms, while wrk ran)")
     if gateway.requests != gateway.accepted:
         report.line(f"    {gateway.requests - gateway.accepted} requests not accepted: {gateway.errors}")
     if floor_load.accepted_per_second and gateway.accepted:
-        report.figure("gateway as a share of the floor: throughput",
-                      f"{gateway.accepted_per_second / floor_load.accepted_per_second:.0%}")
+        report.figure(
+            "gateway as a share of the floor: throughput",
+            f"{gateway.accepted_per_second / floor_load.accepted_per_second:.0%}",
+        )
         report.figure("gateway p99 as a multiple of the floor's", f"{gateway.p99_ms / floor_load.p99_ms:.1f}x")
     with consumers_paused(platform):
         intake, cpu_before, cpu_after = wrk_against_gateway(platform, plan, report, profiler, "intake-alone")
     report.figure("the same with every consumer paused (SIGSTOP):", "")
     report.figure("  gateway alone: accepted ideas per second", f"{intake.accepted_per_second:,.0f}/s")
     report.figure("  gateway alone: latency p50 / p99", f"{intake.p50_ms:.1f} / {intake.p99_ms:.1f} ms")
-    report_cpu(report, {name: cpu_before[name] for name in ("gateway", "ideas")}, cpu_after, intake.accepted,
-               "accepted idea (ms, gateway and ideas)")
+    report_cpu(
+        report,
+        {name: cpu_before[name] for name in ("gateway", "ideas")},
+        cpu_after,
+        intake.accepted,
+        "accepted idea (ms, gateway and ideas)",
+    )
 
 
 def measure_memory(platform: Platform, report: Report, services=tuple(SERVICES), during: str = "") -> None:
@@ -378,17 +515,30 @@ def measure_memory(platform: Platform, report: Report, services=tuple(SERVICES),
 
 def submitted_events(count: int) -> list[dict]:
     rng = random.Random()
-    now = datetime.now(timezone.utc)
-    return [new_event("idea.submitted", {
-        "idea_id": uuid.uuid4(), "title": distinct_text(3, rng), "description": distinct_text(14, rng),
-        "category": "other", "district": None, "submitted_at": now, "author_key": None}) for _ in range(count)]
+    now = datetime.now(UTC)
+    return [
+        new_event(
+            "idea.submitted",
+            {
+                "idea_id": uuid.uuid4(),
+                "title": distinct_text(3, rng),
+                "description": distinct_text(14, rng),
+                "category": "other",
+                "district": None,
+                "submitted_at": now,
+                "author_key": None,
+            },
+        )
+        for _ in range(count)
+    ]
 
 
 def decision_rate(database_url: str) -> tuple[int, float]:
     """How many decisions moderation has taken, and how many a second from its first to its last."""
     with psycopg.connect(database_url) as conn:
-        count, span = conn.execute("select count(*), extract(epoch from max(decided_at) - min(decided_at))::float"
-                                   " from moderation.decisions").fetchone()
+        count, span = conn.execute(
+            "select count(*), extract(epoch from max(decided_at) - min(decided_at))::float from moderation.decisions"
+        ).fetchone()
     return count, (count - 1) / span if span else 0.0
 
 
@@ -401,8 +551,12 @@ def moderation_throughput(replicas: int, plan: Plan, logs: Path, mail: SmtpSink)
         events = submitted_events(plan.replica_events)
         with Connection(platform.vhost.amqp_uri) as connection:
             channel = connection.default_channel
-            wait_until(lambda: channel.queue_declare(queue, passive=True).consumer_count == replicas,
-                       timeout=60, interval=0.2, message=f"{replicas} moderation replicas to consume")
+            wait_until(
+                lambda: channel.queue_declare(queue, passive=True).consumer_count == replicas,
+                timeout=60,
+                interval=0.2,
+                message=f"{replicas} moderation replicas to consume",
+            )
             producer = Producer(channel, exchange=event_exchange(CATALOG["idea.submitted"].producer))
             cpu_before = sum(cpu_snapshot(platform).values())
             for event in events:
@@ -416,8 +570,10 @@ def moderation_throughput(replicas: int, plan: Plan, logs: Path, mail: SmtpSink)
 
 
 def measure_replicas(plan: Plan, logs: Path, mail: SmtpSink, report: Report) -> None:
-    report.line("\n[6] a CPU-bound consumer (moderation: rules and trigram similarity) draining a backlog,"
-                f" of {plan.replica_events} submissions")
+    report.line(
+        "\n[6] a CPU-bound consumer (moderation: rules and trigram similarity) draining a backlog,"
+        f" of {plan.replica_events} submissions"
+    )
     one, one_cpu = moderation_throughput(1, plan, logs, mail)
     report.figure("moderation, 1 replica: decisions per second", f"{one:,.0f}/s ({one_cpu:.1f} ms CPU each)")
     two, two_cpu = moderation_throughput(2, plan, logs, mail)
@@ -439,8 +595,10 @@ def measure_platform(platform: Platform, plan: Plan, report: Report, profile: st
         report.line(f"\n[0] the idle platform for {plan.idle_seconds:g} s (timers polling outboxes and mail)")
         idle_ms = report_cpu(report, idle_before, cpu_snapshot(platform), round(plan.idle_seconds), "second idle")
         measure_cost(platform, subscriber, plan, report, {name: ms / 1000 for name, ms in idle_ms.items()})
-        report.line(f"\n[1] the framework's floor: bare Nameko @http + EventDispatcher, wrk, {plan.connections}"
-                    f" connections, {plan.wrk_seconds:g} s")
+        report.line(
+            f"\n[1] the framework's floor: bare Nameko @http + EventDispatcher, wrk, {plan.connections}"
+            f" connections, {plan.wrk_seconds:g} s"
+        )
         floor_load = measure_floor(platform, plan, report)
         measure_end_to_end(platform, subscriber, plan, report)
         measure_keep_up(platform, subscriber, plan, report, profiler)
@@ -465,8 +623,10 @@ def main(argv=None) -> int:
             return 2
     logs = Path(tempfile.mkdtemp(prefix="aufbruch-bench-"))
     report = Report()
-    report.line(f"Aufbruch benchmark, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-                f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; logs in {logs}")
+    report.line(
+        f"Aufbruch benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; logs in {logs}"
+    )
     report.line(f"  {'figure':<52} {'measured':<24} {'target':<16} verdict")
     started = time.monotonic()
     ensure_management_api()
@@ -483,8 +643,10 @@ def main(argv=None) -> int:
     finally:
         mail.stop()
     missed = [name for name, verdict in report.verdicts if verdict == "MISS"]
-    report.line(f"\n{len(report.verdicts) - len(missed)} of {len(report.verdicts)} targets met"
-                f"{'; missed: ' + ', '.join(missed) if missed else ''}.")
+    report.line(
+        f"\n{len(report.verdicts) - len(missed)} of {len(report.verdicts)} targets met"
+        f"{'; missed: ' + ', '.join(missed) if missed else ''}."
+    )
     report.line(f"Whole run {time.monotonic() - started:.0f} s. BENCHMARKS.md says what bounds each figure.")
     return 0
 

@@ -1,4 +1,5 @@
 """Fixtures giving each test (or the e2e run) its own vhost, database and mail server."""
+
 import warnings
 
 warnings.filterwarnings("ignore", r"\s*Eventlet is deprecated")
@@ -9,8 +10,8 @@ eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
 import pytest  # noqa: E402
 
 from aufbruch.config import load_config  # noqa: E402
-from tests.support.proxy import CuttableProxy  # noqa: E402
 from tests.support.infrastructure import SmtpSink, TestDatabase, Vhost, ensure_management_api, unique_name  # noqa: E402
+from tests.support.proxy import CuttableProxy  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 The gateway validates the admin API's bodies with the same schemas before it asks accounts, and
 accounts validates its RPC arguments again: a contract is checked at every edge.
 """
+
 import string
 
 from marshmallow import Schema, fields, pre_load, validate
@@ -23,17 +24,23 @@ _TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_")
 
 def looks_like_token(value) -> bool:
     """Whether `value` could be a token we issued (not whether it is one)."""
-    return (isinstance(value, str) and value.startswith(TOKEN_PREFIX)
-            and len(TOKEN_PREFIX) < len(value) <= MAX_TOKEN_LENGTH
-            and _TOKEN_CHARACTERS.issuperset(value[len(TOKEN_PREFIX):]))
-
+    return (
+        isinstance(value, str)
+        and value.startswith(TOKEN_PREFIX)
+        and len(TOKEN_PREFIX) < len(value) <= MAX_TOKEN_LENGTH
+        and _TOKEN_CHARACTERS.issuperset(value[len(TOKEN_PREFIX) :])
+    )
 
 
 class NewUser(Strict):
     """`create_user(username, role, display_name=None)`; also the body of POST /api/v1/admin/users."""
 
-    username = fields.String(required=True, validate=validate.Regexp(
-        USERNAME_PATTERN, error="Must be 3 to 50 characters: lower-case letters, digits, '.', '_' or '-'."))
+    username = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            USERNAME_PATTERN, error="Must be 3 to 50 characters: lower-case letters, digits, '.', '_' or '-'."
+        ),
+    )
     role = fields.String(required=True, validate=validate.OneOf(ROLES, error="Must be one of: {choices}."))
     display_name = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
 
@@ -80,4 +87,3 @@ class Principal(Schema):
     user_id = fields.UUID()
     username = fields.String()
     role = fields.String()
-

@@ -10,6 +10,7 @@ and a unit test (tests/unit/contracts/test_asyncapi.py) fails when the two disag
 describes the platform from a subscriber's point of view: one channel per event type (address =
 routing key, on the producer's topic exchange) and one `receive` operation per channel.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -117,8 +118,13 @@ def _channel(contract: EventContract) -> dict:
         "bindings": {
             "amqp": {
                 "is": "routingKey",
-                "exchange": {"name": contract.exchange, "type": "topic", "durable": True,
-                             "autoDelete": False, "vhost": "/"},
+                "exchange": {
+                    "name": contract.exchange,
+                    "type": "topic",
+                    "durable": True,
+                    "autoDelete": False,
+                    "vhost": "/",
+                },
                 "bindingVersion": "0.3.0",
             },
         },
@@ -133,11 +139,14 @@ def _message(contract: EventContract) -> dict:
         "summary": contract.description,
         "contentType": DATA_CONTENT_TYPE,
         "payload": payload_schema(contract),
-        "bindings": {"amqp": {"contentEncoding": "utf-8", "messageType": contract.type,
-                              "bindingVersion": "0.3.0"}},
-        "examples": [{"name": f"{contract.type}-v{contract.version}",
-                      "summary": f"Recorded example of {contract.type} v{contract.version}",
-                      "payload": example}],
+        "bindings": {"amqp": {"contentEncoding": "utf-8", "messageType": contract.type, "bindingVersion": "0.3.0"}},
+        "examples": [
+            {
+                "name": f"{contract.type}-v{contract.version}",
+                "summary": f"Recorded example of {contract.type} v{contract.version}",
+                "payload": example,
+            }
+        ],
     }
 
 

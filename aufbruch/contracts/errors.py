@@ -1,4 +1,5 @@
 """Errors that cross RPC boundaries as themselves, so the gateway can map each to an HTTP status."""
+
 import uuid
 
 from marshmallow import Schema, ValidationError

@@ -4,10 +4,11 @@ Events travel as CloudEvents 1.0 JSON objects (structured mode) on the producer'
 `<producer>.events` with the event type as routing key. No event carries personal data: no names,
 no addresses; consumers that need an address ask the ideas service by RPC.
 """
+
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
-from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
@@ -23,8 +24,7 @@ SUBJECT_TYPES = ("idea", "comment")
 # Mails about one idea: to its submitter (receipt, published, rejected, hidden, status_changed: the
 # city's answer), to someone who asked to follow it (follow_confirmation, the double opt-in) and to
 # its followers (follower_update).
-MAIL_KINDS = ("receipt", "published", "rejected", "hidden", "status_changed", "follow_confirmation",
-              "follower_update")
+MAIL_KINDS = ("receipt", "published", "rejected", "hidden", "status_changed", "follow_confirmation", "follower_update")
 ERASURE_REQUESTERS = ("admin", "person")
 
 
@@ -192,6 +192,7 @@ class CommentUnhidden(EventData):
 
 class PersonErased(EventData):
     """Says that a person's address was erased, never whose: no address, no key derived from it."""
+
     erasure_id = fields.UUID(required=True)
     requested_by = fields.String(required=True, validate=validate.OneOf(ERASURE_REQUESTERS))
     submissions_erased = fields.Integer(required=True)
@@ -226,44 +227,119 @@ class EventContract:
 CATALOG = {
     contract.type: contract
     for contract in (
-        EventContract("idea.submitted", "ideas", 1, IdeaSubmitted,
-                      "A citizen submitted an idea; it awaits moderation."),
-        EventContract("idea.published", "ideas", 1, IdeaPublished,
-                      "An idea passed moderation and is publicly visible."),
-        EventContract("idea.rejected", "ideas", 1, IdeaRejected,
-                      "An idea was rejected by moderation, with reason codes."),
-        EventContract("idea.status_changed", "ideas", 1, IdeaStatusChanged,
-                      "The city answered a published idea: its official status and the public answer."),
-        EventContract("moderation.decided", "moderation", 1, ModerationDecided,
-                      "Moderation decided on an idea: approve, reject or review."),
-        EventContract("moderation.review_requested", "moderation", 1, ModerationReviewRequested,
-                      "A case opened that waits for a human moderator."),
-        EventContract("idea.hidden", "moderation", 1, IdeaHidden,
-                      "A published idea was hidden: by citizens' flags or by a moderator."),
-        EventContract("idea.unhidden", "moderation", 1, IdeaUnhidden,
-                      "A hidden idea is visible again, by a moderator's decision."),
-        EventContract("idea.flagged", "moderation", 1, IdeaFlagged,
-                      "A citizen flagged a published idea (who flagged is never told)."),
-        EventContract("notification.sent", "notifications", 1, NotificationSent,
-                      "A mail about an idea was handed to the mail server."),
-        EventContract("notification.failed", "notifications", 1, NotificationFailed,
-                      "A mail about an idea could not be delivered (permanent failure)."),
-        EventContract("idea.supported", "participation", 1, IdeaSupported,
-                      "A citizen confirmed their support for a published idea; carries the new count."),
-        EventContract("idea.support_withdrawn", "participation", 1, IdeaSupportWithdrawn,
-                      "A citizen withdrew their support for an idea; carries the new count."),
-        EventContract("comment.submitted", "participation", 1, CommentSubmitted,
-                      "A citizen commented on a published idea; the comment awaits moderation."),
-        EventContract("comment.moderated", "moderation", 1, CommentModerated,
-                      "Moderation decided on a comment: approve, reject or review."),
-        EventContract("comment.posted", "participation", 1, CommentPosted,
-                      "A comment passed moderation and is publicly visible."),
-        EventContract("comment.hidden", "moderation", 1, CommentHidden,
-                      "A posted comment was hidden: by citizens' flags or by a moderator."),
-        EventContract("comment.unhidden", "moderation", 1, CommentUnhidden,
-                      "A hidden comment is visible again, by a moderator's decision."),
-        EventContract("person.erased", "notifications", 1, PersonErased,
-                      "A person's address was erased from ideas and notifications (the event never says whose)."),
+        EventContract(
+            "idea.submitted", "ideas", 1, IdeaSubmitted, "A citizen submitted an idea; it awaits moderation."
+        ),
+        EventContract(
+            "idea.published", "ideas", 1, IdeaPublished, "An idea passed moderation and is publicly visible."
+        ),
+        EventContract(
+            "idea.rejected", "ideas", 1, IdeaRejected, "An idea was rejected by moderation, with reason codes."
+        ),
+        EventContract(
+            "idea.status_changed",
+            "ideas",
+            1,
+            IdeaStatusChanged,
+            "The city answered a published idea: its official status and the public answer.",
+        ),
+        EventContract(
+            "moderation.decided",
+            "moderation",
+            1,
+            ModerationDecided,
+            "Moderation decided on an idea: approve, reject or review.",
+        ),
+        EventContract(
+            "moderation.review_requested",
+            "moderation",
+            1,
+            ModerationReviewRequested,
+            "A case opened that waits for a human moderator.",
+        ),
+        EventContract(
+            "idea.hidden",
+            "moderation",
+            1,
+            IdeaHidden,
+            "A published idea was hidden: by citizens' flags or by a moderator.",
+        ),
+        EventContract(
+            "idea.unhidden", "moderation", 1, IdeaUnhidden, "A hidden idea is visible again, by a moderator's decision."
+        ),
+        EventContract(
+            "idea.flagged",
+            "moderation",
+            1,
+            IdeaFlagged,
+            "A citizen flagged a published idea (who flagged is never told).",
+        ),
+        EventContract(
+            "notification.sent",
+            "notifications",
+            1,
+            NotificationSent,
+            "A mail about an idea was handed to the mail server.",
+        ),
+        EventContract(
+            "notification.failed",
+            "notifications",
+            1,
+            NotificationFailed,
+            "A mail about an idea could not be delivered (permanent failure).",
+        ),
+        EventContract(
+            "idea.supported",
+            "participation",
+            1,
+            IdeaSupported,
+            "A citizen confirmed their support for a published idea; carries the new count.",
+        ),
+        EventContract(
+            "idea.support_withdrawn",
+            "participation",
+            1,
+            IdeaSupportWithdrawn,
+            "A citizen withdrew their support for an idea; carries the new count.",
+        ),
+        EventContract(
+            "comment.submitted",
+            "participation",
+            1,
+            CommentSubmitted,
+            "A citizen commented on a published idea; the comment awaits moderation.",
+        ),
+        EventContract(
+            "comment.moderated",
+            "moderation",
+            1,
+            CommentModerated,
+            "Moderation decided on a comment: approve, reject or review.",
+        ),
+        EventContract(
+            "comment.posted", "participation", 1, CommentPosted, "A comment passed moderation and is publicly visible."
+        ),
+        EventContract(
+            "comment.hidden",
+            "moderation",
+            1,
+            CommentHidden,
+            "A posted comment was hidden: by citizens' flags or by a moderator.",
+        ),
+        EventContract(
+            "comment.unhidden",
+            "moderation",
+            1,
+            CommentUnhidden,
+            "A hidden comment is visible again, by a moderator's decision.",
+        ),
+        EventContract(
+            "person.erased",
+            "notifications",
+            1,
+            PersonErased,
+            "A person's address was erased from ideas and notifications (the event never says whose).",
+        ),
     )
 }
 
@@ -307,7 +383,7 @@ def new_event(event_type: str, data: dict) -> dict:
         "id": str(uuid.uuid4()),
         "source": SOURCE_PREFIX + contract.producer,
         "type": event_type,
-        "time": datetime.now(timezone.utc).isoformat(),
+        "time": datetime.now(UTC).isoformat(),
         "datacontenttype": DATA_CONTENT_TYPE,
         "dataschema": contract.dataschema,
         "data": serialised,

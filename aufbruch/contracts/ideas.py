@@ -1,4 +1,5 @@
 """The ideas service's RPC contract: what a submission must look like and what the public sees."""
+
 import re
 import unicodedata
 
@@ -58,14 +59,15 @@ class IdeaSubmission(Strict):
     locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES))
     # No load_default: a submission without it (the standing process) keeps the fingerprint it had
     # before processes existed, so an Idempotency-Key retry across the upgrade still matches.
-    process_id = fields.String(allow_none=True, validate=validate.Length(max=60), metadata={
-        "description": f"The participation process (GET /processes); absent or null: `{STANDING_PROCESS}`."})
+    process_id = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=60),
+        metadata={"description": f"The participation process (GET /processes); absent or null: `{STANDING_PROCESS}`."},
+    )
 
     def __init__(self, categories: list[str], **kwargs):
         super().__init__(**kwargs)
-        self.fields["category"].validators = [
-            validate.OneOf(categories, error="Must be one of: {choices}.")
-        ]
+        self.fields["category"].validators = [validate.OneOf(categories, error="Must be one of: {choices}.")]
 
 
 class PublicAnswer(Schema):
@@ -92,10 +94,15 @@ class PublicIdea(Schema):
     rejection_reasons = fields.List(fields.String())
     process_id = fields.String()
     assisted = fields.Boolean(metadata={"description": "Submitted by city staff for a citizen at a service desk."})
-    official_status = fields.String(allow_none=True, validate=validate.OneOf(OFFICIAL_STATUSES),
-                                    metadata={"description": "The city's answer so far; null until it answers."})
-    answers = fields.List(fields.Nested(PublicAnswer),
-                          metadata={"description": "The city's answers, oldest first (only in the single view)."})
+    official_status = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(OFFICIAL_STATUSES),
+        metadata={"description": "The city's answer so far; null until it answers."},
+    )
+    answers = fields.List(
+        fields.Nested(PublicAnswer),
+        metadata={"description": "The city's answers, oldest first (only in the single view)."},
+    )
 
 
 class Receipt(Schema):
@@ -123,15 +130,18 @@ class IdeaListQuery(Strict):
 class AssistedSubmission(IdeaSubmission):
     """POST /api/v1/assisted-ideas: a citizen's idea that staff enter at a service desk."""
 
-    consent = fields.Boolean(required=True, validate=validate.Equal(
-        True, error="The citizen must consent to the submission on their behalf."))
+    consent = fields.Boolean(
+        required=True,
+        validate=validate.Equal(True, error="The citizen must consent to the submission on their behalf."),
+    )
 
 
 class NewAnswer(Strict):
     """POST /api/v1/ideas/{id}/answers: the city's official answer to a published idea."""
 
-    status = fields.String(required=True, validate=validate.OneOf(OFFICIAL_STATUSES,
-                                                                  error="Must be one of: {choices}."))
+    status = fields.String(
+        required=True, validate=validate.OneOf(OFFICIAL_STATUSES, error="Must be one of: {choices}.")
+    )
     text = Text(required=True, validate=validate.Length(min=1, max=5000))
 
 
@@ -146,8 +156,9 @@ class ProcessChanges(Strict):
     description = Text(validate=validate.Length(min=1, max=5000))
     categories = fields.List(fields.String(), validate=validate.Length(min=1))
     opens_on = fields.Date(metadata={"description": "First city day on which it takes ideas."})
-    closes_on = fields.Date(allow_none=True, metadata={"description": "Last city day on which it takes ideas;"
-                                                                     " null: open-ended."})
+    closes_on = fields.Date(
+        allow_none=True, metadata={"description": "Last city day on which it takes ideas; null: open-ended."}
+    )
 
     def __init__(self, categories: list[str], **kwargs):
         super().__init__(**kwargs)
@@ -162,8 +173,13 @@ class ProcessChanges(Strict):
 class NewProcess(ProcessChanges):
     """POST /api/v1/admin/processes."""
 
-    id = fields.String(required=True, validate=validate.Regexp(PROCESS_ID_PATTERN, error=(
-        "Must be 3 to 60 characters: lower-case letters, digits and '-', starting with a letter or digit.")))
+    id = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            PROCESS_ID_PATTERN,
+            error=("Must be 3 to 60 characters: lower-case letters, digits and '-', starting with a letter or digit."),
+        ),
+    )
 
     def __init__(self, categories: list[str], **kwargs):
         super().__init__(categories, **kwargs)

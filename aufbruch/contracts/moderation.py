@@ -1,12 +1,21 @@
 """The moderation service's RPC contract: human decisions, citizens' flags, hiding and unhiding."""
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from aufbruch.contracts.ideas import Strict, Text
 
 DECISION_REASONS = {
     "approve": ("acceptable", "false_positive"),
-    "reject": ("offensive_language", "personal_data", "link_spam", "spam", "off_topic", "duplicate",
-               "illegal_content", "other"),
+    "reject": (
+        "offensive_language",
+        "personal_data",
+        "link_spam",
+        "spam",
+        "off_topic",
+        "duplicate",
+        "illegal_content",
+        "other",
+    ),
 }
 FLAG_REASONS = ("offensive", "personal_data", "spam", "misinformation", "other")
 HIDE_REASONS = ("offensive_language", "personal_data", "spam", "illegal_content", "legal_review", "other")

@@ -1,5 +1,6 @@
 """The notifications service's contract for the gateway: following ideas, category digests, and
 erasing a person's address."""
+
 from marshmallow import Schema, fields, validate
 
 from aufbruch.contracts.ideas import LOCALES, Strict
@@ -9,8 +10,12 @@ EMAIL = dict(required=True, validate=validate.Length(max=254))
 
 class FollowRequest(Strict):
     email = fields.Email(**EMAIL)
-    locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES),
-                           metadata={"description": "Language of the mails; else from Accept-Language, else de."})
+    locale = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(LOCALES),
+        metadata={"description": "Language of the mails; else from Accept-Language, else de."},
+    )
 
 
 class DigestRequest(FollowRequest):
@@ -26,13 +31,19 @@ class ErasureRequest(Strict):
 
 
 class ConfirmationSent(Schema):
-    status = fields.String(metadata={"description": "`confirmation_sent`: a confirmation mail is on its way "
-                                                    "(for a follow or digest: unless this address confirmed already)."})
+    status = fields.String(
+        metadata={
+            "description": "`confirmation_sent`: a confirmation mail is on its way "
+            "(for a follow or digest: unless this address confirmed already)."
+        }
+    )
 
 
 class Erasure(Schema):
     erasure_id = fields.UUID()
-    submissions_erased = fields.Integer(metadata={"description": "Submitted ideas whose contact (address and name) was deleted."})
+    submissions_erased = fields.Integer(
+        metadata={"description": "Submitted ideas whose contact (address and name) was deleted."}
+    )
     subscriptions_erased = fields.Integer(metadata={"description": "Follows and digest subscriptions deleted."})
     mails_erased = fields.Integer(metadata={"description": "Mails to the address deleted (sent or owed)."})
     requested_by = fields.String(metadata={"description": "`admin` (this API) or `person` (the unsubscribe page)."})

@@ -1,4 +1,5 @@
 """The participation service's RPC contract: supports and comments on published ideas."""
+
 from marshmallow import Schema, fields, validate
 
 from aufbruch.contracts.ideas import Strict, Text
@@ -7,20 +8,27 @@ COMMENT_MAX_LENGTH = 2000
 
 
 class SupportRequest(Strict):
-    email = fields.Email(required=True, validate=validate.Length(max=254),
-                         metadata={"description": "Receives the confirmation link; never stored, never shown."})
+    email = fields.Email(
+        required=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "Receives the confirmation link; never stored, never shown."},
+    )
 
 
 class SupportLink(Strict):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                          metadata={"description": "The token of the link in the confirmation mail."})
+    token = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "The token of the link in the confirmation mail."},
+    )
 
 
 class SupportCount(Schema):
     idea_id = fields.UUID()
     count = fields.Integer()
-    open = fields.Boolean(metadata={"description": "Whether the idea takes supports and comments now "
-                                                   "(published and not hidden)."})
+    open = fields.Boolean(
+        metadata={"description": "Whether the idea takes supports and comments now (published and not hidden)."}
+    )
 
 
 class SupportState(SupportCount):
@@ -33,10 +41,17 @@ class WithdrawalState(SupportState):
 
 class CommentSubmission(Strict):
     body = Text(required=True, validate=validate.Length(min=2, max=COMMENT_MAX_LENGTH))
-    parent_id = fields.UUID(load_default=None, allow_none=True,
-                            metadata={"description": "Answers this comment; replies to replies are refused."})
-    author_name = Text(validate=validate.Length(min=1, max=80), load_default=None, allow_none=True,
-                       metadata={"description": "Optional display name, shown with the comment."})
+    parent_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Answers this comment; replies to replies are refused."},
+    )
+    author_name = Text(
+        validate=validate.Length(min=1, max=80),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Optional display name, shown with the comment."},
+    )
 
 
 class CommentReceipt(Schema):

@@ -3,8 +3,8 @@
 Dates are the city's calendar days (CITY_TIMEZONE), as ISO strings `YYYY-MM-DD`; `from_date` and
 `to_date` are both inclusive and both optional. Over HTTP the gateway calls them `from` and `to`.
 """
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 METRICS = ("submissions", "publications")
 INTERVALS = ("day", "week")
@@ -15,8 +15,18 @@ MAX_POINTS = 3700  # about ten years of days: a longer time series must be asked
 IDEA_EXPORT_COLUMNS = ("id", "title", "description", "category", "district", "published_at")
 # The city's own evaluation of moderation (moderation.csv, admins only): no personal data, no
 # moderator names, no texts.
-MODERATION_EXPORT_COLUMNS = ("idea_id", "category", "district", "submitted_at", "decided_at", "decision",
-                             "actor_kind", "reasons", "turnaround_seconds", "hidden")
+MODERATION_EXPORT_COLUMNS = (
+    "idea_id",
+    "category",
+    "district",
+    "submitted_at",
+    "decided_at",
+    "decision",
+    "actor_kind",
+    "reasons",
+    "turnaround_seconds",
+    "hidden",
+)
 LICENSE = {
     "id": "dl-de/zero-2-0",
     "name": "Datenlizenz Deutschland – Zero – Version 2.0",
@@ -40,4 +50,3 @@ class Period(Schema):
 class TimeseriesQuery(Period):
     metric = fields.String(required=True, validate=validate.OneOf(METRICS))
     interval = fields.String(load_default="day", validate=validate.OneOf(INTERVALS))
-

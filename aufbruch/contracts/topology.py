@@ -5,6 +5,7 @@ queue, even when a consumer service has never run yet. Each queue is a durable q
 message that keeps failing is dead-lettered after DELIVERY_LIMIT redeliveries instead of blocking
 its queue forever, and an operator can inspect and replay it from DEAD_LETTER_QUEUE.
 """
+
 from dataclasses import dataclass
 
 from kombu import Exchange, Queue
@@ -18,14 +19,38 @@ DEAD_LETTER_QUEUE = "aufbruch.dead-letters"
 SUBSCRIPTIONS = {
     "moderation": ("idea.submitted", "idea.published", "comment.submitted", "comment.posted"),
     "ideas": ("moderation.decided", "idea.hidden", "idea.unhidden"),
-    "notifications": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
-                      "idea.status_changed", "moderation.review_requested", "moderation.decided"),
-    "reporting": ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
-                  "idea.hidden", "idea.unhidden", "notification.sent", "notification.failed",
-                  "idea.status_changed"),
+    "notifications": (
+        "idea.submitted",
+        "idea.published",
+        "idea.rejected",
+        "idea.hidden",
+        "idea.unhidden",
+        "idea.status_changed",
+        "moderation.review_requested",
+        "moderation.decided",
+    ),
+    "reporting": (
+        "idea.submitted",
+        "idea.published",
+        "idea.rejected",
+        "moderation.decided",
+        "idea.hidden",
+        "idea.unhidden",
+        "notification.sent",
+        "notification.failed",
+        "idea.status_changed",
+    ),
     # Participation learns which ideas are published (and hidden) and what moderation made of comments.
-    "participation": ("idea.submitted", "idea.published", "idea.rejected", "idea.hidden", "idea.unhidden",
-                      "comment.moderated", "comment.hidden", "comment.unhidden"),
+    "participation": (
+        "idea.submitted",
+        "idea.published",
+        "idea.rejected",
+        "idea.hidden",
+        "idea.unhidden",
+        "comment.moderated",
+        "comment.hidden",
+        "comment.unhidden",
+    ),
     # Webhooks forwards every public event to the endpoints registered for it.
     "webhooks": tuple(CATALOG),
 }
@@ -66,8 +91,11 @@ def subscription(consumer: str, event_type: str) -> Subscription:
 
 
 def all_subscriptions() -> list[Subscription]:
-    return [Subscription(consumer, event_type)
-            for consumer, event_types in SUBSCRIPTIONS.items() for event_type in event_types]
+    return [
+        Subscription(consumer, event_type)
+        for consumer, event_types in SUBSCRIPTIONS.items()
+        for event_type in event_types
+    ]
 
 
 def dead_letter_queue() -> Queue:

@@ -10,6 +10,7 @@ POSTed to it as a CloudEvent (structured mode, `application/cloudevents+json`) w
 Receivers verify the signature over the exact bytes of the body and refuse timestamps older than
 REPLAY_TOLERANCE_SECONDS (`verify` below; docs/events.md, "Webhooks").
 """
+
 import hashlib
 import hmac
 import secrets
@@ -48,8 +49,7 @@ def signed_headers(secret: str, delivery_id, timestamp: int, body: bytes) -> dic
     }
 
 
-def verify(secret: str, headers, body: bytes, now: float,
-           tolerance: int = REPLAY_TOLERANCE_SECONDS) -> bool:
+def verify(secret: str, headers, body: bytes, now: float, tolerance: int = REPLAY_TOLERANCE_SECONDS) -> bool:
     """What a receiver does: the signature matches this body and the timestamp is recent."""
     try:
         timestamp = int(headers["Webhook-Timestamp"])
@@ -74,18 +74,22 @@ class NewWebhook(Strict):
     """`register(url, event_types)`; also the body of POST /api/v1/webhooks. Whether plain http is
     allowed is the webhooks service's configuration (WEBHOOKS_ALLOW_HTTP), checked there."""
 
-    url = fields.String(required=True, validate=[
-        validate.Length(max=MAX_URL_LENGTH),
-        validate.URL(schemes={"http", "https"}, require_tld=False, error="Must be an https:// URL.")])
-    event_types = fields.List(fields.String(), required=True,
-                              validate=validate.Length(min=1, max=len(CATALOG) + 1))
+    url = fields.String(
+        required=True,
+        validate=[
+            validate.Length(max=MAX_URL_LENGTH),
+            validate.URL(schemes={"http", "https"}, require_tld=False, error="Must be an https:// URL."),
+        ],
+    )
+    event_types = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=len(CATALOG) + 1))
 
     @validates("event_types")
     def known_event_types(self, value, **kwargs):
         unknown = [name for name in value if name != ALL_EVENTS and name not in CATALOG]
         if unknown:
-            raise ValidationError(f"Unknown event types: {', '.join(unknown)}. "
-                                  f"Use '{ALL_EVENTS}' or any of: {', '.join(CATALOG)}.")
+            raise ValidationError(
+                f"Unknown event types: {', '.join(unknown)}. Use '{ALL_EVENTS}' or any of: {', '.join(CATALOG)}."
+            )
         if len(set(value)) != len(value):
             raise ValidationError("Names an event type twice.")
 

@@ -8,6 +8,7 @@
 create-user and issue-token print a token once; only its hash is stored, so it cannot be shown again.
 This is how the first admin comes to be; later accounts can also be made over the admin API.
 """
+
 import argparse
 import sys
 import warnings
@@ -53,13 +54,18 @@ def list_users(db, args) -> None:
         print(f"{user['username']}\t{user['role']}\t{state}\t{user['display_name'] or ''}\t{user['id']}")
         for token in user["tokens"]:
             token_state = f"revoked {token['revoked_at']}" if token["revoked_at"] else "live"
-            print(f"    token {token['id']}\t{token['label'] or ''}\t{token_state}"
-                  f"\tlast used {token['last_used_at'] or 'never'}")
+            print(
+                f"    token {token['id']}\t{token['label'] or ''}\t{token_state}"
+                f"\tlast used {token['last_used_at'] or 'never'}"
+            )
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m services.accounts.cli", description=__doc__,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    root = argparse.ArgumentParser(
+        prog="python -m services.accounts.cli",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = root.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create-user", help="create a moderator, staff member or admin and print their token")
     create.add_argument("--username", required=True)

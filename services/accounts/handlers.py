@@ -5,13 +5,13 @@ aufbruch.db.DirectDatabase).
 Tokens: TOKEN_PREFIX + secrets.token_urlsafe(32), i.e. 256 random bits. Only their SHA-256 is stored,
 and a presented token is found by looking up its hash.
 """
+
 import hashlib
 import secrets
 import uuid
 from collections import defaultdict
 
-from aufbruch.contracts.accounts import (TOKEN_PREFIX, ListedUser, NewToken, NewUser, Principal, User,
-                                         looks_like_token)
+from aufbruch.contracts.accounts import TOKEN_PREFIX, ListedUser, NewToken, NewUser, Principal, User, looks_like_token
 from aufbruch.contracts.errors import Conflict, NotFound, validated
 from services.accounts import repository
 

@@ -1,4 +1,5 @@
 """Every SQL statement of the accounts service."""
+
 import uuid
 from pathlib import Path
 
@@ -14,7 +15,8 @@ def add_user(conn, user_id: uuid.UUID, username: str, display_name: str | None, 
     return conn.execute(
         "insert into users (id, username, display_name, role) values (%s, %s, %s, %s)"
         f" on conflict (username) do nothing returning {_USER_COLUMNS}",
-        (user_id, username, display_name, role)).fetchone()
+        (user_id, username, display_name, role),
+    ).fetchone()
 
 
 def user(conn, user_id: uuid.UUID, lock: bool = False) -> dict | None:
@@ -36,8 +38,10 @@ def tokens(conn) -> list[dict]:
 
 
 def add_token(conn, token_id: uuid.UUID, user_id: uuid.UUID, token_hash: bytes, label: str | None) -> None:
-    conn.execute("insert into tokens (id, user_id, token_hash, label) values (%s, %s, %s, %s)",
-                 (token_id, user_id, token_hash, label))
+    conn.execute(
+        "insert into tokens (id, user_id, token_hash, label) values (%s, %s, %s, %s)",
+        (token_id, user_id, token_hash, label),
+    )
 
 
 def use_token(conn, token_hash: bytes) -> dict | None:
@@ -45,20 +49,26 @@ def use_token(conn, token_hash: bytes) -> dict | None:
     return conn.execute(
         "update tokens t set last_used_at = now() from users u"
         " where t.token_hash = %s and t.revoked_at is null and u.id = t.user_id and u.disabled_at is null"
-        " returning u.id as user_id, u.username, u.role", (token_hash,)).fetchone()
+        " returning u.id as user_id, u.username, u.role",
+        (token_hash,),
+    ).fetchone()
 
 
 def revoke_token(conn, token_id: uuid.UUID) -> bool:
     """Revoke the token (a second revocation keeps the first time); False if there is no such token."""
-    return conn.execute("update tokens set revoked_at = coalesce(revoked_at, now()) where id = %s"
-                        " returning id", (token_id,)).fetchone() is not None
+    return (
+        conn.execute(
+            "update tokens set revoked_at = coalesce(revoked_at, now()) where id = %s returning id", (token_id,)
+        ).fetchone()
+        is not None
+    )
 
 
 def disable_user(conn, user_id: uuid.UUID) -> bool:
     """Disable the user and revoke their live tokens; False if there is no such user."""
-    found = conn.execute("update users set disabled_at = coalesce(disabled_at, now()) where id = %s"
-                         " returning id", (user_id,)).fetchone()
+    found = conn.execute(
+        "update users set disabled_at = coalesce(disabled_at, now()) where id = %s returning id", (user_id,)
+    ).fetchone()
     if found:
-        conn.execute("update tokens set revoked_at = now() where user_id = %s and revoked_at is null",
-                     (user_id,))
+        conn.execute("update tokens set revoked_at = now() where user_id = %s and revoked_at is null", (user_id,))
     return found is not None

@@ -3,6 +3,7 @@
 The gateway asks `authenticate` on every moderation and admin request (services/gateway/auth.py) and
 serves the admin API from the other methods; `python -m services.accounts.cli` creates the first admin.
 """
+
 from nameko.rpc import rpc
 
 from aufbruch.db import Database

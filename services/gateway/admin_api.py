@@ -3,6 +3,7 @@
 A mixin of GatewayService (Nameko collects entrypoints and dependencies from base classes); its
 `accounts` RPC proxy is also what the gateway's health check pings.
 """
+
 import logging
 
 from nameko.rpc import RpcProxy

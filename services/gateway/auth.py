@@ -9,6 +9,7 @@ unknown or revoked token, or a disabled user) or aufbruch.http.Forbidden (403: a
 `@answers_errors` turns both into their answers. Every request asks the accounts service, so a revoked
 token or a disabled user fails at once; nothing is cached.
 """
+
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 

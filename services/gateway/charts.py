@@ -5,6 +5,7 @@ coordinate system, rounded to a tenth of a pixel) and into German text ("1.234",
 "05.03.2026"). They know nothing of HTTP or of the reporting service: dashboard.py picks the figures,
 the template (templates/dashboard.html) draws what these functions return.
 """
+
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ MAX_COLUMNS = 92  # the ideas-over-time chart shows at most this many days (or w
 
 
 # --- German text --------------------------------------------------------------------------------
+
 
 def german_number(value: float | int | None, decimals: int = 0) -> str:
     """1234.5 -> "1.234,5" (with decimals=1); None -> "–"."""
@@ -60,7 +62,7 @@ def format_duration(seconds: float | int | None) -> str:
 
 
 def german_date(iso: str, short: bool = False) -> str:
-    """"2026-03-05" -> "05.03.2026" (short: "05.03."); text that is no date comes back unchanged."""
+    """ "2026-03-05" -> "05.03.2026" (short: "05.03."); text that is no date comes back unchanged."""
     try:
         day = date.fromisoformat(iso)
     except (TypeError, ValueError):
@@ -83,10 +85,12 @@ def ideas_count(n: int) -> str:
 
 # --- horizontal bars: funnel, categories, districts, reasons, turnaround ---------------------------
 
+
 @dataclass(frozen=True)
 class Item:
     """One bar to draw: its label, its value, the value as text (default: the German number), and a
     tone that the template maps to a colour ("main", "aside", "muted")."""
+
     label: str
     value: float
     value_text: str | None = None
@@ -103,8 +107,8 @@ class Bar:
     y: float
     width: float
     height: float
-    label_y: float   # baseline of the label (drawn right-aligned at HBarChart.label_x)
-    value_x: float   # start of the value text, just right of the bar
+    label_y: float  # baseline of the label (drawn right-aligned at HBarChart.label_x)
+    value_x: float  # start of the value text, just right of the bar
 
 
 @dataclass(frozen=True)
@@ -120,9 +124,17 @@ def _px(value: float) -> float:
     return round(value, 1)
 
 
-def horizontal_bars(items: Sequence[Item], *, width: int = 560, label_width: int = 170, value_width: int = 80,
-                    row_height: int = 30, bar_height: int = 20, centered: bool = False,
-                    scale_max: float | None = None) -> HBarChart:
+def horizontal_bars(
+    items: Sequence[Item],
+    *,
+    width: int = 560,
+    label_width: int = 170,
+    value_width: int = 80,
+    row_height: int = 30,
+    bar_height: int = 20,
+    centered: bool = False,
+    scale_max: float | None = None,
+) -> HBarChart:
     """One row per item: the label on the left, the bar, its value right of the bar. Bars are scaled to
     the largest value (or `scale_max`); a value above zero is always at least 2 px wide, zero is no bar.
     `centered` centres each bar in the plot area (a funnel). No items: an empty chart with room for a
@@ -137,14 +149,25 @@ def horizontal_bars(items: Sequence[Item], *, width: int = 560, label_width: int
         x = label_width + ((plot_width - length) / 2 if centered else 0)
         y = row * row_height + (row_height - bar_height) / 2
         value_x = (label_width + plot_width + 6) if centered else (x + length + 6)
-        bars.append(Bar(label=item.label, value=item.value,
-                        value_text=item.value_text if item.value_text is not None else german_number(item.value),
-                        tone=item.tone, x=_px(x), y=_px(y), width=_px(length), height=bar_height,
-                        label_y=_px(y + bar_height / 2 + 5), value_x=_px(value_x)))
+        bars.append(
+            Bar(
+                label=item.label,
+                value=item.value,
+                value_text=item.value_text if item.value_text is not None else german_number(item.value),
+                tone=item.tone,
+                x=_px(x),
+                y=_px(y),
+                width=_px(length),
+                height=bar_height,
+                label_y=_px(y + bar_height / 2 + 5),
+                value_x=_px(value_x),
+            )
+        )
     return HBarChart(width, len(items) * row_height, label_width - 10, tuple(bars))
 
 
 # --- columns over time -------------------------------------------------------------------------
+
 
 def nice_ticks(largest: float, target: int = 4) -> list[int]:
     """Whole-number gridlines from 0 past `largest`, in steps of 1, 2 or 5 times a power of ten, about
@@ -160,14 +183,14 @@ def nice_ticks(largest: float, target: int = 4) -> list[int]:
 
 @dataclass(frozen=True)
 class Column:
-    label: str        # full label: "05.03.2026" or "KW 10/2026"
-    axis_label: str   # the short label under the column, "" where it is left out to keep labels apart
+    label: str  # full label: "05.03.2026" or "KW 10/2026"
+    axis_label: str  # the short label under the column, "" where it is left out to keep labels apart
     value: int
     x: float
     y: float
     width: float
     height: float
-    label_x: float    # centre of the column
+    label_x: float  # centre of the column
 
 
 @dataclass(frozen=True)
@@ -190,9 +213,18 @@ class ColumnChart:
     empty: bool = False
 
 
-def columns(points: Sequence[tuple[str, str, int]], *, width: int = 640, height: int = 240,
-            left: int = 44, right: int = 12, top: int = 12, bottom: int = 34,
-            max_axis_labels: int = 8, max_column_width: float = 48) -> ColumnChart:
+def columns(
+    points: Sequence[tuple[str, str, int]],
+    *,
+    width: int = 640,
+    height: int = 240,
+    left: int = 44,
+    right: int = 12,
+    top: int = 12,
+    bottom: int = 34,
+    max_axis_labels: int = 8,
+    max_column_width: float = 48,
+) -> ColumnChart:
     """Vertical columns for (label, axis label, value) points in order, on gridlines from nice_ticks: each
     70 % of its slot, at most `max_column_width` wide (a lone day is no wall). Only every k-th axis label
     is kept (counted back from the latest, which always keeps its label), so that at most
@@ -210,15 +242,33 @@ def columns(points: Sequence[tuple[str, str, int]], *, width: int = 640, height:
     for index, (label, axis_label, value) in enumerate(points):
         column_height = plot_height * value / scale_top
         x = left + index * slot + (slot - column_width) / 2
-        drawn.append(Column(label=label, axis_label=axis_label if (len(points) - 1 - index) % every == 0 else "",
-                            value=value, x=_px(x), y=_px(baseline - column_height), width=_px(column_width),
-                            height=_px(column_height), label_x=_px(x + column_width / 2)))
-    return ColumnChart(width, height, left, width - right, _px(baseline), _px(baseline + 20), tuple(drawn),
-                       tuple(Tick(t, german_number(t), _px(baseline - plot_height * t / scale_top)) for t in ticks))
+        drawn.append(
+            Column(
+                label=label,
+                axis_label=axis_label if (len(points) - 1 - index) % every == 0 else "",
+                value=value,
+                x=_px(x),
+                y=_px(baseline - column_height),
+                width=_px(column_width),
+                height=_px(column_height),
+                label_x=_px(x + column_width / 2),
+            )
+        )
+    return ColumnChart(
+        width,
+        height,
+        left,
+        width - right,
+        _px(baseline),
+        _px(baseline + 20),
+        tuple(drawn),
+        tuple(Tick(t, german_number(t), _px(baseline - plot_height * t / scale_top)) for t in ticks),
+    )
 
 
-def fill_periods(points: Sequence[tuple[str, int]], interval: str = "day",
-                 limit: int = MAX_COLUMNS) -> list[tuple[str, int]]:
+def fill_periods(
+    points: Sequence[tuple[str, int]], interval: str = "day", limit: int = MAX_COLUMNS
+) -> list[tuple[str, int]]:
     """(ISO date, value) points, sorted, with the days (or weeks) between them that have no point filled
     in as 0, keeping the latest `limit`. Points whose date does not parse are left out."""
     step = timedelta(days=7 if interval == "week" else 1)

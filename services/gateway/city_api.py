@@ -6,6 +6,7 @@ the rest of the ideas API. The staff endpoints are authenticated here (auth.py) 
 ideas by RPC with the principal, as the moderation endpoints ask moderation: ideas keeps who acted,
 and never shows it.
 """
+
 from nameko.rpc import RpcProxy
 
 from aufbruch.contracts.ideas import receipt_headers
@@ -62,6 +63,7 @@ class CityApi:
     @answers_errors
     def submit_assisted_idea(self, request):
         principal = self.auth.require(request, *ANSWERERS)
-        taken = call(self.ideas_rpc.submit_assisted, read_json(request), request.headers.get("Idempotency-Key"),
-                     principal)
+        taken = call(
+            self.ideas_rpc.submit_assisted, read_json(request), request.headers.get("Idempotency-Key"), principal
+        )
         return json_response(202, taken["receipt"], receipt_headers(taken["receipt"], taken["created"]))

@@ -7,6 +7,7 @@ carriage return) gets a single quote in front, so `=HYPERLINK(...)` arrives as t
 `'=HYPERLINK(...)` (CSV injection, see OWASP). Numbers are written as numbers; lists are joined
 with `;`; a missing value is an empty cell; booleans are `true` / `false`.
 """
+
 import csv
 import io
 from collections.abc import Iterable, Sequence

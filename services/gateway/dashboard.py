@@ -13,6 +13,7 @@ If reporting does not answer (or cannot reach its database), the page is a short
 status 503 and Retry-After, not the API's JSON error. Any other failure is answered by `answers_errors`
 like every gateway entrypoint (JSON 500, logged).
 """
+
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,8 +23,14 @@ from nameko.exceptions import IncorrectSignature, MethodNotFound, RpcTimeout, Un
 from werkzeug.wrappers import Response
 
 from aufbruch.contracts.errors import Unavailable
-from aufbruch.http import (RETRY_AFTER_SECONDS, SECURITY_HEADERS, ServiceTimeout, ServiceUnreachable, answers_errors,
-                           http)
+from aufbruch.http import (
+    RETRY_AFTER_SECONDS,
+    SECURITY_HEADERS,
+    ServiceTimeout,
+    ServiceUnreachable,
+    answers_errors,
+    http,
+)
 from services.gateway import charts
 from services.gateway.charts import Item
 from services.gateway.rpc import call
@@ -34,15 +41,31 @@ PANEL_WIDTH = 440  # charts that stand two side by side
 UNAVAILABLE = (Unavailable, UnknownService, RpcTimeout, ServiceTimeout, ServiceUnreachable)
 
 CATEGORY_LABELS = {
-    "administration": "Verwaltung", "education": "Bildung", "mobility": "Mobilität", "economy": "Wirtschaft",
-    "culture": "Kultur", "environment": "Umwelt", "health": "Gesundheit", "other": "Sonstiges",
+    "administration": "Verwaltung",
+    "education": "Bildung",
+    "mobility": "Mobilität",
+    "economy": "Wirtschaft",
+    "culture": "Kultur",
+    "environment": "Umwelt",
+    "health": "Gesundheit",
+    "other": "Sonstiges",
 }
 REASON_LABELS = {
-    "offensive_language": "Beleidigende Sprache", "offensive": "Beleidigend", "personal_data": "Persönliche Daten",
-    "link_spam": "Link-Spam", "spam": "Spam", "off_topic": "Nicht zum Thema", "duplicate": "Doppelt eingereicht",
-    "near_duplicate": "Ähnliche Idee vorhanden", "shouting": "Großbuchstaben", "illegal_content": "Rechtswidriger Inhalt",
-    "legal_review": "Rechtliche Prüfung", "misinformation": "Falschinformation",
-    "flags": "Bürgermeldungen", "pre_moderation": "Vorabprüfung", "other": "Sonstiges",
+    "offensive_language": "Beleidigende Sprache",
+    "offensive": "Beleidigend",
+    "personal_data": "Persönliche Daten",
+    "link_spam": "Link-Spam",
+    "spam": "Spam",
+    "off_topic": "Nicht zum Thema",
+    "duplicate": "Doppelt eingereicht",
+    "near_duplicate": "Ähnliche Idee vorhanden",
+    "shouting": "Großbuchstaben",
+    "illegal_content": "Rechtswidriger Inhalt",
+    "legal_review": "Rechtliche Prüfung",
+    "misinformation": "Falschinformation",
+    "flags": "Bürgermeldungen",
+    "pre_moderation": "Vorabprüfung",
+    "other": "Sonstiges",
 }
 STAGES = (  # (key in by_status, or "total"; label; tone): the funnel's rows in order
     ("total", "Eingereicht", "main"),
@@ -52,14 +75,22 @@ STAGES = (  # (key in by_status, or "total"; label; tone): the funnel's rows in 
     ("hidden", "Ausgeblendet", "aside"),
 )
 OFFICIAL_STATUS_LABELS = {  # the city's answers (issue 9), in the order an idea goes through them
-    "under_evaluation": "Wird geprüft", "accepted": "Angenommen", "in_implementation": "In Umsetzung",
-    "implemented": "Umgesetzt", "declined": "Von der Stadt abgelehnt",
+    "under_evaluation": "Wird geprüft",
+    "accepted": "Angenommen",
+    "in_implementation": "In Umsetzung",
+    "implemented": "Umgesetzt",
+    "declined": "Von der Stadt abgelehnt",
 }
 TURNAROUND_KINDS = (("automatic", "Automatisch"), ("human", "Menschlich"))
 TURNAROUND_MEASURES = (("median_seconds", "Median"), ("p90_seconds", "90-%-Perzentil"), ("max_seconds", "Maximum"))
 
-_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 _templates.filters["number"] = charts.german_number
 
 
@@ -99,9 +130,11 @@ def describe_timeline(chart, interval: str) -> str:
         return "Noch keine Daten."
     busiest = max(chart.columns, key=lambda column: column.value)
     per = "Woche" if interval == "week" else "Tag"
-    return (f"Eingereichte Ideen je {per} von {chart.columns[0].label} bis {chart.columns[-1].label}: zusammen "
-            f"{charts.ideas_count(sum(column.value for column in chart.columns))}, die meisten "
-            f"({charts.german_number(busiest.value)}) {'in der' if interval == 'week' else 'am'} {busiest.label}.")
+    return (
+        f"Eingereichte Ideen je {per} von {chart.columns[0].label} bis {chart.columns[-1].label}: zusammen "
+        f"{charts.ideas_count(sum(column.value for column in chart.columns))}, die meisten "
+        f"({charts.german_number(busiest.value)}) {'in der' if interval == 'week' else 'am'} {busiest.label}."
+    )
 
 
 def status_stages(summary: dict) -> list[dict]:
@@ -110,17 +143,29 @@ def status_stages(summary: dict) -> list[dict]:
     stages = []
     for key, label, tone in STAGES:
         value = total if key == "total" else _count(by_status.get(key))
-        stages.append({"key": key, "label": label, "tone": tone, "value": value,
-                       "share": "100 %" if key == "total" and total else _percent(value, total)})
+        stages.append(
+            {
+                "key": key,
+                "label": label,
+                "tone": tone,
+                "value": value,
+                "share": "100 %" if key == "total" and total else _percent(value, total),
+            }
+        )
     return stages
 
 
 def series_points(summary: dict, series: dict | None) -> tuple[str, list[tuple[str, int]]]:
     """(interval, [(ISO date, ideas)]) from the timeseries answer, or from the summary's per_day."""
     if isinstance(series, dict) and isinstance(series.get("points"), list):
-        return (series.get("interval") or "day",
-                [(str(point.get("period")), _count(point.get("value"))) for point in series["points"]
-                 if isinstance(point, dict)])
+        return (
+            series.get("interval") or "day",
+            [
+                (str(point.get("period")), _count(point.get("value")))
+                for point in series["points"]
+                if isinstance(point, dict)
+            ],
+        )
     per_day = summary.get("per_day") or []
     return "day", [(str(day.get("date")), _count(day.get("submitted"))) for day in per_day if isinstance(day, dict)]
 
@@ -142,8 +187,16 @@ def turnaround_panels(turnaround) -> list[dict]:
         items = [Item(m["label"], m["seconds"], m["text"]) for m in known] if count and known else []
         chart = charts.horizontal_bars(items, width=PANEL_WIDTH, label_width=130, value_width=90)
         decisions = f"{charts.german_number(count)} {'Entscheidung' if count == 1 else 'Entscheidungen'}"
-        panels.append({"key": key, "label": label, "count": count, "measures": measures, "chart": chart,
-                       "desc": f"{label}: {decisions}. {describe(chart)}"})
+        panels.append(
+            {
+                "key": key,
+                "label": label,
+                "count": count,
+                "measures": measures,
+                "chart": chart,
+                "desc": f"{label}: {decisions}. {describe(chart)}",
+            }
+        )
     return panels
 
 
@@ -152,12 +205,16 @@ def answers_view(summary: dict) -> dict | None:
     None for a reporting from before the answers (the section is left out)."""
     if "by_official_status" not in summary:
         return None
-    chart = charts.horizontal_bars(_counted_bars(summary.get("by_official_status"), OFFICIAL_STATUS_LABELS,
-                                                 known=OFFICIAL_STATUS_LABELS))
+    chart = charts.horizontal_bars(
+        _counted_bars(summary.get("by_official_status"), OFFICIAL_STATUS_LABELS, known=OFFICIAL_STATUS_LABELS)
+    )
     figures = summary.get("answer_time") if isinstance(summary.get("answer_time"), dict) else {}
-    return {"chart": chart, "desc": describe(chart), "answered": _count(figures.get("count")),
-            "times": [(label, charts.format_duration(figures.get(measure)))
-                      for measure, label in TURNAROUND_MEASURES]}
+    return {
+        "chart": chart,
+        "desc": describe(chart),
+        "answered": _count(figures.get("count")),
+        "times": [(label, charts.format_duration(figures.get(measure))) for measure, label in TURNAROUND_MEASURES],
+    }
 
 
 def dashboard_view(summary: dict, series: dict | None, now: datetime) -> dict:
@@ -165,8 +222,17 @@ def dashboard_view(summary: dict, series: dict | None, now: datetime) -> dict:
     summary = summary if isinstance(summary, dict) else {}
     total = _count(summary.get("total"))
     stages = status_stages(summary)
-    funnel_items = [Item(s["label"], s["value"], f"{charts.german_number(s['value'])} ({s['share']})"
-                         if s["key"] != "total" else charts.german_number(s["value"]), s["tone"]) for s in stages]
+    funnel_items = [
+        Item(
+            s["label"],
+            s["value"],
+            f"{charts.german_number(s['value'])} ({s['share']})"
+            if s["key"] != "total"
+            else charts.german_number(s["value"]),
+            s["tone"],
+        )
+        for s in stages
+    ]
 
     interval, points = series_points(summary, series)
     filled = charts.fill_periods(points, interval)
@@ -183,18 +249,28 @@ def dashboard_view(summary: dict, series: dict | None, now: datetime) -> dict:
     funnel = charts.horizontal_bars(funnel_items, centered=True, value_width=100)
     category_chart = charts.horizontal_bars(categories)
     district_chart = None if districts is None else charts.horizontal_bars(_counted_bars(districts, {}))
-    rejection_chart = (None if rejection_reasons is None else
-                       charts.horizontal_bars(_counted_bars(rejection_reasons, REASON_LABELS), width=PANEL_WIDTH))
-    hide_chart = (None if hide_reasons is None else
-                  charts.horizontal_bars(_counted_bars(hide_reasons, REASON_LABELS), width=PANEL_WIDTH))
+    rejection_chart = (
+        None
+        if rejection_reasons is None
+        else charts.horizontal_bars(_counted_bars(rejection_reasons, REASON_LABELS), width=PANEL_WIDTH)
+    )
+    hide_chart = (
+        None
+        if hide_reasons is None
+        else charts.horizontal_bars(_counted_bars(hide_reasons, REASON_LABELS), width=PANEL_WIDTH)
+    )
     return {
         "generated": now.strftime("%d.%m.%Y, %H:%M Uhr"),
-        "key_figures": [fig for fig in (
-            ("Ideen insgesamt", total),
-            ("Veröffentlicht", stages[2]["value"]),
-            ("Teilnehmende", _count(participants) if participants is not None else None),
-            ("Mails verschickt", _count(notifications.get("sent")) if "sent" in notifications else None),
-        ) if fig[1] is not None],
+        "key_figures": [
+            fig
+            for fig in (
+                ("Ideen insgesamt", total),
+                ("Veröffentlicht", stages[2]["value"]),
+                ("Teilnehmende", _count(participants) if participants is not None else None),
+                ("Mails verschickt", _count(notifications.get("sent")) if "sent" in notifications else None),
+            )
+            if fig[1] is not None
+        ],
         "stages": stages,
         "funnel": funnel,
         "funnel_desc": describe(funnel),
@@ -243,6 +319,5 @@ class DashboardPage:
             except (MethodNotFound, IncorrectSignature):  # a reporting from before timeseries: use per_day
                 series = None
         except UNAVAILABLE:
-            return html_response(503, render({"unavailable": True, "view": None}),
-                                 {"Retry-After": RETRY_AFTER_SECONDS})
+            return html_response(503, render({"unavailable": True, "view": None}), {"Retry-After": RETRY_AFTER_SECONDS})
         return html_response(200, render({"unavailable": False, "view": dashboard_view(summary, series, now)}))

@@ -10,6 +10,7 @@ It speaks through urllib3's connection pool directly: requests' sessions (cookie
 settings merged on every call) cost about a third of the gateway's CPU on the busiest endpoint
 (BENCHMARKS.md), and the ideas service is an internal neighbour that needs none of it.
 """
+
 import urllib3
 from nameko.extensions import DependencyProvider
 from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
@@ -29,7 +30,9 @@ class IdeasClient(DependencyProvider):
         # client retries with its Idempotency-Key.
         self.pool = urllib3.connection_from_url(
             self.container.config["IDEAS_URL"].rstrip("/"),
-            maxsize=int(self.container.config.get("max_workers", 10)), retries=False)
+            maxsize=int(self.container.config.get("max_workers", 10)),
+            retries=False,
+        )
 
     def stop(self):
         self.pool.close()
@@ -37,8 +40,9 @@ class IdeasClient(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self
 
-    def _request(self, method: str, path: str, timeout: float, body: bytes | None = None,
-                 headers: dict | None = None) -> urllib3.BaseHTTPResponse:
+    def _request(
+        self, method: str, path: str, timeout: float, body: bytes | None = None, headers: dict | None = None
+    ) -> urllib3.BaseHTTPResponse:
         try:
             return self.pool.urlopen(method, path, body=body, headers=headers, timeout=timeout, redirect=False)
         except NewConnectionError as exc:  # before TimeoutError: urllib3 derives it from a connect timeout
@@ -55,8 +59,9 @@ class IdeasClient(DependencyProvider):
         answer = self._request(request.method, f"{request.path}{query}", TIMEOUT_SECONDS, body, headers)
         response = Response(answer.data, status=answer.status)
         response.headers.update(SECURITY_HEADERS)
-        response.headers.update({name: answer.headers[name]
-                                 for name in FORWARDED_RESPONSE_HEADERS if name in answer.headers})
+        response.headers.update(
+            {name: answer.headers[name] for name in FORWARDED_RESPONSE_HEADERS if name in answer.headers}
+        )
         return response
 
     def health(self) -> str:

@@ -1,4 +1,5 @@
 """The moderation part of the gateway's API: the review queue, decisions, hiding, and citizens' flags."""
+
 from nameko.rpc import RpcProxy
 
 from aufbruch.http import answers_errors, http, json_response, read_json

@@ -5,6 +5,7 @@ The links in the support mail are opened in a browser, so their pages answer in 
 the client asks for JSON (`Accept: application/json`). Withdrawing takes a button on the page (a
 POST): mail scanners that open every link must not withdraw anyone's support.
 """
+
 from html import escape
 
 from nameko.rpc import RpcProxy
@@ -26,8 +27,10 @@ def wants_json(request: Request) -> bool:
 
 def page(status: int, heading: str, text: str, form: str = "") -> Response:
     """A small German page: no script, nothing loaded from elsewhere (the CSP allows neither)."""
-    body = (f'<!doctype html><html lang="de"><head><meta charset="utf-8"><title>{escape(heading)} – Aufbruch'
-            f'</title></head><body><main><h1>{escape(heading)}</h1><p>{escape(text)}</p>{form}</main></body></html>')
+    body = (
+        f'<!doctype html><html lang="de"><head><meta charset="utf-8"><title>{escape(heading)} – Aufbruch'
+        f"</title></head><body><main><h1>{escape(heading)}</h1><p>{escape(text)}</p>{form}</main></body></html>"
+    )
     response = Response(body, status=status, mimetype="text/html")
     response.headers.update(SECURITY_HEADERS)
     return response
@@ -71,9 +74,15 @@ class ParticipationApi:
     @http("GET", f"{API}/supports/confirm")
     @answers_errors
     def confirm_support(self, request):
-        return self._link_page(request, self.participation.confirm_support, lambda state, token: page(
-            200, "Danke für Ihre Unterstützung!",
-            f"Ihre Unterstützung ist bestätigt. Diese Idee hat jetzt {state['count']} Unterstützung(en)."))
+        return self._link_page(
+            request,
+            self.participation.confirm_support,
+            lambda state, token: page(
+                200,
+                "Danke für Ihre Unterstützung!",
+                f"Ihre Unterstützung ist bestätigt. Diese Idee hat jetzt {state['count']} Unterstützung(en).",
+            ),
+        )
 
     @http("GET", f"{API}/supports/withdraw")
     @answers_errors
@@ -81,11 +90,18 @@ class ParticipationApi:
         def confirm_withdrawal(state, token):
             if not state["supported"]:
                 return page(200, "Keine Unterstützung", "Sie unterstützen diese Idee zurzeit nicht.")
-            form = (f'<form method="post" action="{API}/supports/withdraw">'
-                    f'<input type="hidden" name="token" value="{escape(token)}">'
-                    '<button type="submit">Unterstützung zurückziehen</button></form>')
-            return page(200, "Unterstützung zurückziehen",
-                        f"Möchten Sie Ihre Unterstützung für „{state['title']}“ zurückziehen?", form)
+            form = (
+                f'<form method="post" action="{API}/supports/withdraw">'
+                f'<input type="hidden" name="token" value="{escape(token)}">'
+                '<button type="submit">Unterstützung zurückziehen</button></form>'
+            )
+            return page(
+                200,
+                "Unterstützung zurückziehen",
+                f"Möchten Sie Ihre Unterstützung für „{state['title']}“ zurückziehen?",
+                form,
+            )
+
         return self._link_page(request, self.participation.withdrawal_state, confirm_withdrawal)
 
     @http("POST", f"{API}/supports/withdraw")
@@ -97,8 +113,11 @@ class ParticipationApi:
             state = call(self.participation.withdraw_support, {"token": request.form.get("token", "")})
         except (InvalidInput, NotFound, Conflict) as exc:
             return _error_page(exc)
-        return page(200, "Unterstützung zurückgezogen",
-                    f"Ihre Unterstützung ist zurückgezogen. Diese Idee hat jetzt {state['count']} Unterstützung(en).")
+        return page(
+            200,
+            "Unterstützung zurückgezogen",
+            f"Ihre Unterstützung ist zurückgezogen. Diese Idee hat jetzt {state['count']} Unterstützung(en).",
+        )
 
     @http("POST", f"{API}/ideas/<idea_id>/comments")
     @answers_errors

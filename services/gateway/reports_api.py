@@ -5,6 +5,7 @@ never personal data. The exports of published ideas are open data under the lice
 aufbruch.contracts.reports.LICENSE, named in an `X-License` and a `Link: <…>; rel="license"` header.
 `moderation.csv` is for the city's own evaluation of moderation: admins only.
 """
+
 from functools import partial
 
 from nameko.rpc import RpcProxy
@@ -82,8 +83,9 @@ class ReportsApi:
     def report_ideas_json(self, request):
         rows = self._report("published_ideas", {}, {})
         items = [{column: row.get(column) for column in IDEA_EXPORT_COLUMNS} for row in rows]
-        return json_response(200, {"license": LICENSE, "columns": list(IDEA_EXPORT_COLUMNS), "items": items},
-                             LICENSE_HEADERS)
+        return json_response(
+            200, {"license": LICENSE, "columns": list(IDEA_EXPORT_COLUMNS), "items": items}, LICENSE_HEADERS
+        )
 
     @http("GET", f"{REPORTS}/moderation.csv")
     @answers_errors

@@ -1,4 +1,5 @@
 """RPC from the gateway: a service that does not answer in time gets the client a 503, not a hang."""
+
 import eventlet
 
 from aufbruch.http import ServiceTimeout

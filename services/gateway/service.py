@@ -3,6 +3,7 @@
 The ideas API is forwarded over HTTP to the ideas service (see ideas_client.py: taking ideas in must
 not depend on the broker); everything else is asked of the services by RPC.
 """
+
 import logging
 
 import eventlet
@@ -31,8 +32,19 @@ HEALTH_TIMEOUT_SECONDS = 2
 RPC_CHECKED_SERVICES = ("moderation", "notifications", "reporting", "accounts", "webhooks", "participation")
 
 
-class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311Api, WebhooksApi, SubscriptionsApi,
-                     ParticipationApi, CityApi, OpenApiDocument, UnknownRoutes):
+class GatewayService(
+    ModerationApi,
+    AdminApi,
+    ReportsApi,
+    DashboardPage,
+    Open311Api,
+    WebhooksApi,
+    SubscriptionsApi,
+    ParticipationApi,
+    CityApi,
+    OpenApiDocument,
+    UnknownRoutes,
+):
     name = "gateway"
     config = Config()
 
@@ -67,8 +79,7 @@ class GatewayService(ModerationApi, AdminApi, ReportsApi, DashboardPage, Open311
             checks |= {name: self._service_check(reply) for name, reply in pending.items()}
         checks["ideas"] = self.ideas.health()
         healthy = all(state == "ok" for state in checks.values())
-        return json_response(200 if healthy else 503, {"status": "ok" if healthy else "degraded",
-                                                        "checks": checks})
+        return json_response(200 if healthy else 503, {"status": "ok" if healthy else "degraded", "checks": checks})
 
     def _broker_check(self) -> str:
         try:

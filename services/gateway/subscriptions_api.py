@@ -6,6 +6,7 @@ The links in mails lead to short German HTML pages here, since people open them 
 never changes anything (mail scanners follow links), except the confirmation link, which is the
 double opt-in's very point.
 """
+
 import logging
 from pathlib import Path
 from urllib.parse import quote
@@ -39,16 +40,27 @@ ENDED = {
     "support_confirmations": "Diese Adresse erhält keine Bitten mehr, eine Unterstützung zu bestätigen.",
 }
 ALREADY_GONE = "Diese Adresse ist bei uns nicht mehr gespeichert."
-INVALID_LINK = ("Link ungültig", ["Dieser Link ist ungültig oder abgelaufen. Bitte nutzen Sie den Link aus der "
-                                  "neuesten Mail oder fordern Sie eine neue an."])
+INVALID_LINK = (
+    "Link ungültig",
+    [
+        "Dieser Link ist ungültig oder abgelaufen. Bitte nutzen Sie den Link aus der "
+        "neuesten Mail oder fordern Sie eine neue an."
+    ],
+)
 
-_pages = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                     undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_pages = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def page(status: int, heading: str, paragraphs: list[str], form_action: str | None = None) -> Response:
-    html = _pages.get_template("subscription_page.html").render(heading=heading, paragraphs=paragraphs,
-                                                                form_action=form_action)
+    html = _pages.get_template("subscription_page.html").render(
+        heading=heading, paragraphs=paragraphs, form_action=form_action
+    )
     response = Response(html, status=status, mimetype="text/html")
     response.headers.update(SECURITY_HEADERS | {"Content-Security-Policy": PAGE_CSP})
     return response
@@ -94,7 +106,9 @@ class SubscriptionsApi:
             told = f"Sie erhalten ab jetzt eine Mail, wenn sich bei der Idee „{confirmed['title']}“ etwas ändert."
         else:
             told = "Sie erhalten ab jetzt einmal am Tag eine Übersicht der neu veröffentlichten Ideen."
-        return page(200, "Vielen Dank, bestätigt", [told, "Abbestellen können Sie jederzeit mit dem Link in jeder Mail."])
+        return page(
+            200, "Vielen Dank, bestätigt", [told, "Abbestellen können Sie jederzeit mit dem Link in jeder Mail."]
+        )
 
     @http("GET", f"{API}/unsubscribe")
     @answers_errors
@@ -105,8 +119,12 @@ class SubscriptionsApi:
             return page(400, *INVALID_LINK)
         if scope is None:
             return page(200, "Bereits erledigt", [ALREADY_GONE])
-        return page(200, "Mails abbestellen", [WILL_END[scope]],
-                    form_action=f"{API}/unsubscribe?token={quote(link_token(request))}")
+        return page(
+            200,
+            "Mails abbestellen",
+            [WILL_END[scope]],
+            form_action=f"{API}/unsubscribe?token={quote(link_token(request))}",
+        )
 
     @http("POST", f"{API}/unsubscribe")
     @answers_errors

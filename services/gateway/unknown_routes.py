@@ -4,6 +4,7 @@ server would send Werkzeug's bare HTML page without them).
 
 Werkzeug prefers every other rule to this catch-all, so it only sees what nothing else matched.
 """
+
 from functools import lru_cache
 
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
@@ -18,10 +19,13 @@ CATCH_ALL = "/<path:unknown_path>"
 
 @lru_cache(maxsize=4)
 def _served_routes(service_cls) -> Map:
-    rules = [Rule(entrypoint.url, methods=entrypoint.method.split(","))
-             for name in dir(service_cls) if name != "unknown_route"
-             for entrypoint in getattr(getattr(service_cls, name), ENTRYPOINT_EXTENSIONS_ATTR, ())
-             if isinstance(entrypoint, HttpRequestHandler)]
+    rules = [
+        Rule(entrypoint.url, methods=entrypoint.method.split(","))
+        for name in dir(service_cls)
+        if name != "unknown_route"
+        for entrypoint in getattr(getattr(service_cls, name), ENTRYPOINT_EXTENSIONS_ATTR, ())
+        if isinstance(entrypoint, HttpRequestHandler)
+    ]
     return Map(rules)
 
 
@@ -37,6 +41,9 @@ class UnknownRoutes:
     def unknown_route(self, request, unknown_path=""):
         methods = allowed_methods(type(self), request.path)
         if methods:
-            raise HttpError(405, f"{request.method} is not allowed here; allowed: {', '.join(methods)}.",
-                            {"Allow": ", ".join(methods)})
+            raise HttpError(
+                405,
+                f"{request.method} is not allowed here; allowed: {', '.join(methods)}.",
+                {"Allow": ", ".join(methods)},
+            )
         raise HttpError(404, "There is nothing at this address.")

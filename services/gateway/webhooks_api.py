@@ -3,6 +3,7 @@ systems for events, and read each one's delivery log.
 
 A mixin of GatewayService; its `webhooks` RPC proxy is also what the gateway's health check pings.
 """
+
 import logging
 
 from nameko.rpc import RpcProxy
@@ -36,8 +37,9 @@ class WebhooksApi:
         admin = self.auth.require(request, "admin")
         new = validated(NewWebhook(), read_json(request))
         created = call(self.webhooks.register, new["url"], new["event_types"])
-        log.info("admin %s registered webhook %s for %s", admin["username"], created["id"],
-                 ",".join(created["event_types"]))
+        log.info(
+            "admin %s registered webhook %s for %s", admin["username"], created["id"], ",".join(created["event_types"])
+        )
         return json_response(201, created, {"Location": f"{WEBHOOKS}/{created['id']}"})  # the secret: shown once
 
     @http("GET", WEBHOOKS)

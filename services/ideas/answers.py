@@ -6,15 +6,21 @@ implementation. `implemented` is final. A declined idea may be taken up again (`
 and an accepted or started one may still be declined (the council refused, the plan failed).
 Repeating the current status is allowed: a progress report with a new text.
 """
+
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aufbruch.contracts.errors import Conflict
 from services.ideas.domain import PUBLISHED, Idea
 
 UNDER_EVALUATION, ACCEPTED, IN_IMPLEMENTATION, IMPLEMENTED, DECLINED = (
-    "under_evaluation", "accepted", "in_implementation", "implemented", "declined")
+    "under_evaluation",
+    "accepted",
+    "in_implementation",
+    "implemented",
+    "declined",
+)
 
 NEXT_STATUSES = {
     None: {UNDER_EVALUATION, ACCEPTED, DECLINED},
@@ -46,5 +52,11 @@ def answer(idea: Idea, status: str, text: str, now: datetime | None = None) -> A
         allowed = ", ".join(sorted(NEXT_STATUSES[previous]))
         raise Conflict(f"The idea is {previous or 'not yet answered'}: the next status may be {allowed}.")
     idea.official_status = status
-    return Answer(id=uuid.uuid4(), idea_id=idea.id, official_status=status, previous_status=previous,
-                  text=text, answered_at=now or datetime.now(timezone.utc))
+    return Answer(
+        id=uuid.uuid4(),
+        idea_id=idea.id,
+        official_status=status,
+        previous_status=previous,
+        text=text,
+        answered_at=now or datetime.now(UTC),
+    )

@@ -1,9 +1,10 @@
 """What an idea is and how its status moves; no framework, no database."""
+
 import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aufbruch.contracts.ideas import STANDING_PROCESS
 
@@ -41,7 +42,7 @@ def new_idea(submission: dict, now: datetime | None = None, assisted: bool = Fal
         category=submission["category"],
         district=submission.get("district"),
         status=SUBMITTED,
-        submitted_at=now or datetime.now(timezone.utc),
+        submitted_at=now or datetime.now(UTC),
         process_id=submission.get("process_id") or STANDING_PROCESS,
         assisted=assisted,
     )

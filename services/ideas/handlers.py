@@ -1,4 +1,5 @@
 """The ideas service's use cases; the entrypoints in service.py only translate to and from them."""
+
 import uuid
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -6,9 +7,20 @@ from zoneinfo import ZoneInfo
 from aufbruch import inbox, outbox
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, resource_id, validated
 from aufbruch.contracts.events import Event
-from aufbruch.contracts.ideas import (DEFAULT_LOCALE, STANDING_PROCESS, AssistedSubmission, IdeaListQuery,
-                                      IdeaSubmission, NewAnswer, NewProcess, ProcessChanges, PublicAnswer, PublicIdea,
-                                      PublicProcess, Receipt)
+from aufbruch.contracts.ideas import (
+    DEFAULT_LOCALE,
+    STANDING_PROCESS,
+    AssistedSubmission,
+    IdeaListQuery,
+    IdeaSubmission,
+    NewAnswer,
+    NewProcess,
+    ProcessChanges,
+    PublicAnswer,
+    PublicIdea,
+    PublicProcess,
+    Receipt,
+)
 from aufbruch.pseudonyms import pseudonym
 from services.ideas import answers, domain, processes, repository
 
@@ -27,7 +39,6 @@ def _idea_id(value) -> uuid.UUID:
     return resource_id(value, "idea")
 
 
-
 @lru_cache(maxsize=8)
 def submission_schema(kind: type[IdeaSubmission], categories: tuple[str, ...]) -> IdeaSubmission:
     """Built once per kind and list of categories: building a marshmallow schema deep-copies its
@@ -42,8 +53,15 @@ def author_key(secret: str, author: dict | None) -> str | None:
     return pseudonym(secret, email) if email else None
 
 
-def submit(db, categories: list[str], payload, idempotency_key: str | None,
-           pseudonym_secret: str, city: ZoneInfo, accepted_locale: str | None = None) -> tuple[dict, bool]:
+def submit(
+    db,
+    categories: list[str],
+    payload,
+    idempotency_key: str | None,
+    pseudonym_secret: str,
+    city: ZoneInfo,
+    accepted_locale: str | None = None,
+) -> tuple[dict, bool]:
     """Store a new idea with its `idea.submitted` event in one transaction. A repeated
     Idempotency-Key returns the first idea again; the flag says whether this call created it.
     The event carries the submitter's pseudonymous `author_key`, keyed with `pseudonym_secret`.
@@ -54,18 +72,39 @@ def submit(db, categories: list[str], payload, idempotency_key: str | None,
     return _take_in(db, categories, submission, idempotency_key, pseudonym_secret, city, accepted_locale)
 
 
-def submit_assisted(db, categories: list[str], payload, idempotency_key: str | None,
-                    pseudonym_secret: str, city: ZoneInfo, principal: dict) -> tuple[dict, bool]:
+def submit_assisted(
+    db,
+    categories: list[str],
+    payload,
+    idempotency_key: str | None,
+    pseudonym_secret: str,
+    city: ZoneInfo,
+    principal: dict,
+) -> tuple[dict, bool]:
     """As `submit`, for a citizen at a service desk: staff (`principal`) enter the idea with the
     citizen's consent; the idea is marked assisted, and who entered it is kept, never shown."""
     submission = validated(submission_schema(AssistedSubmission, tuple(categories)), payload)
-    return _take_in(db, categories, submission, idempotency_key, pseudonym_secret, city,
-                    assisted_by=uuid.UUID(str(principal["user_id"])))
+    return _take_in(
+        db,
+        categories,
+        submission,
+        idempotency_key,
+        pseudonym_secret,
+        city,
+        assisted_by=uuid.UUID(str(principal["user_id"])),
+    )
 
 
-def _take_in(db, categories: list[str], submission: dict, idempotency_key: str | None, pseudonym_secret: str,
-             city: ZoneInfo, accepted_locale: str | None = None, assisted_by: uuid.UUID | None = None
-             ) -> tuple[dict, bool]:
+def _take_in(
+    db,
+    categories: list[str],
+    submission: dict,
+    idempotency_key: str | None,
+    pseudonym_secret: str,
+    city: ZoneInfo,
+    accepted_locale: str | None = None,
+    assisted_by: uuid.UUID | None = None,
+) -> tuple[dict, bool]:
     locale = submission["locale"] or accepted_locale or DEFAULT_LOCALE
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
         raise InvalidInput({"Idempotency-Key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
@@ -81,8 +120,11 @@ def _take_in(db, categories: list[str], submission: dict, idempotency_key: str |
             repository.add(conn, idea, submission["author"], locale)
             if assisted_by is not None:
                 repository.add_assistance(conn, idea.id, assisted_by, idea.submitted_at)
-            outbox.add_event(conn, "idea.submitted", vars(idea) | {
-                "idea_id": idea.id, "author_key": author_key(pseudonym_secret, submission["author"])})
+            outbox.add_event(
+                conn,
+                "idea.submitted",
+                vars(idea) | {"idea_id": idea.id, "author_key": author_key(pseudonym_secret, submission["author"])},
+            )
             if idempotency_key:
                 stored = repository.claim_idempotency_key(conn, idempotency_key, fingerprint, idea.id)
                 if stored["idea_id"] != idea.id:
@@ -165,12 +207,20 @@ def _apply_moderation_decision(conn, decision: dict) -> None:
     if idea.status == domain.PUBLISHED:
         outbox.add_event(conn, "idea.published", vars(idea) | {"idea_id": idea.id})
     elif idea.status == domain.REJECTED:
-        outbox.add_event(conn, "idea.rejected", {
-            "idea_id": idea.id, "category": idea.category,
-            "reasons": idea.rejection_reasons, "rejected_at": idea.decided_at})
+        outbox.add_event(
+            conn,
+            "idea.rejected",
+            {
+                "idea_id": idea.id,
+                "category": idea.category,
+                "reasons": idea.rejection_reasons,
+                "rejected_at": idea.decided_at,
+            },
+        )
 
 
 # --- the city's answers (issue 9) ------------------------------------------------------------------
+
 
 def answer(db, idea_id, payload, principal: dict) -> dict:
     """The city's official answer to a published idea, given by staff (`principal`, kept internally
@@ -183,10 +233,20 @@ def answer(db, idea_id, payload, principal: dict) -> dict:
             raise NotFound(f"No idea with id {idea_id}.")
         given = answers.answer(idea, request["status"], request["text"])
         repository.add_answer(conn, given, uuid.UUID(str(principal["user_id"])))
-        outbox.add_event(conn, "idea.status_changed", {
-            "idea_id": idea.id, "answer_id": given.id, "title": idea.title, "process_id": idea.process_id,
-            "official_status": given.official_status, "previous_status": given.previous_status,
-            "answer": given.text, "answered_at": given.answered_at})
+        outbox.add_event(
+            conn,
+            "idea.status_changed",
+            {
+                "idea_id": idea.id,
+                "answer_id": given.id,
+                "title": idea.title,
+                "process_id": idea.process_id,
+                "official_status": given.official_status,
+                "previous_status": given.previous_status,
+                "answer": given.text,
+                "answered_at": given.answered_at,
+            },
+        )
     return PublicAnswer().dump(vars(given))
 
 
@@ -202,11 +262,17 @@ def idea_answers(db, idea_id) -> dict:
 
 # --- participation processes (issue 9) -------------------------------------------------------------
 
+
 def _process_view(process: processes.Process, figures: dict, categories: list[str], city: ZoneInfo) -> dict:
-    return PublicProcess().dump(vars(process) | {
-        "categories": processes.categories(process, categories),
-        "state": processes.state(process, processes.city_today(city)),
-        "standing": process.standing, "figures": figures})
+    return PublicProcess().dump(
+        vars(process)
+        | {
+            "categories": processes.categories(process, categories),
+            "state": processes.state(process, processes.city_today(city)),
+            "standing": process.standing,
+            "figures": figures,
+        }
+    )
 
 
 def list_processes(db, categories: list[str], city: ZoneInfo) -> dict:

@@ -9,9 +9,10 @@ is accepted as a filter and matches nothing until the city can answer ideas.
 The mapping and the parsing of filters are pure functions; `services`, `requests` and `request`
 are the use cases the HTTP entrypoints in service.py call, `respond` turns them into answers.
 """
+
 import json
 import uuid
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from werkzeug.wrappers import Response
 
@@ -30,8 +31,14 @@ STATUSES = (OPEN, CLOSED)
 PLATFORM_STATUSES = {OPEN: (PUBLISHED,), CLOSED: ()}
 
 SERVICE_NAMES = {
-    "administration": "Verwaltung", "education": "Bildung", "mobility": "Mobilität", "economy": "Wirtschaft",
-    "culture": "Kultur", "environment": "Umwelt", "health": "Gesundheit", "other": "Sonstiges",
+    "administration": "Verwaltung",
+    "education": "Bildung",
+    "mobility": "Mobilität",
+    "economy": "Wirtschaft",
+    "culture": "Kultur",
+    "environment": "Umwelt",
+    "health": "Gesundheit",
+    "other": "Sonstiges",
 }
 SERVICE_KEYWORDS = {
     "administration": "verwaltung,bürgerservice,digitalisierung",
@@ -44,9 +51,25 @@ SERVICE_KEYWORDS = {
     "other": "sonstiges",
 }
 
-REQUEST_FIELDS = ("service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-                  "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url")
+REQUEST_FIELDS = (
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+)
 SERVICE_FIELDS = ("service_code", "service_name", "description", "metadata", "type", "keywords", "group")
 
 
@@ -63,6 +86,7 @@ class Open311Error(Exception):
 
 
 # --- mapping ------------------------------------------------------------------------------------
+
 
 def service_name(category: str) -> str:
     return SERVICE_NAMES.get(category, category)
@@ -83,7 +107,7 @@ def service(category: str) -> dict:
 
 
 def _timestamp(value: datetime | None) -> str | None:
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds") if value else None
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
 def service_request(idea: Idea) -> dict:
@@ -111,11 +135,12 @@ def service_request(idea: Idea) -> dict:
 
 # --- filters ------------------------------------------------------------------------------------
 
+
 def _list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
-def parse_datetime(name: str, value: str, city: tzinfo = timezone.utc, end_of_day: bool = False) -> datetime:
+def parse_datetime(name: str, value: str, city: tzinfo = UTC, end_of_day: bool = False) -> datetime:
     """An ISO 8601 date or date-time; without an offset it is read in the city's timezone. A date
     alone means its first moment, or with `end_of_day` its last (so an end_date names a whole day)."""
     text = value.strip()
@@ -126,8 +151,9 @@ def parse_datetime(name: str, value: str, city: tzinfo = timezone.utc, end_of_da
         else:
             moment = datetime.fromisoformat(text)
     except ValueError:
-        raise Open311Error(400, f"{name} must be an ISO 8601 date-time such as 2024-05-17T09:00:00+02:00,"
-                                f" not {value!r}.") from None
+        raise Open311Error(
+            400, f"{name} must be an ISO 8601 date-time such as 2024-05-17T09:00:00+02:00, not {value!r}."
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=city)
 
 
@@ -145,12 +171,13 @@ def parse_service_codes(value: str | None, categories: list[str]) -> list[str] |
     codes = _list(value)
     unknown = [code for code in codes if code not in categories]
     if unknown:
-        raise Open311Error(400, f"service_code {', '.join(unknown)} is unknown; the services are"
-                                f" {', '.join(categories)}.")
+        raise Open311Error(
+            400, f"service_code {', '.join(unknown)} is unknown; the services are {', '.join(categories)}."
+        )
     return codes or None
 
 
-def parse_filters(args: dict, categories: list[str], now: datetime, city: tzinfo = timezone.utc) -> dict:
+def parse_filters(args: dict, categories: list[str], now: datetime, city: tzinfo = UTC) -> dict:
     """The filters of requests.json: `start`, `end` (on requested_datetime, both inclusive),
     `statuses` (the platform's), `categories` (None for all). Without start_date and end_date the
     window is the last 90 days; with only one of them it is 90 days from or up to it."""
@@ -175,18 +202,19 @@ def parse_filters(args: dict, categories: list[str], now: datetime, city: tzinfo
 
 # --- use cases ----------------------------------------------------------------------------------
 
+
 def services(categories: list[str]) -> list[dict]:
     return [service(category) for category in categories]
 
 
-def requests(db, args: dict, categories: list[str], city: tzinfo = timezone.utc,
-             now: datetime | None = None) -> list[dict]:
-    filters = parse_filters(args, categories, now or datetime.now(timezone.utc), city)
+def requests(db, args: dict, categories: list[str], city: tzinfo = UTC, now: datetime | None = None) -> list[dict]:
+    filters = parse_filters(args, categories, now or datetime.now(UTC), city)
     if not filters["statuses"]:
         return []
     with db.transaction() as conn:
-        ideas = repository.open311_requests(conn, filters["statuses"], filters["start"], filters["end"],
-                                            filters["categories"], MAX_RESULTS)
+        ideas = repository.open311_requests(
+            conn, filters["statuses"], filters["start"], filters["end"], filters["categories"], MAX_RESULTS
+        )
     return [service_request(idea) for idea in ideas]
 
 

@@ -6,8 +6,9 @@ A process is open from the start of `opens_on` to the end of `closes_on`, both c
 midnight on. The standing process has neither date and no categories of its own: it takes every
 configured category, always.
 """
+
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from aufbruch.contracts.errors import Conflict, InvalidInput
@@ -31,7 +32,7 @@ class Process:
 
 
 def city_today(city: ZoneInfo, now: datetime | None = None) -> date:
-    return (now or datetime.now(timezone.utc)).astimezone(city).date()
+    return (now or datetime.now(UTC)).astimezone(city).date()
 
 
 def state(process: Process, today: date) -> str:

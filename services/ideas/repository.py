@@ -1,26 +1,42 @@
 """Every SQL statement of the ideas service."""
+
 import uuid
 
 from services.ideas.answers import Answer
 from services.ideas.domain import PUBLISHED, Idea
 from services.ideas.processes import Process
 
-_IDEA_COLUMNS = ("id, title, description, category, district, status, submitted_at,"
-                 " published_at, decided_at, rejection_reasons, process_id, assisted, official_status")
+_IDEA_COLUMNS = (
+    "id, title, description, category, district, status, submitted_at,"
+    " published_at, decided_at, rejection_reasons, process_id, assisted, official_status"
+)
 _PROCESS_COLUMNS = "id, title, description, categories, opens_on, closes_on"
 
 
 def add(conn, idea: Idea, author: dict | None, locale: str) -> None:
     conn.execute(
-        f"insert into ideas ({_IDEA_COLUMNS})"
-        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (idea.id, idea.title, idea.description, idea.category, idea.district, idea.status,
-         idea.submitted_at, idea.published_at, idea.decided_at, idea.rejection_reasons,
-         idea.process_id, idea.assisted, idea.official_status),
+        f"insert into ideas ({_IDEA_COLUMNS}) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            idea.id,
+            idea.title,
+            idea.description,
+            idea.category,
+            idea.district,
+            idea.status,
+            idea.submitted_at,
+            idea.published_at,
+            idea.decided_at,
+            idea.rejection_reasons,
+            idea.process_id,
+            idea.assisted,
+            idea.official_status,
+        ),
     )
     if author and (author.get("name") or author.get("email")):
-        conn.execute("insert into contacts (idea_id, name, email, locale) values (%s, %s, %s, %s)",
-                     (idea.id, author.get("name"), author.get("email"), locale))
+        conn.execute(
+            "insert into contacts (idea_id, name, email, locale) values (%s, %s, %s, %s)",
+            (idea.id, author.get("name"), author.get("email"), locale),
+        )
 
 
 def get(conn, idea_id: uuid.UUID, for_update: bool = False) -> Idea | None:
@@ -31,8 +47,7 @@ def get(conn, idea_id: uuid.UUID, for_update: bool = False) -> Idea | None:
 
 def save_status(conn, idea: Idea) -> None:
     conn.execute(
-        "update ideas set status = %s, published_at = %s, decided_at = %s, rejection_reasons = %s"
-        " where id = %s",
+        "update ideas set status = %s, published_at = %s, decided_at = %s, rejection_reasons = %s where id = %s",
         (idea.status, idea.published_at, idea.decided_at, idea.rejection_reasons, idea.id),
     )
 
@@ -47,7 +62,8 @@ def list_published(conn, category: str | None, limit: int, offset: int) -> tuple
     if not rows:
         total = conn.execute(
             "select count(*) as total from ideas where status = %s and (%s::text is null or category = %s)",
-            (PUBLISHED, category, category)).fetchone()["total"]
+            (PUBLISHED, category, category),
+        ).fetchone()["total"]
         return [], total
     total = rows[0]["total"]
     return [Idea(**{k: v for k, v in row.items() if k != "total"}) for row in rows], total
@@ -56,7 +72,9 @@ def list_published(conn, category: str | None, limit: int, offset: int) -> tuple
 def contact(conn, idea_id: uuid.UUID) -> dict | None:
     return conn.execute(
         "select c.name, c.email, c.locale, i.title from contacts c join ideas i on i.id = c.idea_id"
-        " where c.idea_id = %s and c.email is not null", (idea_id,)).fetchone()
+        " where c.idea_id = %s and c.email is not null",
+        (idea_id,),
+    ).fetchone()
 
 
 def erase_contacts(conn, email: str) -> int:
@@ -68,18 +86,17 @@ def claim_idempotency_key(conn, key: str, fingerprint: str, idea_id: uuid.UUID) 
     """Store the key for `idea_id`, or return the row of whoever stored it first."""
     conn.execute(
         "insert into idempotency_keys (key, request_fingerprint, idea_id) values (%s, %s, %s)"
-        " on conflict (key) do nothing", (key, fingerprint, idea_id))
-    return conn.execute("select request_fingerprint, idea_id from idempotency_keys where key = %s",
-                        (key,)).fetchone()
+        " on conflict (key) do nothing",
+        (key, fingerprint, idea_id),
+    )
+    return conn.execute("select request_fingerprint, idea_id from idempotency_keys where key = %s", (key,)).fetchone()
 
 
 def find_by_idempotency_key(conn, key: str) -> dict | None:
-    return conn.execute("select request_fingerprint, idea_id from idempotency_keys where key = %s",
-                        (key,)).fetchone()
+    return conn.execute("select request_fingerprint, idea_id from idempotency_keys where key = %s", (key,)).fetchone()
 
 
-def open311_requests(conn, statuses: list[str], start, end, categories: list[str] | None,
-                     limit: int) -> list[Idea]:
+def open311_requests(conn, statuses: list[str], start, end, categories: list[str] | None, limit: int) -> list[Idea]:
     """Ideas in `statuses` submitted from `start` to `end` (inclusive; None: open-ended), in
     `categories` (None: all), newest first: the service requests of Open311's requests.json."""
     rows = conn.execute(
@@ -94,17 +111,28 @@ def open311_requests(conn, statuses: list[str], start, end, categories: list[str
 
 # --- assisted submissions, answers and processes (issue 9) ----------------------------------------
 
+
 def add_assistance(conn, idea_id: uuid.UUID, staff_user_id: uuid.UUID, consent_given_at) -> None:
-    conn.execute("insert into assisted_submissions (idea_id, staff_user_id, consent_given_at)"
-                 " values (%s, %s, %s)", (idea_id, staff_user_id, consent_given_at))
+    conn.execute(
+        "insert into assisted_submissions (idea_id, staff_user_id, consent_given_at) values (%s, %s, %s)",
+        (idea_id, staff_user_id, consent_given_at),
+    )
 
 
 def add_answer(conn, answer: Answer, staff_user_id: uuid.UUID) -> None:
     conn.execute(
         "insert into answers (id, idea_id, official_status, previous_status, text, answered_at, answered_by)"
         " values (%s, %s, %s, %s, %s, %s, %s)",
-        (answer.id, answer.idea_id, answer.official_status, answer.previous_status, answer.text,
-         answer.answered_at, staff_user_id))
+        (
+            answer.id,
+            answer.idea_id,
+            answer.official_status,
+            answer.previous_status,
+            answer.text,
+            answer.answered_at,
+            staff_user_id,
+        ),
+    )
     conn.execute("update ideas set official_status = %s where id = %s", (answer.official_status, answer.idea_id))
 
 
@@ -112,7 +140,9 @@ def answers(conn, idea_id: uuid.UUID) -> list[Answer]:
     """The idea's answers, oldest first; never who gave them."""
     rows = conn.execute(
         "select id, idea_id, official_status, previous_status, text, answered_at from answers"
-        " where idea_id = %s order by answered_at, id", (idea_id,)).fetchall()
+        " where idea_id = %s order by answered_at, id",
+        (idea_id,),
+    ).fetchall()
     return [Answer(**row) for row in rows]
 
 
@@ -124,17 +154,22 @@ def process(conn, process_id: str, for_update: bool = False) -> Process | None:
 
 def add_process(conn, new: Process) -> bool:
     """False if a process with its id exists already."""
-    return conn.execute(
-        f"insert into processes ({_PROCESS_COLUMNS}) values (%s, %s, %s, %s, %s, %s)"
-        " on conflict (id) do nothing returning id",
-        (new.id, new.title, new.description, new.categories, new.opens_on, new.closes_on)).fetchone() is not None
+    return (
+        conn.execute(
+            f"insert into processes ({_PROCESS_COLUMNS}) values (%s, %s, %s, %s, %s, %s)"
+            " on conflict (id) do nothing returning id",
+            (new.id, new.title, new.description, new.categories, new.opens_on, new.closes_on),
+        ).fetchone()
+        is not None
+    )
 
 
 def save_process(conn, changed: Process) -> None:
-    conn.execute("update processes set title = %s, description = %s, categories = %s, opens_on = %s,"
-                 " closes_on = %s where id = %s",
-                 (changed.title, changed.description, changed.categories, changed.opens_on,
-                  changed.closes_on, changed.id))
+    conn.execute(
+        "update processes set title = %s, description = %s, categories = %s, opens_on = %s,"
+        " closes_on = %s where id = %s",
+        (changed.title, changed.description, changed.categories, changed.opens_on, changed.closes_on, changed.id),
+    )
 
 
 def processes_with_figures(conn, process_id: str | None = None) -> list[tuple[Process, dict]]:
@@ -146,8 +181,12 @@ def processes_with_figures(conn, process_id: str | None = None) -> list[tuple[Pr
         " from processes p left join ideas i on i.process_id = p.id"
         " where %s::text is null or p.id = %s"
         " group by p.id order by p.opens_on desc nulls first, p.id",
-        (PUBLISHED, process_id, process_id)).fetchall()
-    return [(Process(**{key: row[key] for key in ("id", "title", "description", "categories", "opens_on",
-                                                   "closes_on")}),
-             {"ideas_submitted": row["ideas_submitted"], "ideas_published": row["ideas_published"]})
-            for row in rows]
+        (PUBLISHED, process_id, process_id),
+    ).fetchall()
+    return [
+        (
+            Process(**{key: row[key] for key in ("id", "title", "description", "categories", "opens_on", "closes_on")}),
+            {"ideas_submitted": row["ideas_submitted"], "ideas_published": row["ideas_published"]},
+        )
+        for row in rows
+    ]

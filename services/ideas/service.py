@@ -3,6 +3,7 @@
 Its public API is served over HTTP by this service itself (the gateway forwards to it), so that an
 idea is accepted even while RabbitMQ is down: the outbox publishes its event when the broker is back.
 """
+
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,10 +35,15 @@ class IdeasService(PublishesEvents):
     @http("POST", f"{API}/ideas")
     @answers_errors
     def submit(self, request):
-        receipt, created = handlers.submit(self.db, categories(self.config), read_json(request),
-                                           request.headers.get("Idempotency-Key"),
-                                           self.config["PSEUDONYM_SECRET"], self._city(),
-                                           request.accept_languages.best_match(LOCALES))
+        receipt, created = handlers.submit(
+            self.db,
+            categories(self.config),
+            read_json(request),
+            request.headers.get("Idempotency-Key"),
+            self.config["PSEUDONYM_SECRET"],
+            self._city(),
+            request.accept_languages.best_match(LOCALES),
+        )
         return json_response(202, receipt, receipt_headers(receipt, created))
 
     @http("GET", f"{API}/ideas/<idea_id>")
@@ -63,8 +69,7 @@ class IdeasService(PublishesEvents):
     @http("GET", f"{API}/processes/<process_id>")
     @answers_errors
     def get_process(self, request, process_id):
-        return json_response(200, handlers.public_process(self.db, categories(self.config), process_id,
-                                                          self._city()))
+        return json_response(200, handlers.public_process(self.db, categories(self.config), process_id, self._city()))
 
     @http("GET", f"{OPEN311}/services.json")
     @answers_errors
@@ -74,8 +79,9 @@ class IdeasService(PublishesEvents):
     @http("GET", f"{OPEN311}/requests.json")
     @answers_errors
     def open311_requests(self, request):
-        return open311.respond(lambda: open311.requests(self.db, request.args.to_dict(),
-                                                        categories(self.config), self._city()))
+        return open311.respond(
+            lambda: open311.requests(self.db, request.args.to_dict(), categories(self.config), self._city())
+        )
 
     @http("GET", f"{OPEN311}/requests/<request_id>.json")
     @answers_errors
@@ -111,8 +117,15 @@ class IdeasService(PublishesEvents):
     @rpc
     def submit_assisted(self, payload, idempotency_key, principal) -> dict:
         """{receipt, created}: an idea staff enter for a citizen at a service desk."""
-        receipt, created = handlers.submit_assisted(self.db, categories(self.config), payload, idempotency_key,
-                                                    self.config["PSEUDONYM_SECRET"], self._city(), principal)
+        receipt, created = handlers.submit_assisted(
+            self.db,
+            categories(self.config),
+            payload,
+            idempotency_key,
+            self.config["PSEUDONYM_SECRET"],
+            self._city(),
+            principal,
+        )
         return {"receipt": receipt, "created": created}
 
     @rpc

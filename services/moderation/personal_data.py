@@ -15,6 +15,7 @@ What is found is reported as kinds and character offsets only, never as the data
 Matches that overlap an earlier kind's match (a phone-like run inside an IBAN or an address) are
 dropped, so every piece of text counts once.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,8 @@ _AT = r"(?:@|\s*[\[({](?:at|ät)[\])}]\s*)"
 _DOT = r"(?:\.|\s*[\[({](?:dot|punkt)[\])}]\s*)"
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 _EMAIL = re.compile(
-    rf"(?<![\w.%+-])[\w%+-]+(?:\.[\w%+-]+)*{_AT}(?:{_LABEL}{_DOT})+[^\W\d_]{{2,}}(?![\w-])", re.IGNORECASE)
+    rf"(?<![\w.%+-])[\w%+-]+(?:\.[\w%+-]+)*{_AT}(?:{_LABEL}{_DOT})+[^\W\d_]{{2,}}(?![\w-])", re.IGNORECASE
+)
 # A candidate runs as far as it can; the longest prefix ending at a word boundary with a valid
 # checksum is the IBAN (so "DE89 3704 0044 0532 0130 00 BEI" finds the IBAN before "BEI").
 _IBAN_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,30}")
@@ -38,7 +40,8 @@ _IBAN_MIN_LENGTH = 15
 # German dates (3.6., 03.06.25, 3. 6. 2025) and clock times (9:30, 09.15) standing alone.
 _DATE_OR_TIME = re.compile(
     r"(?<![\d.])(?:0?[1-9]|[12]\d|3[01])\.\s?(?:0?[1-9]|1[0-2])\.(?:\s?(?:\d{4}|\d{2})(?!\d))?"
-    r"|(?<![\d.:,])(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d.:,])")
+    r"|(?<![\d.:,])(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d.:,])"
+)
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,16 @@ def _ibans(text: str) -> list[Match]:
     while candidate := _IBAN_CANDIDATE.search(text, position):
         start = candidate.start()
         ends = [start + offset + 1 for offset, char in enumerate(candidate.group()) if char != " "]
-        valid = next((end for end in reversed(ends)
-                      if not (end < len(text) and text[end].isalnum())
-                      and len(text[start:end].replace(" ", "")) >= _IBAN_MIN_LENGTH
-                      and iban.is_valid(text[start:end])), None)
+        valid = next(
+            (
+                end
+                for end in reversed(ends)
+                if not (end < len(text) and text[end].isalnum())
+                and len(text[start:end].replace(" ", "")) >= _IBAN_MIN_LENGTH
+                and iban.is_valid(text[start:end])
+            ),
+            None,
+        )
         if valid is None:
             position = start + 1
         else:
@@ -80,8 +89,11 @@ def find(text: str) -> list[Match]:
     """Every piece of personal data in text, in order of appearance."""
     found: list[Match] = []
     for finder in (_emails, _ibans, _phones):
-        found += [match for match in finder(text)
-                  if not any(match.start < other.end and other.start < match.end for other in found)]
+        found += [
+            match
+            for match in finder(text)
+            if not any(match.start < other.end and other.start < match.end for other in found)
+        ]
     return sorted(found, key=lambda match: (match.start, match.end))
 
 

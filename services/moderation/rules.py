@@ -24,6 +24,7 @@ Every finding's ``spans`` are (start, end) character offsets into ``combined_tex
 description)``, i.e. "title\\n\\ndescription", of what triggered it where that is cheap to say: each
 offensive word or phrase, each link, a title in capitals, each piece of personal data.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,16 +52,21 @@ SHOUTING_TITLE_MIN_LETTERS = 8
 # topic score about 0.2, a lightly reworded or reordered idea 0.6 to 0.9.
 NEAR_DUPLICATE_THRESHOLD = 0.6
 
-_RULE_ORDER = {reason: index for index, reason in enumerate(
-    (OFFENSIVE_LANGUAGE, LINK_SPAM, SHOUTING, PERSONAL_DATA, NEAR_DUPLICATE, PRE_MODERATION))}
+_RULE_ORDER = {
+    reason: index
+    for index, reason in enumerate(
+        (OFFENSIVE_LANGUAGE, LINK_SPAM, SHOUTING, PERSONAL_DATA, NEAR_DUPLICATE, PRE_MODERATION)
+    )
+}
 _SEVERITY = {APPROVE: 0, REVIEW: 1, REJECT: 2}
 _WORDLIST_DIR = Path(__file__).parent / "wordlists"
 _SEPARATOR = "\n\n"
 
 # casefold() already turns ß into ss; leetspeak digits are folded everywhere because a number
 # token can never equal a list entry, so folding "2024" into "2o2a" is harmless.
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "0": "o", "1": "i", "3": "e", "4": "a",
-                       "5": "s", "7": "t", "@": "a", "$": "s"})
+_FOLD = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 _TOKEN = re.compile(r"[^\W_]+")
 # A character with the combining marks after it: normalised as one, so "A\u0308" becomes "ä".
 _GRAPHEME = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.DOTALL)
@@ -95,6 +101,7 @@ class Verdict:
 @dataclass(frozen=True)
 class SimilarIdea:
     """An idea seen before and how similar its text is (0 to 1) to the one being moderated."""
+
     idea_id: uuid.UUID | str
     similarity: float
 
@@ -141,8 +148,9 @@ class WordList:
     @classmethod
     def from_files(cls, *paths: str | Path) -> WordList:
         """One entry per line; "#" starts a comment."""
-        lines = (line.split("#", 1)[0] for path in paths
-                 for line in Path(path).read_text(encoding="utf-8").splitlines())
+        lines = (
+            line.split("#", 1)[0] for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines()
+        )
         return cls(line for line in lines if line.strip())
 
     @classmethod
@@ -161,9 +169,9 @@ class WordList:
         found = []
         for start in range(len(tokens)):
             for length in self._lengths:
-                window = spellings[start:start + length]
+                window = spellings[start : start + length]
                 if len(window) == length and any(p in self._phrases for p in product(*window)):
-                    run = tokens[start:start + length]
+                    run = tokens[start : start + length]
                     found.append((" ".join(word for word, _, _ in run), (run[0][1], run[-1][2])))
         return found
 
@@ -211,16 +219,18 @@ def _personal_data(text: str) -> Finding | None:
     found = personal_data.find(text)
     if not found:
         return None
-    return Finding(PERSONAL_DATA, REVIEW, personal_data.describe(found),
-                   tuple((match.start, match.end) for match in found))
+    return Finding(
+        PERSONAL_DATA, REVIEW, personal_data.describe(found), tuple((match.start, match.end) for match in found)
+    )
 
 
 def _near_duplicate(similar_ideas: Sequence[SimilarIdea]) -> Finding | None:
     closest = max(similar_ideas, key=lambda idea: idea.similarity, default=None)
     if closest is None or closest.similarity < NEAR_DUPLICATE_THRESHOLD:
         return None
-    return Finding(NEAR_DUPLICATE, REVIEW,
-                   f"most similar: idea {closest.idea_id} (similarity {closest.similarity:.2f})")
+    return Finding(
+        NEAR_DUPLICATE, REVIEW, f"most similar: idea {closest.idea_id} (similarity {closest.similarity:.2f})"
+    )
 
 
 def _verdict(findings: Iterable[Finding | None]) -> Verdict:
@@ -229,17 +239,24 @@ def _verdict(findings: Iterable[Finding | None]) -> Verdict:
     return Verdict(outcome, present)
 
 
-def moderate(title: str, description: str, wordlist: WordList | None = None,
-             similar_ideas: Sequence[SimilarIdea] = ()) -> Verdict:
+def moderate(
+    title: str, description: str, wordlist: WordList | None = None, similar_ideas: Sequence[SimilarIdea] = ()
+) -> Verdict:
     """Apply every rule to an idea; the default word list is used unless another is given.
 
     similar_ideas are earlier ideas with their similarity to this one (``repository.similar_ideas``).
     """
     wordlist = WordList.load() if wordlist is None else wordlist
     text = combined_text(title, description)
-    return _verdict((_offensive_language(text, wordlist),
-                     _link_spam(title, description, len(title) + len(_SEPARATOR)),
-                     _shouting(title, description), _personal_data(text), _near_duplicate(similar_ideas)))
+    return _verdict(
+        (
+            _offensive_language(text, wordlist),
+            _link_spam(title, description, len(title) + len(_SEPARATOR)),
+            _shouting(title, description),
+            _personal_data(text),
+            _near_duplicate(similar_ideas),
+        )
+    )
 
 
 def moderate_comment(body: str, wordlist: WordList | None = None) -> Verdict:
@@ -247,8 +264,9 @@ def moderate_comment(body: str, wordlist: WordList | None = None) -> Verdict:
     (spans point into the body). Near-duplicates are not looked for: short replies such as "Genau so!"
     repeat by nature."""
     wordlist = WordList.load() if wordlist is None else wordlist
-    return _verdict((_offensive_language(body, wordlist), _link_spam("", body, 0), _shouting("", body),
-                     _personal_data(body)))
+    return _verdict(
+        (_offensive_language(body, wordlist), _link_spam("", body, 0), _shouting("", body), _personal_data(body))
+    )
 
 
 def check_policy(policy: str) -> str:

@@ -1,5 +1,6 @@
 """The moderation service: decides automatically on every submitted idea, keeps the review queue,
 citizens' flags and the audit trail, and announces every decision."""
+
 from pathlib import Path
 
 from nameko.dependency_providers import Config
@@ -63,8 +64,9 @@ class ModerationService(Pingable, PublishesEvents):
 
     @rpc
     def flag(self, idea_id, payload: dict) -> dict:
-        return handlers.flag(self.db, idea_id, payload, self.config["PSEUDONYM_SECRET"],
-                             int(self.config["FLAG_HIDE_THRESHOLD"]))
+        return handlers.flag(
+            self.db, idea_id, payload, self.config["PSEUDONYM_SECRET"], int(self.config["FLAG_HIDE_THRESHOLD"])
+        )
 
     @rpc
     def hide(self, idea_id, payload: dict, principal: dict) -> None:
@@ -76,8 +78,9 @@ class ModerationService(Pingable, PublishesEvents):
 
     @rpc
     def flag_comment(self, comment_id, payload: dict) -> dict:
-        return handlers.flag_comment(self.db, comment_id, payload, self.config["PSEUDONYM_SECRET"],
-                                     int(self.config["FLAG_HIDE_THRESHOLD"]))
+        return handlers.flag_comment(
+            self.db, comment_id, payload, self.config["PSEUDONYM_SECRET"], int(self.config["FLAG_HIDE_THRESHOLD"])
+        )
 
     @rpc
     def hide_comment(self, comment_id, payload: dict, principal: dict) -> None:

@@ -1,5 +1,6 @@
 """When to send a mail: retries after a passing failure, the per-recipient rate limit and batch
 intervals; pure."""
+
 from datetime import datetime, timedelta
 
 from aufbruch.backoff import doubling_delay
@@ -19,8 +20,9 @@ def gives_up(attempts: int) -> bool:
     return attempts >= MAX_ATTEMPTS
 
 
-def rate_limited_until(sent_within_window: list[datetime], limit: int,
-                       window: timedelta = RATE_WINDOW) -> datetime | None:
+def rate_limited_until(
+    sent_within_window: list[datetime], limit: int, window: timedelta = RATE_WINDOW
+) -> datetime | None:
     """None if one more mail may go to a recipient who was sent mails at `sent_within_window` (the
     sends of the last `window`); else when it may: once the `limit`-th latest send leaves the window."""
     if len(sent_within_window) < limit:

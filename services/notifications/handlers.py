@@ -5,11 +5,12 @@ recipient, in the same transaction as the event that caused it is recorded as ha
 delivers owed mails (`deliver_due`), so a slow or absent mail server never holds up an event queue,
 and neither a redelivered event nor a second replica can owe a mail twice.
 """
+
 import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aufbruch import inbox, outbox
@@ -69,30 +70,66 @@ class Settings:
         )
 
 
-def owe(conn, settings: Settings, *, template: str, recipient: str, locale: str, dedup_key: str,
-        list_id: str, kind: str | None = None, idea_id=None, name: str | None = None, **context) -> bool:
+def owe(
+    conn,
+    settings: Settings,
+    *,
+    template: str,
+    recipient: str,
+    locale: str,
+    dedup_key: str,
+    list_id: str,
+    kind: str | None = None,
+    idea_id=None,
+    name: str | None = None,
+    **context,
+) -> bool:
     """Render and store one mail unless it is owed already or the recipient unsubscribed from
     `list_id`; returns whether it was added. `kind` defaults to the template's name."""
     if repository.opted_out(conn, pseudonym(settings.pseudonym_secret, recipient), list_id):
         return False
     mail_id = uuid.uuid4()
-    rendered = rendering.render(template, locale, name=name,
-                                unsubscribe_url=settings.links.unsubscribe_url(mail_id), **context)
-    return repository.add_mail(conn, {
-        "id": mail_id, "idea_id": idea_id, "kind": kind or template, "recipient": recipient,
-        "subject": rendered.subject, "text_body": rendered.text, "html_body": rendered.html,
-        "dedup_key": f"{dedup_key}:{recipient.lower()}", "list_id": list_id})
+    rendered = rendering.render(
+        template, locale, name=name, unsubscribe_url=settings.links.unsubscribe_url(mail_id), **context
+    )
+    return repository.add_mail(
+        conn,
+        {
+            "id": mail_id,
+            "idea_id": idea_id,
+            "kind": kind or template,
+            "recipient": recipient,
+            "subject": rendered.subject,
+            "text_body": rendered.text,
+            "html_body": rendered.html,
+            "dedup_key": f"{dedup_key}:{recipient.lower()}",
+            "list_id": list_id,
+        },
+    )
 
 
 # --- events about ideas ------------------------------------------------------------------------------
 
-def _mail_submitter(conn, settings: Settings, contact: dict | None, idea_id, kind: str, dedup_key: str,
-                    **context) -> None:
+
+def _mail_submitter(
+    conn, settings: Settings, contact: dict | None, idea_id, kind: str, dedup_key: str, **context
+) -> None:
     if contact is None:  # no address given: nobody to tell
         return
-    owe(conn, settings, template=kind, recipient=contact["email"], locale=contact["locale"],
-        name=contact["name"], dedup_key=dedup_key, list_id=f"idea:{idea_id}", idea_id=idea_id,
-        title=contact["title"], idea_url=settings.links.idea_url(idea_id), **context)
+    owe(
+        conn,
+        settings,
+        template=kind,
+        recipient=contact["email"],
+        locale=contact["locale"],
+        name=contact["name"],
+        dedup_key=dedup_key,
+        list_id=f"idea:{idea_id}",
+        idea_id=idea_id,
+        title=contact["title"],
+        idea_url=settings.links.idea_url(idea_id),
+        **context,
+    )
 
 
 def tell_followers(conn, settings: Settings, event: Event, **context) -> None:
@@ -101,10 +138,20 @@ def tell_followers(conn, settings: Settings, event: Event, **context) -> None:
     idea_id = event.data["idea_id"]
     change = f"{event.type}@{event.data[dated_by].isoformat()}"
     for follower in repository.confirmed_followers(conn, idea_id):
-        owe(conn, settings, template=template, kind="follower_update", recipient=follower["email"],
-            locale=follower["locale"], dedup_key=f"follower_update:{follower['id']}:{change}",
-            list_id=f"follower:{follower['id']}", idea_id=idea_id, title=follower["idea_title"],
-            idea_url=settings.links.idea_url(idea_id), **context)
+        owe(
+            conn,
+            settings,
+            template=template,
+            kind="follower_update",
+            recipient=follower["email"],
+            locale=follower["locale"],
+            dedup_key=f"follower_update:{follower['id']}:{change}",
+            list_id=f"follower:{follower['id']}",
+            idea_id=idea_id,
+            title=follower["idea_title"],
+            idea_url=settings.links.idea_url(idea_id),
+            **context,
+        )
 
 
 def idea_submitted(db, settings: Settings, event: Event, contact: dict | None) -> None:
@@ -130,8 +177,15 @@ def idea_rejected(db, settings: Settings, event: Event, contact: dict | None) ->
         if not inbox.first_delivery(conn, event):
             return
         repository.set_hidden(conn, data["idea_id"], True)  # a hidden idea rejected for good stays out
-        _mail_submitter(conn, settings, contact, data["idea_id"], "rejected", f"rejected:{data['idea_id']}",
-                        reason_codes=data["reasons"])
+        _mail_submitter(
+            conn,
+            settings,
+            contact,
+            data["idea_id"],
+            "rejected",
+            f"rejected:{data['idea_id']}",
+            reason_codes=data["reasons"],
+        )
         tell_followers(conn, settings, event, reason_codes=data["reasons"])
 
 
@@ -141,8 +195,15 @@ def idea_hidden(db, settings: Settings, event: Event, contact: dict | None) -> N
         if not inbox.first_delivery(conn, event):
             return
         repository.set_hidden(conn, data["idea_id"], True)
-        _mail_submitter(conn, settings, contact, data["idea_id"], "hidden",
-                        f"hidden:{data['idea_id']}@{data['hidden_at'].isoformat()}", reason_code=data["reason"])
+        _mail_submitter(
+            conn,
+            settings,
+            contact,
+            data["idea_id"],
+            "hidden",
+            f"hidden:{data['idea_id']}@{data['hidden_at'].isoformat()}",
+            reason_code=data["reason"],
+        )
         tell_followers(conn, settings, event, reason_code=data["reason"])
 
 
@@ -160,12 +221,14 @@ def idea_status_changed(db, settings: Settings, event: Event, contact: dict | No
     with db.transaction() as conn:
         if not inbox.first_delivery(conn, event):
             return
-        _mail_submitter(conn, settings, contact, data["idea_id"], "status_changed",
-                        f"status_changed:{data['answer_id']}", **answer)
+        _mail_submitter(
+            conn, settings, contact, data["idea_id"], "status_changed", f"status_changed:{data['answer_id']}", **answer
+        )
         tell_followers(conn, settings, event, **answer)
 
 
 # --- following ideas, digests, confirmation --------------------------------------------------------
+
 
 def follow(db, settings: Settings, public_idea, idea_id: str, payload, accepted_locale: str | None) -> None:
     """Start the double opt-in for news about an idea: a confirmation mail, at most one a day per
@@ -179,21 +242,39 @@ def follow(db, settings: Settings, public_idea, idea_id: str, payload, accepted_
     with db.transaction() as conn:
         follower = repository.add_follower(conn, idea["id"], request["email"], locale, idea["title"])
         if follower["confirmed_at"] is None:
-            owe(conn, settings, template="follow_confirmation", recipient=follower["email"],
-                locale=follower["locale"], dedup_key=f"follow_confirmation:{follower['id']}:{_today(settings)}",
-                list_id=f"follower:{follower['id']}", idea_id=idea["id"], title=idea["title"],
-                confirm_url=settings.links.confirmation_url("follower", follower["id"]))
+            owe(
+                conn,
+                settings,
+                template="follow_confirmation",
+                recipient=follower["email"],
+                locale=follower["locale"],
+                dedup_key=f"follow_confirmation:{follower['id']}:{_today(settings)}",
+                list_id=f"follower:{follower['id']}",
+                idea_id=idea["id"],
+                title=idea["title"],
+                confirm_url=settings.links.confirmation_url("follower", follower["id"]),
+            )
 
 
-def confirm_support(db, settings: Settings, address: str, idea_title: str, confirm_url: str, withdraw_url: str,
-                    locale: str | None) -> None:
+def confirm_support(
+    db, settings: Settings, address: str, idea_title: str, confirm_url: str, withdraw_url: str, locale: str | None
+) -> None:
     """Mail a citizen the links participation signed for their support. Each request owes its own
     mail (participation signs a new link each time); the address came by RPC, never in an event."""
     link_key = hashlib.sha256(confirm_url.encode()).hexdigest()[:32]
     with db.transaction() as conn:
-        owe(conn, settings, template="support_confirmation", recipient=address, locale=rendering.supported(locale),
-            dedup_key=f"support_confirmation:{link_key}", list_id=SUPPORT_CONFIRMATIONS, title=idea_title,
-            confirm_url=confirm_url, withdraw_url=withdraw_url)
+        owe(
+            conn,
+            settings,
+            template="support_confirmation",
+            recipient=address,
+            locale=rendering.supported(locale),
+            dedup_key=f"support_confirmation:{link_key}",
+            list_id=SUPPORT_CONFIRMATIONS,
+            title=idea_title,
+            confirm_url=confirm_url,
+            withdraw_url=withdraw_url,
+        )
 
 
 def subscribe_digest(db, settings: Settings, payload, accepted_locale: str | None) -> None:
@@ -202,11 +283,17 @@ def subscribe_digest(db, settings: Settings, payload, accepted_locale: str | Non
     with db.transaction() as conn:
         subscription = repository.add_digest_subscription(conn, request["category"], request["email"], locale)
         if subscription["confirmed_at"] is None:
-            owe(conn, settings, template="digest_confirmation", recipient=subscription["email"],
+            owe(
+                conn,
+                settings,
+                template="digest_confirmation",
+                recipient=subscription["email"],
                 locale=subscription["locale"],
                 dedup_key=f"digest_confirmation:{subscription['id']}:{_today(settings)}",
-                list_id=f"digest:{subscription['id']}", category_code=subscription["category"],
-                confirm_url=settings.links.confirmation_url("digest", subscription["id"]))
+                list_id=f"digest:{subscription['id']}",
+                category_code=subscription["category"],
+                confirm_url=settings.links.confirmation_url("digest", subscription["id"]),
+            )
 
 
 def _today(settings: Settings) -> str:
@@ -234,6 +321,7 @@ def confirm(db, settings: Settings, token: str) -> dict:
 
 
 # --- unsubscribing and erasure ----------------------------------------------------------------------
+
 
 def _unsubscribe_mail_id(settings: Settings, token: str) -> uuid.UUID:
     try:
@@ -277,14 +365,20 @@ def erase(db, email: str, submissions_erased: int, requested_by: str) -> dict:
     announce `person.erased`, which never says whose address it was."""
     with db.transaction() as conn:
         subscriptions, mails = repository.erase_address(conn, email)
-        erasure = {"erasure_id": uuid.uuid4(), "requested_by": requested_by, "submissions_erased": submissions_erased,
-                   "subscriptions_erased": subscriptions, "mails_erased": mails,
-                   "erased_at": datetime.now(timezone.utc)}
+        erasure = {
+            "erasure_id": uuid.uuid4(),
+            "requested_by": requested_by,
+            "submissions_erased": submissions_erased,
+            "subscriptions_erased": subscriptions,
+            "mails_erased": mails,
+            "erased_at": datetime.now(UTC),
+        }
         outbox.add_event(conn, "person.erased", erasure)
     return erasure | {"erasure_id": str(erasure["erasure_id"]), "erased_at": erasure["erased_at"].isoformat()}
 
 
 # --- batches: moderator alerts and digests -----------------------------------------------------------
+
 
 def review_requested(db, event: Event) -> None:
     data = event.data
@@ -304,7 +398,7 @@ def moderation_decided(db, event: Event) -> None:
 def alert_moderators(db, settings: Settings) -> int:
     """At most once per interval, one mail to each moderator address listing the cases that began
     waiting since the last one and still wait; returns how many cases it named."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with db.transaction() as conn:
         clock = repository.lock_moderator_alert_clock(conn)
         if clock is None or not delivery.batch_due(clock["last_sent_at"], settings.moderator_alert_interval, now):
@@ -312,12 +406,22 @@ def alert_moderators(db, settings: Settings) -> int:
         cases = repository.unalerted_cases(conn)
         if not cases or not settings.moderator_addresses:
             return 0
-        listed = [case | {"requested_at": case["requested_at"].astimezone(settings.city).strftime("%d.%m.%Y %H:%M")}
-                  for case in cases]
+        listed = [
+            case | {"requested_at": case["requested_at"].astimezone(settings.city).strftime("%d.%m.%Y %H:%M")}
+            for case in cases
+        ]
         for address in settings.moderator_addresses:
-            owe(conn, settings, template="moderator_alert", recipient=address, locale=DEFAULT_LOCALE,
-                dedup_key=f"moderator_alert:{now.isoformat()}", list_id=MODERATOR_ALERTS, cases=listed,
-                queue_url=settings.links.moderation_queue_url())
+            owe(
+                conn,
+                settings,
+                template="moderator_alert",
+                recipient=address,
+                locale=DEFAULT_LOCALE,
+                dedup_key=f"moderator_alert:{now.isoformat()}",
+                list_id=MODERATOR_ALERTS,
+                cases=listed,
+                queue_url=settings.links.moderation_queue_url(),
+            )
         repository.mark_alerted(conn, [case["case_id"] for case in cases], now)
     return len(cases)
 
@@ -325,22 +429,29 @@ def alert_moderators(db, settings: Settings) -> int:
 def send_digests(db, settings: Settings) -> int:
     """A digest to each confirmed subscriber whose last one is an interval old, listing the ideas
     of its category published since (none: no mail, the next one waits another interval)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with db.transaction() as conn:
         due = repository.claim_due_digests(conn, now - settings.digest_interval, DIGEST_BATCH_SIZE)
         for subscription in due:
             ideas = repository.published_in(conn, subscription["category"], subscription["covered_until"], now)
             if ideas:
-                owe(conn, settings, template="digest", recipient=subscription["email"],
-                    locale=subscription["locale"], dedup_key=f"digest:{subscription['id']}:{now.isoformat()}",
-                    list_id=f"digest:{subscription['id']}", category_code=subscription["category"],
-                    ideas=[{"title": idea["title"], "url": settings.links.idea_url(idea["idea_id"])}
-                           for idea in ideas])
+                owe(
+                    conn,
+                    settings,
+                    template="digest",
+                    recipient=subscription["email"],
+                    locale=subscription["locale"],
+                    dedup_key=f"digest:{subscription['id']}:{now.isoformat()}",
+                    list_id=f"digest:{subscription['id']}",
+                    category_code=subscription["category"],
+                    ideas=[{"title": idea["title"], "url": settings.links.idea_url(idea["idea_id"])} for idea in ideas],
+                )
             repository.cover_digest(conn, subscription["id"], now)
     return len(due)
 
 
 # --- delivery ------------------------------------------------------------------------------------------
+
 
 def deliver_due(db, settings: Settings, mailer) -> None:
     """Send one batch of due mails. A recipient over the rate limit waits (not a failed attempt)."""
@@ -348,7 +459,7 @@ def deliver_due(db, settings: Settings, mailer) -> None:
         for mail in repository.claim_due(conn, DELIVERY_BATCH_SIZE):
             if not repository.lock_recipient(conn, mail["recipient"]):
                 continue  # another replica is mailing this address right now; next tick
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             recent = repository.sent_since(conn, mail["recipient"], now - delivery.RATE_WINDOW)
             free_at = delivery.rate_limited_until(recent, settings.mails_per_recipient_per_hour)
             if free_at is not None:
@@ -358,9 +469,15 @@ def deliver_due(db, settings: Settings, mailer) -> None:
 
 
 def _deliver(conn, settings: Settings, mailer, mail: dict) -> None:
-    message = build_message(mailer.sender, mail["recipient"], mail["subject"], mail["text_body"],
-                            mail["html_body"], f"<{mail['id']}@aufbruch>",
-                            settings.links.unsubscribe_url(mail["id"]))
+    message = build_message(
+        mailer.sender,
+        mail["recipient"],
+        mail["subject"],
+        mail["text_body"],
+        mail["html_body"],
+        f"<{mail['id']}@aufbruch>",
+        settings.links.unsubscribe_url(mail["id"]),
+    )
     try:
         mailer.send(message)
     except TemporaryFailure as exc:
@@ -373,10 +490,10 @@ def _deliver(conn, settings: Settings, mailer, mail: dict) -> None:
         failure = exc
     else:
         repository.mark_sent(conn, mail["id"])
-        _announce(conn, "notification.sent", mail, sent_at=datetime.now(timezone.utc))
+        _announce(conn, "notification.sent", mail, sent_at=datetime.now(UTC))
         return
     repository.mark_failed(conn, mail["id"], failure.detail)
-    _announce(conn, "notification.failed", mail, failed_at=datetime.now(timezone.utc), error=failure.summary)
+    _announce(conn, "notification.failed", mail, failed_at=datetime.now(UTC), error=failure.summary)
     log.warning("mail %s (%s) failed for good: %s", mail["id"], mail["kind"], failure.summary)
 
 
@@ -384,5 +501,6 @@ def _announce(conn, event_type: str, mail: dict, **data) -> None:
     """Mails about one idea are public facts (never to whom); digests and moderator alerts are not
     about one idea and stay in the mails table only."""
     if mail["idea_id"] is not None and mail["kind"] in MAIL_KINDS:
-        outbox.add_event(conn, event_type, {"notification_id": mail["id"], "idea_id": mail["idea_id"],
-                                            "kind": mail["kind"]} | data)
+        outbox.add_event(
+            conn, event_type, {"notification_id": mail["id"], "idea_id": mail["idea_id"], "kind": mail["kind"]} | data
+        )

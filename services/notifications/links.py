@@ -5,6 +5,7 @@ only the id of the mail it came in (so no address travels in a URL) and never ex
 that a mail's one-click unsubscribe keeps working. Both are signed with LINK_SECRET (itsdangerous,
 HMAC-SHA1 over URL-safe base64 JSON), each purpose with its own salt so one cannot stand for the other.
 """
+
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -51,7 +52,8 @@ class Links:
     def read_confirmation(self, token: str, max_age: timedelta = CONFIRMATION_VALID_FOR) -> Confirmation:
         try:
             subscription, subscription_id = URLSafeTimedSerializer(self.secret, salt="confirm").loads(
-                token, max_age=max_age.total_seconds())
+                token, max_age=max_age.total_seconds()
+            )
             if subscription not in CONFIRMABLE:
                 raise InvalidLink(token)
             return Confirmation(subscription, uuid.UUID(subscription_id))

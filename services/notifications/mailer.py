@@ -1,4 +1,5 @@
 """Hands mails to the SMTP server named by the configuration, telling lasting from passing failures."""
+
 import smtplib
 from email.message import EmailMessage
 
@@ -24,8 +25,9 @@ class TemporaryFailure(DeliveryFailure):
     """The server was unreachable or answered 4xx: worth another try later."""
 
 
-def build_message(sender: str, recipient: str, subject: str, text: str, html: str, message_id: str,
-                  unsubscribe_url: str) -> EmailMessage:
+def build_message(
+    sender: str, recipient: str, subject: str, text: str, html: str, message_id: str, unsubscribe_url: str
+) -> EmailMessage:
     """A multipart/alternative mail (plain text first, HTML preferred by clients that show it) with
     RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the URL."""
     message = EmailMessage()
@@ -68,8 +70,7 @@ class Mailer(DependencyProvider):
         except (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused, smtplib.SMTPNotSupportedError) as exc:
             # Our login, sender address or TLS set-up is wrong, not the mail: keep it for when the
             # operator has fixed the configuration.
-            raise TemporaryFailure(f"mail server refused our configuration: {type(exc).__name__}",
-                                   str(exc)) from exc
+            raise TemporaryFailure(f"mail server refused our configuration: {type(exc).__name__}", str(exc)) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code = min(code for code, _ in exc.recipients.values())
             error = PermanentFailure if code >= 500 else TemporaryFailure

@@ -7,9 +7,10 @@ such as `<b>Bänke & Tische</b>` reads as typed in the text and cannot become ma
 Codes (rejection and hiding reasons, categories) are put into words in the mail's language by the
 filters `rejection_reasons`, `hiding_reason` and `category_name`, never shown as codes.
 """
+
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -67,18 +68,42 @@ UNKNOWN_HIDING_REASON = {
     "en": "The moderators are reviewing it.",
 }
 CATEGORIES = {
-    "de": {"administration": "Verwaltung", "education": "Bildung", "mobility": "Mobilität",
-           "economy": "Wirtschaft", "culture": "Kultur", "environment": "Umwelt", "health": "Gesundheit",
-           "other": "Sonstiges"},
-    "en": {"administration": "Administration", "education": "Education", "mobility": "Mobility",
-           "economy": "Economy", "culture": "Culture", "environment": "Environment", "health": "Health",
-           "other": "Other"},
+    "de": {
+        "administration": "Verwaltung",
+        "education": "Bildung",
+        "mobility": "Mobilität",
+        "economy": "Wirtschaft",
+        "culture": "Kultur",
+        "environment": "Umwelt",
+        "health": "Gesundheit",
+        "other": "Sonstiges",
+    },
+    "en": {
+        "administration": "Administration",
+        "education": "Education",
+        "mobility": "Mobility",
+        "economy": "Economy",
+        "culture": "Culture",
+        "environment": "Environment",
+        "health": "Health",
+        "other": "Other",
+    },
 }
 OFFICIAL_STATUSES = {
-    "de": {"under_evaluation": "wird geprüft", "accepted": "angenommen", "in_implementation": "in Umsetzung",
-           "implemented": "umgesetzt", "declined": "abgelehnt"},
-    "en": {"under_evaluation": "under evaluation", "accepted": "accepted", "in_implementation": "in implementation",
-           "implemented": "implemented", "declined": "declined"},
+    "de": {
+        "under_evaluation": "wird geprüft",
+        "accepted": "angenommen",
+        "in_implementation": "in Umsetzung",
+        "implemented": "umgesetzt",
+        "declined": "abgelehnt",
+    },
+    "en": {
+        "under_evaluation": "under evaluation",
+        "accepted": "accepted",
+        "in_implementation": "in implementation",
+        "implemented": "implemented",
+        "declined": "declined",
+    },
 }
 
 
@@ -97,8 +122,9 @@ def supported(locale: str | None) -> str:
 def rejection_reasons(locale: str, codes: list[str]) -> list[str]:
     """Each reason in words, in order; an unknown code (or none at all) gets the general sentence."""
     locale = supported(locale)
-    return [REJECTION_REASONS[locale].get(code, UNKNOWN_REJECTION_REASON[locale]) for code in codes] \
-        or [UNKNOWN_REJECTION_REASON[locale]]
+    return [REJECTION_REASONS[locale].get(code, UNKNOWN_REJECTION_REASON[locale]) for code in codes] or [
+        UNKNOWN_REJECTION_REASON[locale]
+    ]
 
 
 def hiding_reason(locale: str, code: str) -> str:
@@ -114,10 +140,15 @@ def official_status_name(locale: str, code: str) -> str:
     return OFFICIAL_STATUSES[supported(locale)].get(code, code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment(locale: str, html: bool) -> Environment:
-    environment = Environment(loader=FileSystemLoader(TEMPLATES / locale), autoescape=html,
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES / locale),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     environment.filters["rejection_reasons"] = lambda codes: rejection_reasons(locale, codes)
     environment.filters["hiding_reason"] = lambda code: hiding_reason(locale, code)
     environment.filters["category_name"] = lambda code: category_name(locale, code)

@@ -6,6 +6,7 @@ Event handlers only record the mails that are owed (handlers.py); timers deliver
 the batched ones, so a slow or absent mail server never holds up the event queues. Addresses never
 travel in events: the submitter's comes from the ideas service by RPC when a mail is owed.
 """
+
 from pathlib import Path
 
 from nameko.dependency_providers import Config
@@ -93,8 +94,9 @@ class NotificationsService(Pingable, PublishesEvents):
         return {"status": "confirmation_sent"}
 
     @rpc
-    def send_support_confirmation(self, address: str, idea_title: str, confirm_url: str, withdraw_url: str,
-                                  locale: str = "de") -> None:
+    def send_support_confirmation(
+        self, address: str, idea_title: str, confirm_url: str, withdraw_url: str, locale: str = "de"
+    ) -> None:
         """Participation's support confirmation mail; the address comes by RPC, never in an event."""
         handlers.confirm_support(self.db, self.settings, address, idea_title, confirm_url, withdraw_url, locale)
 

@@ -1,15 +1,23 @@
 """The participation service's use cases: supports confirmed by mail, comments moderated by the
 moderation service, and what participation knows of ideas from the public events."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from aufbruch import inbox, outbox
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, resource_id, validated
 from aufbruch.contracts.events import Event
-from aufbruch.contracts.participation import (CommentReceipt, CommentSubmission, CommentThreads, SupportCount,
-                                              SupportLink, SupportRequest, SupportState,
-                                              WithdrawalState)
+from aufbruch.contracts.participation import (
+    CommentReceipt,
+    CommentSubmission,
+    CommentThreads,
+    SupportCount,
+    SupportLink,
+    SupportRequest,
+    SupportState,
+    WithdrawalState,
+)
 from aufbruch.pseudonyms import pseudonym
 from services.participation import links, repository, threads
 
@@ -22,7 +30,7 @@ WAITING = ("submitted", "in_review")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _known_idea(conn, idea_id, for_update: bool = False) -> dict:
@@ -46,25 +54,33 @@ def _open_idea(conn, idea_id, for_update: bool = False) -> dict:
 
 # --- ideas, from the public events ---------------------------------------------------------------
 
+
 def remember_ideas(db, events: list[Event]) -> None:
     with db.transaction() as conn:
         for event in inbox.new_events(conn, events):
-            repository.remember_idea(conn, event.data["idea_id"], IDEA_STATUS_OF_EVENT[event.type],
-                                     event.data.get("title") if event.type == "idea.published" else None)
+            repository.remember_idea(
+                conn,
+                event.data["idea_id"],
+                IDEA_STATUS_OF_EVENT[event.type],
+                event.data.get("title") if event.type == "idea.published" else None,
+            )
 
 
 def apply_idea_visibility(db, events: list[Event]) -> None:
     with db.transaction() as conn:
         for event in inbox.new_events(conn, events):
             hidden = event.type == "idea.hidden"
-            repository.set_idea_hidden(conn, event.data["idea_id"], hidden,
-                                       event.data["hidden_at" if hidden else "unhidden_at"])
+            repository.set_idea_hidden(
+                conn, event.data["idea_id"], hidden, event.data["hidden_at" if hidden else "unhidden_at"]
+            )
 
 
 # --- supports ------------------------------------------------------------------------------------
 
-def request_support(db, idea_id, payload: dict, pseudonym_secret: str, link_secret: str, base_url: str,
-                    send_confirmation) -> dict:
+
+def request_support(
+    db, idea_id, payload: dict, pseudonym_secret: str, link_secret: str, base_url: str, send_confirmation
+) -> dict:
     """Mail a confirmation link; the support counts once its link is followed.
 
     `send_confirmation(address, idea_title, confirm_url, withdraw_url)` hands the mail to the
@@ -74,9 +90,11 @@ def request_support(db, idea_id, payload: dict, pseudonym_secret: str, link_secr
     with db.transaction() as conn:
         idea = _open_idea(conn, idea_id)
     person_key = pseudonym(pseudonym_secret, request["email"])
-    urls = {action: f"{base_url.rstrip('/')}/api/v1/supports/{action}?" + urlencode(
-        {"token": links.sign(link_secret, action, idea["idea_id"], person_key)})
-        for action in (links.CONFIRM, links.WITHDRAW)}
+    urls = {
+        action: f"{base_url.rstrip('/')}/api/v1/supports/{action}?"
+        + urlencode({"token": links.sign(link_secret, action, idea["idea_id"], person_key)})
+        for action in (links.CONFIRM, links.WITHDRAW)
+    }
     send_confirmation(request["email"], idea["title"], urls[links.CONFIRM], urls[links.WITHDRAW])
     return {"status": "confirmation_sent"}
 
@@ -97,8 +115,9 @@ def confirm_support(db, payload: dict, link_secret: str) -> dict:
         added = repository.add_support(conn, idea_id, person_key)
         count = repository.support_count(conn, idea_id)
         if added:
-            outbox.add_event(conn, "idea.supported",
-                             {"idea_id": idea_id, "support_count": count, "supported_at": _now()})
+            outbox.add_event(
+                conn, "idea.supported", {"idea_id": idea_id, "support_count": count, "supported_at": _now()}
+            )
     return SupportState().dump({"idea_id": idea_id, "supported": True, "count": count})
 
 
@@ -109,8 +128,9 @@ def withdraw_support(db, payload: dict, link_secret: str) -> dict:
         removed = repository.remove_support(conn, idea_id, person_key)
         count = repository.support_count(conn, idea_id)
         if removed:
-            outbox.add_event(conn, "idea.support_withdrawn",
-                             {"idea_id": idea_id, "support_count": count, "withdrawn_at": _now()})
+            outbox.add_event(
+                conn, "idea.support_withdrawn", {"idea_id": idea_id, "support_count": count, "withdrawn_at": _now()}
+            )
     return SupportState().dump({"idea_id": idea_id, "supported": False, "count": count})
 
 
@@ -121,8 +141,7 @@ def withdrawal_state(db, payload: dict, link_secret: str) -> dict:
         idea = _known_idea(conn, idea_id)
         supported = repository.supports(conn, idea_id, person_key)
         count = repository.support_count(conn, idea_id)
-    return WithdrawalState().dump({"idea_id": idea_id, "supported": supported, "count": count,
-                                   "title": idea["title"]})
+    return WithdrawalState().dump({"idea_id": idea_id, "supported": supported, "count": count, "title": idea["title"]})
 
 
 def support_count(db, idea_id) -> dict:
@@ -134,6 +153,7 @@ def support_count(db, idea_id) -> dict:
 
 # --- comments ------------------------------------------------------------------------------------
 
+
 def submit_comment(db, idea_id, payload: dict) -> dict:
     """Store the comment as submitted and hand its text (never the name) to moderation."""
     submission = validated(CommentSubmission(), payload)
@@ -141,11 +161,20 @@ def submit_comment(db, idea_id, payload: dict) -> dict:
         idea = _open_idea(conn, idea_id)
         if submission["parent_id"] is not None:
             threads.check_parent(repository.comment(conn, submission["parent_id"]), idea["idea_id"])
-        comment = repository.add_comment(conn, uuid.uuid4(), idea["idea_id"], submission["parent_id"],
-                                         submission["body"], submission["author_name"])
-        outbox.add_event(conn, "comment.submitted", {
-            "comment_id": comment["id"], "idea_id": comment["idea_id"], "parent_id": comment["parent_id"],
-            "body": comment["body"], "submitted_at": comment["submitted_at"]})
+        comment = repository.add_comment(
+            conn, uuid.uuid4(), idea["idea_id"], submission["parent_id"], submission["body"], submission["author_name"]
+        )
+        outbox.add_event(
+            conn,
+            "comment.submitted",
+            {
+                "comment_id": comment["id"],
+                "idea_id": comment["idea_id"],
+                "parent_id": comment["parent_id"],
+                "body": comment["body"],
+                "submitted_at": comment["submitted_at"],
+            },
+        )
     return CommentReceipt().dump(comment)
 
 
@@ -162,17 +191,26 @@ def apply_comment_decision(db, event: Event) -> None:
             return
         comment = repository.set_comment_status(conn, comment["id"], status)
         if status == threads.POSTED:
-            outbox.add_event(conn, "comment.posted", {
-                "comment_id": comment["id"], "idea_id": comment["idea_id"], "parent_id": comment["parent_id"],
-                "body": comment["body"], "posted_at": comment["posted_at"]})
+            outbox.add_event(
+                conn,
+                "comment.posted",
+                {
+                    "comment_id": comment["id"],
+                    "idea_id": comment["idea_id"],
+                    "parent_id": comment["parent_id"],
+                    "body": comment["body"],
+                    "posted_at": comment["posted_at"],
+                },
+            )
 
 
 def apply_comment_visibility(db, event: Event) -> None:
     hidden = event.type == "comment.hidden"
     with db.transaction() as conn:
         if inbox.first_delivery(conn, event):
-            repository.set_comment_hidden(conn, event.data["comment_id"], hidden,
-                                          event.data["hidden_at" if hidden else "unhidden_at"])
+            repository.set_comment_hidden(
+                conn, event.data["comment_id"], hidden, event.data["hidden_at" if hidden else "unhidden_at"]
+            )
 
 
 def comment_threads(db, idea_id) -> dict:
@@ -181,5 +219,6 @@ def comment_threads(db, idea_id) -> dict:
         idea = _known_idea(conn, idea_id)
         visible = repository.visible_comments(conn, idea["idea_id"]) if _accepts_participation(idea) else []
     items = threads.threads(visible)
-    return CommentThreads().dump({"idea_id": idea["idea_id"], "items": items,
-                                  "total": sum(1 + len(item["replies"]) for item in items)})
+    return CommentThreads().dump(
+        {"idea_id": idea["idea_id"], "items": items, "total": sum(1 + len(item["replies"]) for item in items)}
+    )

@@ -4,6 +4,7 @@ A link carries the idea and the person's pseudonym (never the address), signed w
 participation keeps nothing about a person before they confirm. Confirmation links expire after
 CONFIRM_MAX_AGE; withdrawal links never do, so a supporter can always take their support back.
 """
+
 import uuid
 from datetime import timedelta
 
@@ -31,8 +32,7 @@ def verify(secret: str, action: str, token: str) -> tuple[uuid.UUID, str]:
     """The idea and person a token of `action` was signed for, or InvalidLink."""
     max_age = _MAX_AGE[action]
     try:
-        payload = _serializer(secret, action).loads(
-            token, max_age=int(max_age.total_seconds()) if max_age else None)
+        payload = _serializer(secret, action).loads(token, max_age=int(max_age.total_seconds()) if max_age else None)
         return uuid.UUID(payload["idea"]), str(payload["person"])
     except (BadData, KeyError, TypeError, ValueError):
         raise InvalidLink(f"This {action} link is invalid or has expired.") from None

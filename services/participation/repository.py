@@ -1,4 +1,5 @@
 """Every SQL statement of the participation service."""
+
 import uuid
 from datetime import datetime
 
@@ -13,7 +14,8 @@ def remember_idea(conn, idea_id: uuid.UUID, status: str, title: str | None = Non
         f"  status = case when array_position({_STATUS_ORDER}, excluded.status)"
         f"   > array_position({_STATUS_ORDER}, i.status) then excluded.status else i.status end,"
         "  title = coalesce(excluded.title, i.title)",
-        {"id": idea_id, "status": status, "title": title})
+        {"id": idea_id, "status": status, "title": title},
+    )
 
 
 def set_idea_hidden(conn, idea_id: uuid.UUID, hidden: bool, changed_at: datetime) -> None:
@@ -23,31 +25,37 @@ def set_idea_hidden(conn, idea_id: uuid.UUID, hidden: bool, changed_at: datetime
         " on conflict (idea_id) do update set hidden = excluded.hidden,"
         "  visibility_changed_at = excluded.visibility_changed_at"
         " where i.visibility_changed_at is null or i.visibility_changed_at < excluded.visibility_changed_at",
-        (idea_id, hidden, changed_at))
+        (idea_id, hidden, changed_at),
+    )
 
 
 def idea(conn, idea_id: uuid.UUID, for_update: bool = False) -> dict | None:
     lock = " for update" if for_update else ""
-    return conn.execute(f"select idea_id, status, title, hidden from ideas where idea_id = %s{lock}",
-                        (idea_id,)).fetchone()
+    return conn.execute(
+        f"select idea_id, status, title, hidden from ideas where idea_id = %s{lock}", (idea_id,)
+    ).fetchone()
 
 
 def add_support(conn, idea_id: uuid.UUID, person_key: str) -> bool:
     row = conn.execute(
         "insert into supports (idea_id, person_key) values (%s, %s) on conflict do nothing returning idea_id",
-        (idea_id, person_key)).fetchone()
+        (idea_id, person_key),
+    ).fetchone()
     return row is not None
 
 
 def remove_support(conn, idea_id: uuid.UUID, person_key: str) -> bool:
-    row = conn.execute("delete from supports where idea_id = %s and person_key = %s returning idea_id",
-                       (idea_id, person_key)).fetchone()
+    row = conn.execute(
+        "delete from supports where idea_id = %s and person_key = %s returning idea_id", (idea_id, person_key)
+    ).fetchone()
     return row is not None
 
 
 def supports(conn, idea_id: uuid.UUID, person_key: str) -> bool:
-    return conn.execute("select 1 from supports where idea_id = %s and person_key = %s",
-                        (idea_id, person_key)).fetchone() is not None
+    return (
+        conn.execute("select 1 from supports where idea_id = %s and person_key = %s", (idea_id, person_key)).fetchone()
+        is not None
+    )
 
 
 def support_count(conn, idea_id: uuid.UUID) -> int:
@@ -57,11 +65,14 @@ def support_count(conn, idea_id: uuid.UUID) -> int:
 _COMMENT_COLUMNS = "id, idea_id, parent_id, body, author_name, status, hidden, submitted_at, posted_at"
 
 
-def add_comment(conn, comment_id: uuid.UUID, idea_id: uuid.UUID, parent_id: uuid.UUID | None, body: str,
-                author_name: str | None) -> dict:
+def add_comment(
+    conn, comment_id: uuid.UUID, idea_id: uuid.UUID, parent_id: uuid.UUID | None, body: str, author_name: str | None
+) -> dict:
     return conn.execute(
         f"insert into comments (id, idea_id, parent_id, body, author_name) values (%s, %s, %s, %s, %s)"
-        f" returning {_COMMENT_COLUMNS}", (comment_id, idea_id, parent_id, body, author_name)).fetchone()
+        f" returning {_COMMENT_COLUMNS}",
+        (comment_id, idea_id, parent_id, body, author_name),
+    ).fetchone()
 
 
 def comment(conn, comment_id: uuid.UUID, for_update: bool = False) -> dict | None:
@@ -72,7 +83,9 @@ def comment(conn, comment_id: uuid.UUID, for_update: bool = False) -> dict | Non
 def set_comment_status(conn, comment_id: uuid.UUID, status: str) -> dict:
     return conn.execute(
         "update comments set status = %s, posted_at = case when %s = 'posted' then now() else posted_at end"
-        f" where id = %s returning {_COMMENT_COLUMNS}", (status, status, comment_id)).fetchone()
+        f" where id = %s returning {_COMMENT_COLUMNS}",
+        (status, status, comment_id),
+    ).fetchone()
 
 
 def set_comment_hidden(conn, comment_id: uuid.UUID, hidden: bool, changed_at: datetime) -> None:
@@ -80,10 +93,13 @@ def set_comment_hidden(conn, comment_id: uuid.UUID, hidden: bool, changed_at: da
     conn.execute(
         "update comments set hidden = %s, visibility_changed_at = %s where id = %s"
         " and (visibility_changed_at is null or visibility_changed_at < %s)",
-        (hidden, changed_at, comment_id, changed_at))
+        (hidden, changed_at, comment_id, changed_at),
+    )
 
 
 def visible_comments(conn, idea_id: uuid.UUID) -> list[dict]:
     return conn.execute(
         "select id, parent_id, body, author_name, posted_at from comments"
-        " where idea_id = %s and status = 'posted' and not hidden order by posted_at, id", (idea_id,)).fetchall()
+        " where idea_id = %s and status = 'posted' and not hidden order by posted_at, id",
+        (idea_id,),
+    ).fetchall()

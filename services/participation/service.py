@@ -1,6 +1,7 @@
 """The participation service: citizens support published ideas (confirmed by mail) and discuss
 them in comments that the moderation service checks. It learns which ideas are published, and what
 moderation made of each comment, from the public events."""
+
 from pathlib import Path
 
 from nameko.dependency_providers import Config
@@ -55,14 +56,21 @@ class ParticipationService(Pingable, PublishesEvents):
         handlers.apply_comment_visibility(self.db, parse_event(body))
 
     def _send_confirmation(self, address: str, idea_title: str, confirm_url: str, withdraw_url: str) -> None:
-        self.notifications.send_support_confirmation(address, idea_title, confirm_url, withdraw_url,
-                                                     SUPPORT_MAIL_LOCALE)
+        self.notifications.send_support_confirmation(
+            address, idea_title, confirm_url, withdraw_url, SUPPORT_MAIL_LOCALE
+        )
 
     @rpc
     def request_support(self, idea_id, payload: dict) -> dict:
-        return handlers.request_support(self.db, idea_id, payload, self.config["PSEUDONYM_SECRET"],
-                                        self.config["LINK_SECRET"], self.config["PUBLIC_BASE_URL"],
-                                        self._send_confirmation)
+        return handlers.request_support(
+            self.db,
+            idea_id,
+            payload,
+            self.config["PSEUDONYM_SECRET"],
+            self.config["LINK_SECRET"],
+            self.config["PUBLIC_BASE_URL"],
+            self._send_confirmation,
+        )
 
     @rpc
     def confirm_support(self, payload: dict) -> dict:

@@ -1,4 +1,5 @@
 """Comment threads one level deep: which parent a comment may answer, and how threads are shown; pure."""
+
 from aufbruch.contracts.errors import InvalidInput
 
 POSTED = "posted"

@@ -7,6 +7,7 @@ throws reporting's projections away and derives them again from its event log, i
 (live events wait meanwhile and are applied after it), and prints how many events and ideas it
 replayed. The figures afterwards equal those before: the projections depend on the log alone.
 """
+
 import argparse
 import sys
 import warnings
@@ -27,8 +28,11 @@ def rebuild(db, args) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m services.reporting.cli", description=__doc__,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    root = argparse.ArgumentParser(
+        prog="python -m services.reporting.cli",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("rebuild", help="derive the projections again from the event log").set_defaults(run=rebuild)
     return root

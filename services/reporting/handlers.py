@@ -4,6 +4,7 @@ Every event received is appended to `event_log` first; the projections (`idea_fa
 from it by projection.apply, live one event at a time and in `rebuild` from the whole log, with the
 same code. Since apply does not depend on the order of events, both give the same figures.
 """
+
 import logging
 from datetime import date, timedelta
 
@@ -19,7 +20,7 @@ def record(db, bodies: list[dict]) -> int:
     """Log the events and apply them to the projections, once per event id whatever the redeliveries
     (a concurrent duplicate on another replica waits on the log's primary key, then skips), in one
     transaction; returns how many were new."""
-    unique = {event.id: (event, body) for event, body in zip(parse_events(bodies), bodies)}
+    unique = {event.id: (event, body) for event, body in zip(parse_events(bodies), bodies, strict=True)}
     events = [event for event, _ in unique.values()]
     with db.transaction() as conn:
         logged = repository.log_events(conn, events, [body["data"] for _, body in unique.values()])
@@ -94,8 +95,9 @@ def fill_periods(counts: dict[date, int], interval: str, start: date | None, end
     if first is None or last is None:
         return []
     if (last - first) // step + 1 > MAX_POINTS:
-        raise InvalidInput({"from_date": [f"The series would have more than {MAX_POINTS} points:"
-                                          " start it later or ask for weeks."]})
+        raise InvalidInput(
+            {"from_date": [f"The series would have more than {MAX_POINTS} points: start it later or ask for weeks."]}
+        )
     points, period = [], first
     while period <= last:
         points.append({"period": period.isoformat(), "value": counts.get(period, 0)})
@@ -104,13 +106,16 @@ def fill_periods(counts: dict[date, int], interval: str, start: date | None, end
 
 
 def timeseries(db, timezone: str, metric, interval=None, from_date=None, to_date=None) -> dict:
-    query = validated(TimeseriesQuery(), _given(metric=metric, interval=interval, from_date=from_date,
-                                           to_date=to_date))
+    query = validated(TimeseriesQuery(), _given(metric=metric, interval=interval, from_date=from_date, to_date=to_date))
     with db.transaction() as conn:
-        counts = repository.period_counts(conn, timezone, query["metric"], query["interval"],
-                                          query["from_date"], query["to_date"])
-    return {"metric": query["metric"], "interval": query["interval"],
-            "points": fill_periods(counts, query["interval"], query["from_date"], query["to_date"])}
+        counts = repository.period_counts(
+            conn, timezone, query["metric"], query["interval"], query["from_date"], query["to_date"]
+        )
+    return {
+        "metric": query["metric"],
+        "interval": query["interval"],
+        "points": fill_periods(counts, query["interval"], query["from_date"], query["to_date"]),
+    }
 
 
 def _iso(value):
@@ -121,18 +126,30 @@ def published_ideas(db) -> list[dict]:
     """Rows of the open-data export: the ideas public now, in IDEA_EXPORT_COLUMNS."""
     with db.transaction() as conn:
         rows = repository.published_ideas(conn)
-    return [{"id": str(row["idea_id"]), "title": row["title"], "description": row["description"],
-             "category": row["category"], "district": row["district"],
-             "published_at": _iso(row["published_at"])} for row in rows]
+    return [
+        {
+            "id": str(row["idea_id"]),
+            "title": row["title"],
+            "description": row["description"],
+            "category": row["category"],
+            "district": row["district"],
+            "published_at": _iso(row["published_at"]),
+        }
+        for row in rows
+    ]
 
 
 def moderation_row(facts: projection.IdeaFacts) -> dict:
     """One idea in MODERATION_EXPORT_COLUMNS; pure. No personal data, no moderator, no text."""
     turnaround = facts.turnaround_seconds
     return {
-        "idea_id": str(facts.idea_id), "category": facts.category, "district": facts.district,
-        "submitted_at": _iso(facts.submitted_at), "decided_at": _iso(facts.decided_at),
-        "decision": facts.decision, "actor_kind": facts.decision_actor,
+        "idea_id": str(facts.idea_id),
+        "category": facts.category,
+        "district": facts.district,
+        "submitted_at": _iso(facts.submitted_at),
+        "decided_at": _iso(facts.decided_at),
+        "decision": facts.decision,
+        "actor_kind": facts.decision_actor,
         "reasons": list(facts.decision_reasons),
         "turnaround_seconds": round(turnaround, 3) if turnaround is not None else None,
         "hidden": facts.hidden,

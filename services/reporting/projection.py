@@ -6,6 +6,7 @@ of its kind (compared by the event's own timestamp and, for a tie, its content),
 timestamp of its kind, or only ever switches on. The status is not stored as it arrived but derived
 from the facts, so live figures and rebuilt figures are the same.
 """
+
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
@@ -16,8 +17,15 @@ from aufbruch.contracts.ideas import STANDING_PROCESS
 # log at start when the stored version differs (handlers.rebuild_if_outdated).
 PROJECTION_VERSION = 3
 
-IDEA_EVENTS = ("idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
-               "idea.hidden", "idea.unhidden", "idea.status_changed")
+IDEA_EVENTS = (
+    "idea.submitted",
+    "idea.published",
+    "idea.rejected",
+    "moderation.decided",
+    "idea.hidden",
+    "idea.unhidden",
+    "idea.status_changed",
+)
 SETTLING_DECISIONS = ("approve", "reject")  # `review` only hands the idea on to a person
 STATUSES = ("submitted", "in_review", "published", "hidden", "rejected")
 
@@ -110,19 +118,26 @@ def _submitted(facts: IdeaFacts, data: dict) -> IdeaFacts:
     process_id = data.get("process_id") or STANDING_PROCESS
     key = (data["submitted_at"], data["category"], data["district"], data.get("author_key"), process_id)
     if facts.submitted_at is not None and not _earlier(
-            key, (facts.submitted_at, facts.category, facts.district, facts.author_key, facts.process_id)):
+        key, (facts.submitted_at, facts.category, facts.district, facts.author_key, facts.process_id)
+    ):
         return facts
-    return replace(facts, category=data["category"], district=data["district"],
-                   submitted_at=data["submitted_at"], author_key=data.get("author_key"), process_id=process_id)
+    return replace(
+        facts,
+        category=data["category"],
+        district=data["district"],
+        submitted_at=data["submitted_at"],
+        author_key=data.get("author_key"),
+        process_id=process_id,
+    )
 
 
 def _published(facts: IdeaFacts, data: dict) -> IdeaFacts:
     key = (data["published_at"], data["title"], data["description"], data["category"], data["district"])
     if facts.published_at is not None and not _earlier(
-            key, (facts.published_at, facts.title, facts.description, facts.category, facts.district)):
+        key, (facts.published_at, facts.title, facts.description, facts.category, facts.district)
+    ):
         return facts
-    facts = replace(facts, title=data["title"], description=data["description"],
-                    published_at=data["published_at"])
+    facts = replace(facts, title=data["title"], description=data["description"], published_at=data["published_at"])
     if facts.submitted_at is None:  # idea.submitted has not come yet: its facts win when it does
         facts = replace(facts, category=data["category"], district=data["district"])
     return facts
@@ -131,7 +146,8 @@ def _published(facts: IdeaFacts, data: dict) -> IdeaFacts:
 def _rejected(facts: IdeaFacts, data: dict) -> IdeaFacts:
     reasons = tuple(data["reasons"])
     if facts.rejected_at is not None and not _earlier(
-            (data["rejected_at"], reasons), (facts.rejected_at, facts.rejection_reasons)):
+        (data["rejected_at"], reasons), (facts.rejected_at, facts.rejection_reasons)
+    ):
         return facts
     facts = replace(facts, rejected_at=data["rejected_at"], rejection_reasons=reasons)
     if facts.submitted_at is None and facts.published_at is None:
@@ -145,10 +161,16 @@ def _decided(facts: IdeaFacts, data: dict) -> IdeaFacts:
     reasons = tuple(data["reasons"])
     key = (data["decided_at"], data["actor_kind"], data["decision"], reasons)
     if facts.decided_at is not None and not _earlier(
-            key, (facts.decided_at, facts.decision_actor, facts.decision, facts.decision_reasons)):
+        key, (facts.decided_at, facts.decision_actor, facts.decision, facts.decision_reasons)
+    ):
         return facts
-    return replace(facts, decided_at=data["decided_at"], decision=data["decision"],
-                   decision_actor=data["actor_kind"], decision_reasons=reasons)
+    return replace(
+        facts,
+        decided_at=data["decided_at"],
+        decision=data["decision"],
+        decision_actor=data["actor_kind"],
+        decision_reasons=reasons,
+    )
 
 
 def _status_changed(facts: IdeaFacts, data: dict) -> IdeaFacts:
@@ -158,8 +180,12 @@ def _status_changed(facts: IdeaFacts, data: dict) -> IdeaFacts:
     key = (answered_at, str(data["answer_id"]))
     if facts.official_status_at is not None and key < (facts.official_status_at, str(facts.official_answer_id)):
         return facts
-    return replace(facts, official_status=data["official_status"], official_status_at=answered_at,
-                   official_answer_id=data["answer_id"])
+    return replace(
+        facts,
+        official_status=data["official_status"],
+        official_status_at=answered_at,
+        official_answer_id=data["answer_id"],
+    )
 
 
 _APPLY = {
@@ -168,8 +194,7 @@ _APPLY = {
     "idea.rejected": _rejected,
     "moderation.decided": _decided,
     "idea.hidden": lambda facts, data: replace(facts, hidden_at=_latest(facts.hidden_at, data["hidden_at"])),
-    "idea.unhidden": lambda facts, data: replace(
-        facts, unhidden_at=_latest(facts.unhidden_at, data["unhidden_at"])),
+    "idea.unhidden": lambda facts, data: replace(facts, unhidden_at=_latest(facts.unhidden_at, data["unhidden_at"])),
     "idea.status_changed": _status_changed,
 }
 

@@ -4,6 +4,7 @@
 be truncated and replayed at any time. The figures read `idea_facts`, and `event_log` directly for
 what is counted per event (notifications, hides).
 """
+
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -23,25 +24,34 @@ METRIC_COLUMNS = {"submissions": "submitted_at", "publications": "published_at"}
 
 # --- the event log ------------------------------------------------------------------------------
 
+
 def log_events(conn, events: list[Event], raw_data: list[dict]) -> set[uuid.UUID]:
     """Append to the event log; returns the ids logged now, without those logged before (redeliveries).
     Rows go in by event id, so concurrent batches that share events wait for each other in one order
     rather than deadlock."""
-    rows = sorted(zip((event.id for event in events), events, raw_data), key=lambda row: row[0])
+    rows = sorted(zip((event.id for event in events), events, raw_data, strict=True), key=lambda row: row[0])
     logged = conn.execute(
         "insert into event_log (event_id, event_type, occurred_at, data)"
         " select * from unnest(%s::uuid[], %s::text[], %s::timestamptz[], %s::jsonb[])"
         " on conflict do nothing returning event_id",
-        ([event_id for event_id, _, _ in rows], [event.type for _, event, _ in rows],
-         [event.time for _, event, _ in rows], [Jsonb(data) for _, _, data in rows])).fetchall()
+        (
+            [event_id for event_id, _, _ in rows],
+            [event.type for _, event, _ in rows],
+            [event.time for _, event, _ in rows],
+            [Jsonb(data) for _, _, data in rows],
+        ),
+    ).fetchall()
     return {row["event_id"] for row in logged}
 
 
 def logged_events(conn, event_types) -> Iterator[Event]:
     """Every logged event of `event_types`, parsed again, in replay order (occurred_at, event_id)."""
     with conn.cursor(name="replay") as cursor:
-        cursor.execute("select event_id, event_type, occurred_at, data from event_log"
-                       " where event_type = any(%s) order by occurred_at, event_id", (list(event_types),))
+        cursor.execute(
+            "select event_id, event_type, occurred_at, data from event_log"
+            " where event_type = any(%s) order by occurred_at, event_id",
+            (list(event_types),),
+        )
         for row in cursor:
             data = CATALOG[row["event_type"]].schema.load(row["data"])
             yield Event(id=row["event_id"], type=row["event_type"], time=row["occurred_at"], data=data)
@@ -53,19 +63,24 @@ def count_logged_events(conn) -> int:
 
 # --- idea facts ---------------------------------------------------------------------------------
 
+
 def _facts(row: dict) -> IdeaFacts:
     return IdeaFacts(**{name: tuple(row[name]) if name in _ARRAY_COLUMNS else row[name] for name in COLUMNS})
 
 
-_LOCK_FACTS = sql.SQL("select {} from idea_facts where idea_id = any(%s) order by idea_id for update"
-                      ).format(_FACT_COLUMNS)
+_LOCK_FACTS = sql.SQL("select {} from idea_facts where idea_id = any(%s) order by idea_id for update").format(
+    _FACT_COLUMNS
+)
 _SAVE_FACTS = sql.SQL("update idea_facts set {} where idea_id = %s").format(
-    sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name)) for name in COLUMNS[1:] + ("status",)))
+    sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name)) for name in COLUMNS[1:] + ("status",))
+)
 
 
 def _values(facts: IdeaFacts) -> list:
-    return [list(value) if name in _ARRAY_COLUMNS else value
-            for name, value in ((name, getattr(facts, name)) for name in COLUMNS)] + [facts.status]
+    return [
+        list(value) if name in _ARRAY_COLUMNS else value
+        for name, value in ((name, getattr(facts, name)) for name in COLUMNS)
+    ] + [facts.status]
 
 
 def lock_idea_facts(conn, idea_ids: set[uuid.UUID]) -> dict[uuid.UUID, IdeaFacts]:
@@ -90,13 +105,16 @@ def insert_idea_facts(conn, facts: list[IdeaFacts]) -> None:
     columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS + ("status",)))
     placeholders = sql.SQL(", ").join([sql.Placeholder()] * (len(COLUMNS) + 1))
     with conn.cursor() as cursor:
-        cursor.executemany(sql.SQL("insert into idea_facts ({}) values ({})").format(columns, placeholders),
-                           [_values(each) for each in facts])
+        cursor.executemany(
+            sql.SQL("insert into idea_facts ({}) values ({})").format(columns, placeholders),
+            [_values(each) for each in facts],
+        )
 
 
 def all_idea_facts(conn) -> list[IdeaFacts]:
-    rows = conn.execute(sql.SQL("select {} from idea_facts order by submitted_at nulls last, idea_id")
-                        .format(_FACT_COLUMNS)).fetchall()
+    rows = conn.execute(
+        sql.SQL("select {} from idea_facts order by submitted_at nulls last, idea_id").format(_FACT_COLUMNS)
+    ).fetchall()
     return [_facts(row) for row in rows]
 
 
@@ -106,9 +124,11 @@ def projection_version(conn) -> int | None:
 
 
 def set_projection_version(conn, version: int, events: int) -> None:
-    conn.execute("insert into projection_state (version, events) values (%s, %s) on conflict (singleton)"
-                 " do update set version = excluded.version, events = excluded.events, rebuilt_at = now()",
-                 (version, events))
+    conn.execute(
+        "insert into projection_state (version, events) values (%s, %s) on conflict (singleton)"
+        " do update set version = excluded.version, events = excluded.events, rebuilt_at = now()",
+        (version, events),
+    )
 
 
 def lock_for_rebuild(conn) -> None:
@@ -146,8 +166,12 @@ _NO_DURATIONS = {"count": 0, "median_seconds": None, "p90_seconds": None, "max_s
 def _durations(row: dict | None) -> dict:
     if row is None:
         return dict(_NO_DURATIONS)
-    return {"count": row["n"], "median_seconds": round(row["median"], 3),
-            "p90_seconds": round(row["p90"], 3), "max_seconds": round(row["maximum"], 3)}
+    return {
+        "count": row["n"],
+        "median_seconds": round(row["median"], 3),
+        "p90_seconds": round(row["p90"], 3),
+        "max_seconds": round(row["maximum"], 3),
+    }
 
 
 def _turnaround(rows: list[dict]) -> dict:
@@ -158,52 +182,76 @@ def _turnaround(rows: list[dict]) -> dict:
 
 
 def summary(conn, timezone: str, from_date: date | None = None, to_date: date | None = None) -> dict:
-    params = {"tz": timezone, "from": from_date, "to": to_date,
-              "unfiltered": from_date is None and to_date is None}
+    params = {"tz": timezone, "from": from_date, "to": to_date, "unfiltered": from_date is None and to_date is None}
     by_status = _counts(conn, "select status as key, count(*) as n from cohort group by 1", params)
     per_day = conn.execute(
         _COHORT + "select (submitted_at at time zone %(tz)s)::date as day, count(*) as n from cohort"
-        " where submitted_at is not null group by 1 order by 1", params).fetchall()
-    turnaround = conn.execute(_COHORT + _DISTRIBUTION.format(
-        "select decision_actor as key, extract(epoch from decided_at - submitted_at)::float8 as seconds"
-        " from cohort where decided_at is not null and submitted_at is not null"), params).fetchall()
-    answer_time = conn.execute(_COHORT + _DISTRIBUTION.format(
-        "select 'answered' as key, extract(epoch from first_answered_at - published_at)::float8 as seconds"
-        " from cohort where first_answered_at is not null and published_at is not null"), params).fetchone()
+        " where submitted_at is not null group by 1 order by 1",
+        params,
+    ).fetchall()
+    turnaround = conn.execute(
+        _COHORT
+        + _DISTRIBUTION.format(
+            "select decision_actor as key, extract(epoch from decided_at - submitted_at)::float8 as seconds"
+            " from cohort where decided_at is not null and submitted_at is not null"
+        ),
+        params,
+    ).fetchall()
+    answer_time = conn.execute(
+        _COHORT
+        + _DISTRIBUTION.format(
+            "select 'answered' as key, extract(epoch from first_answered_at - published_at)::float8 as seconds"
+            " from cohort where first_answered_at is not null and published_at is not null"
+        ),
+        params,
+    ).fetchone()
     notifications = _counts(
-        conn, "select event_type as key, count(*) as n from event_log"
-              f" where event_type = any(%(types)s) and {_IN_COHORT} group by 1",
-        params | {"types": list(NOTIFICATION_EVENTS)})
-    [participants] = conn.execute(
-        _COHORT + "select count(distinct author_key) as n from cohort", params).fetchall()
+        conn,
+        "select event_type as key, count(*) as n from event_log"
+        f" where event_type = any(%(types)s) and {_IN_COHORT} group by 1",
+        params | {"types": list(NOTIFICATION_EVENTS)},
+    )
+    [participants] = conn.execute(_COHORT + "select count(distinct author_key) as n from cohort", params).fetchall()
     return {
         "total": sum(by_status.values()),
         "by_status": by_status,
-        "by_category": _counts(conn, "select category as key, count(*) as n from cohort"
-                                     " where category is not null group by 1", params),
-        "by_district": _counts(conn, "select district as key, count(*) as n from cohort"
-                                     " where district is not null group by 1", params),
+        "by_category": _counts(
+            conn, "select category as key, count(*) as n from cohort where category is not null group by 1", params
+        ),
+        "by_district": _counts(
+            conn, "select district as key, count(*) as n from cohort where district is not null group by 1", params
+        ),
         "per_day": [{"date": row["day"].isoformat(), "submitted": row["n"]} for row in per_day],
         "turnaround": _turnaround(turnaround),
         "rejection_reasons": _counts(
-            conn, "select reason as key, count(*) as n from cohort, unnest(rejection_reasons) as reason"
-                  " where status = 'rejected' group by 1", params),
+            conn,
+            "select reason as key, count(*) as n from cohort, unnest(rejection_reasons) as reason"
+            " where status = 'rejected' group by 1",
+            params,
+        ),
         "hide_reasons": _counts(
-            conn, "select data->>'reason' as key, count(*) as n from event_log"
-                  f" where event_type = 'idea.hidden' and {_IN_COHORT} group by 1", params),
-        "notifications": {name: notifications.get(event_type, 0)
-                          for event_type, name in NOTIFICATION_EVENTS.items()},
+            conn,
+            "select data->>'reason' as key, count(*) as n from event_log"
+            f" where event_type = 'idea.hidden' and {_IN_COHORT} group by 1",
+            params,
+        ),
+        "notifications": {name: notifications.get(event_type, 0) for event_type, name in NOTIFICATION_EVENTS.items()},
         "participants": participants["n"],
-        "by_official_status": _counts(conn, "select official_status as key, count(*) as n from cohort"
-                                            " where official_status is not null group by 1", params),
+        "by_official_status": _counts(
+            conn,
+            "select official_status as key, count(*) as n from cohort where official_status is not null group by 1",
+            params,
+        ),
         "answer_time": _durations(answer_time),
-        "by_process": _counts(conn, "select process_id as key, count(*) as n from cohort"
-                                    " where process_id is not null group by 1", params),
+        "by_process": _counts(
+            conn, "select process_id as key, count(*) as n from cohort where process_id is not null group by 1", params
+        ),
     }
 
 
-def period_counts(conn, timezone: str, metric: str, interval: str, from_date: date | None,
-                  to_date: date | None) -> dict[date, int]:
+def period_counts(
+    conn, timezone: str, metric: str, interval: str, from_date: date | None, to_date: date | None
+) -> dict[date, int]:
     """Ideas per period (day, or week by its Monday) of the metric's own date, from..to inclusive."""
     column = sql.Identifier(METRIC_COLUMNS[metric])
     query = sql.SQL(
@@ -211,7 +259,8 @@ def period_counts(conn, timezone: str, metric: str, interval: str, from_date: da
         " from idea_facts where {column} is not null"
         " and (%(from)s::date is null or {column} >= (%(from)s::date::timestamp at time zone %(tz)s))"
         " and (%(to)s::date is null or {column} < ((%(to)s::date + 1)::timestamp at time zone %(tz)s))"
-        " group by 1 order by 1").format(column=column)
+        " group by 1 order by 1"
+    ).format(column=column)
     rows = conn.execute(query, {"unit": interval, "tz": timezone, "from": from_date, "to": to_date}).fetchall()
     return {row["period"]: row["n"] for row in rows}
 
@@ -220,4 +269,5 @@ def published_ideas(conn) -> list[dict]:
     """Ideas that are public now (published, neither hidden nor rejected), oldest publication first."""
     return conn.execute(
         "select idea_id, title, description, category, district, published_at from idea_facts"
-        " where status = 'published' order by published_at, idea_id").fetchall()
+        " where status = 'published' order by published_at, idea_id"
+    ).fetchall()

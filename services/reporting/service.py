@@ -3,6 +3,7 @@
 It keeps its own log of every event it receives (`event_log`) and derives its figures from that
 log only; `rebuild` (RPC, or `python -m services.reporting.cli rebuild`) derives them again.
 """
+
 from pathlib import Path
 
 from nameko.dependency_providers import Config

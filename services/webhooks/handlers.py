@@ -1,11 +1,19 @@
 """The webhooks service's use cases, free of Nameko (service.py calls them with its database)."""
+
 import uuid
 
 from aufbruch import inbox
 from aufbruch.contracts.errors import InvalidInput, NotFound, validated
 from aufbruch.contracts.events import parse_events
-from aufbruch.contracts.webhooks import (MAX_PER_PAGE, Delivery, NewWebhook, RegisteredWebhook, Webhook,
-                                         is_allowed_url, new_secret)
+from aufbruch.contracts.webhooks import (
+    MAX_PER_PAGE,
+    Delivery,
+    NewWebhook,
+    RegisteredWebhook,
+    Webhook,
+    is_allowed_url,
+    new_secret,
+)
 from services.webhooks import repository
 
 
@@ -62,10 +70,18 @@ def owe_deliveries(db, bodies: list[dict]) -> int:
     """Record one delivery of each body per active subscription that takes its type, once per event;
     returns how many deliveries that made."""
     events = parse_events(bodies)
-    body_of = {event.id: body for event, body in zip(events, bodies)}
+    body_of = {event.id: body for event, body in zip(events, bodies, strict=True)}
     with db.transaction() as conn:
         fresh = inbox.new_events(conn, events)
-        subscribers = {event_type: repository.active_subscription_ids(conn, event_type)
-                       for event_type in {event.type for event in fresh}}
-        return repository.add_deliveries(conn, [(subscription_id, event, body_of[event.id]) for event in fresh
-                                                for subscription_id in subscribers[event.type]])
+        subscribers = {
+            event_type: repository.active_subscription_ids(conn, event_type)
+            for event_type in {event.type for event in fresh}
+        }
+        return repository.add_deliveries(
+            conn,
+            [
+                (subscription_id, event, body_of[event.id])
+                for event in fresh
+                for subscription_id in subscribers[event.type]
+            ],
+        )

@@ -1,4 +1,5 @@
 """Every SQL statement of the webhooks service."""
+
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -11,15 +12,18 @@ SCHEMA = "webhooks"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 _SUBSCRIPTION_COLUMNS = "id, url, event_types, created_at, disabled_at, consecutive_failures"
-_DELIVERY_COLUMNS = ("id, event_id, event_type, status, attempts, next_attempt_at, last_status_code,"
-                     " last_error, created_at, delivered_at")
+_DELIVERY_COLUMNS = (
+    "id, event_id, event_type, status, attempts, next_attempt_at, last_status_code,"
+    " last_error, created_at, delivered_at"
+)
 
 
 def add_subscription(conn, subscription_id: uuid.UUID, url: str, event_types: list[str], secret: str) -> dict:
     return conn.execute(
         "insert into subscriptions (id, url, event_types, secret) values (%s, %s, %s, %s)"
         f" returning {_SUBSCRIPTION_COLUMNS}, secret",
-        (subscription_id, url, event_types, secret)).fetchone()
+        (subscription_id, url, event_types, secret),
+    ).fetchone()
 
 
 def subscriptions(conn) -> list[dict]:
@@ -27,20 +31,24 @@ def subscriptions(conn) -> list[dict]:
 
 
 def subscription(conn, subscription_id: uuid.UUID) -> dict | None:
-    return conn.execute(f"select {_SUBSCRIPTION_COLUMNS} from subscriptions where id = %s",
-                        (subscription_id,)).fetchone()
+    return conn.execute(
+        f"select {_SUBSCRIPTION_COLUMNS} from subscriptions where id = %s", (subscription_id,)
+    ).fetchone()
 
 
 def delete_subscription(conn, subscription_id: uuid.UUID) -> bool:
     """Deletes the subscription with its deliveries (pending ones are never sent)."""
-    return conn.execute("delete from subscriptions where id = %s returning id", (subscription_id,)).fetchone() is not None
+    return (
+        conn.execute("delete from subscriptions where id = %s returning id", (subscription_id,)).fetchone() is not None
+    )
 
 
 def active_subscription_ids(conn, event_type: str) -> list[uuid.UUID]:
     """Active subscriptions whose filter names `event_type` or "*" (contracts.webhooks.matches)."""
     rows = conn.execute(
-        "select id from subscriptions where disabled_at is null"
-        " and event_types && array[%s, '*']::text[] order by id", (event_type,)).fetchall()
+        "select id from subscriptions where disabled_at is null and event_types && array[%s, '*']::text[] order by id",
+        (event_type,),
+    ).fetchall()
     return [row["id"] for row in rows]
 
 
@@ -52,14 +60,20 @@ def add_deliveries(conn, owed: list[tuple[uuid.UUID, Event, dict]]) -> int:
         "insert into deliveries (id, subscription_id, event_id, event_type, body)"
         " select * from unnest(%s::uuid[], %s::uuid[], %s::uuid[], %s::text[], %s::jsonb[])"
         " on conflict (subscription_id, event_id) do nothing returning id",
-        ([uuid.uuid4() for _ in owed], [subscription_id for subscription_id, _, _ in owed],
-         [event.id for _, event, _ in owed], [event.type for _, event, _ in owed],
-         [Jsonb(body) for _, _, body in owed])).fetchall()
+        (
+            [uuid.uuid4() for _ in owed],
+            [subscription_id for subscription_id, _, _ in owed],
+            [event.id for _, event, _ in owed],
+            [event.type for _, event, _ in owed],
+            [Jsonb(body) for _, _, body in owed],
+        ),
+    ).fetchall()
     return len(rows)
 
 
-def claim_due(conn, limit: int, per_subscription: int, skip_subscriptions: list[uuid.UUID],
-              lease: timedelta) -> list[dict]:
+def claim_due(
+    conn, limit: int, per_subscription: int, skip_subscriptions: list[uuid.UUID], lease: timedelta
+) -> list[dict]:
     """Lease up to `limit` due deliveries, at most `per_subscription` of each active subscription
     (none of `skip_subscriptions`), by pushing their next attempt `lease` ahead. Rows another
     replica is claiming are skipped, so no delivery is claimed twice; one subscription's backlog
@@ -76,26 +90,29 @@ def claim_due(conn, limit: int, per_subscription: int, skip_subscriptions: list[
         " from claimed, subscriptions s"
         " where d.id = claimed.id and s.id = d.subscription_id"
         " returning d.id, d.subscription_id, d.event_type, d.body, d.attempts, s.url, s.secret",
-        {"per_subscription": per_subscription, "skip": list(skip_subscriptions), "limit": limit,
-         "lease": lease}).fetchall()
+        {"per_subscription": per_subscription, "skip": list(skip_subscriptions), "limit": limit, "lease": lease},
+    ).fetchall()
 
 
 def mark_delivered(conn, delivery_id: uuid.UUID, status_code: int) -> None:
     conn.execute(
         "update deliveries set status = 'delivered', attempts = attempts + 1, delivered_at = now(),"
         " last_status_code = %s, last_error = null where id = %s and status = 'pending'",
-        (status_code, delivery_id))
+        (status_code, delivery_id),
+    )
 
 
-def record_failure(conn, delivery_id: uuid.UUID, status_code: int | None, error: str,
-                   retry_in: timedelta | None) -> None:
+def record_failure(
+    conn, delivery_id: uuid.UUID, status_code: int | None, error: str, retry_in: timedelta | None
+) -> None:
     """One more failed attempt; tried again after `retry_in`, or given up (failed) if None."""
     conn.execute(
         "update deliveries set attempts = attempts + 1, last_status_code = %s, last_error = %s,"
         " status = case when %s::interval is null then 'failed' else status end,"
         " next_attempt_at = coalesce(now() + %s::interval, next_attempt_at)"
         " where id = %s and status = 'pending'",
-        (status_code, error, retry_in, retry_in, delivery_id))
+        (status_code, error, retry_in, retry_in, delivery_id),
+    )
 
 
 def lock_subscription(conn, subscription_id: uuid.UUID) -> None:
@@ -105,8 +122,10 @@ def lock_subscription(conn, subscription_id: uuid.UUID) -> None:
 
 
 def subscription_succeeded(conn, subscription_id: uuid.UUID) -> None:
-    conn.execute("update subscriptions set consecutive_failures = 0 where id = %s and consecutive_failures > 0",
-                 (subscription_id,))
+    conn.execute(
+        "update subscriptions set consecutive_failures = 0 where id = %s and consecutive_failures > 0",
+        (subscription_id,),
+    )
 
 
 def subscription_failed(conn, subscription_id: uuid.UUID, disable_after: int) -> bool:
@@ -119,21 +138,25 @@ def subscription_failed(conn, subscription_id: uuid.UUID, disable_after: int) ->
         " where id = %s"
         # now() is this transaction's start: equal only if this statement set it
         " returning disabled_at is not distinct from now() as disabled_now",
-        (disable_after, subscription_id)).fetchone()
+        (disable_after, subscription_id),
+    ).fetchone()
     return bool(row and row["disabled_now"])
 
 
 def fail_pending(conn, subscription_id: uuid.UUID, error: str) -> int:
     return conn.execute(
-        "update deliveries set status = 'failed', last_error = %s"
-        " where subscription_id = %s and status = 'pending'", (error, subscription_id)).rowcount
+        "update deliveries set status = 'failed', last_error = %s where subscription_id = %s and status = 'pending'",
+        (error, subscription_id),
+    ).rowcount
 
 
 def deliveries(conn, subscription_id: uuid.UUID, page: int, per_page: int) -> tuple[list[dict], int]:
-    total = conn.execute("select count(*) as n from deliveries where subscription_id = %s",
-                         (subscription_id,)).fetchone()["n"]
+    total = conn.execute(
+        "select count(*) as n from deliveries where subscription_id = %s", (subscription_id,)
+    ).fetchone()["n"]
     rows = conn.execute(
         f"select {_DELIVERY_COLUMNS} from deliveries where subscription_id = %s"
         " order by created_at desc, id limit %s offset %s",
-        (subscription_id, per_page, (page - 1) * per_page)).fetchall()
+        (subscription_id, per_page, (page - 1) * per_page),
+    ).fetchall()
     return rows, total

@@ -9,6 +9,7 @@ send in flight in this process is not claimed from again until that send ended, 
 at most PER_SUBSCRIPTION of one subscription's deliveries, so a dead endpoint occupies at most
 PER_SUBSCRIPTION of the pool's POOL_SIZE threads.
 """
+
 import json
 import logging
 import time
@@ -116,8 +117,11 @@ class Dispatcher(DependencyProvider):
             outcome = post(delivery["url"], delivery["secret"], delivery["id"], delivery["body"])
             self._record(db, delivery, outcome)
         except Unavailable:
-            log.warning("webhook delivery %s: outcome not recorded, database unavailable; it is tried"
-                        " again when its lease ends", delivery["id"])
+            log.warning(
+                "webhook delivery %s: outcome not recorded, database unavailable; it is tried"
+                " again when its lease ends",
+                delivery["id"],
+            )
         except Exception:
             log.exception("webhook delivery %s failed unexpectedly", delivery["id"])
         finally:
@@ -138,5 +142,6 @@ class Dispatcher(DependencyProvider):
             repository.record_failure(conn, delivery["id"], outcome.status_code, outcome.error, retry_in)
             if repository.subscription_failed(conn, subscription_id, self.disable_after):
                 repository.fail_pending(conn, subscription_id, "subscription disabled after repeated failures")
-                log.warning("webhook %s disabled after %s failed attempts in a row", subscription_id,
-                            self.disable_after)
+                log.warning(
+                    "webhook %s disabled after %s failed attempts in a row", subscription_id, self.disable_after
+                )

@@ -9,6 +9,7 @@ disabled. The gateway serves the admin API (/api/v1/webhooks) from the RPC metho
 It subscribes to every type in the event catalog, one handler method each (Nameko needs one method
 per entrypoint); tests/unit/webhooks checks that none is missing.
 """
+
 from __future__ import annotations  # the RPC method `list` shadows the builtin in the class body
 
 from nameko.dependency_providers import Config

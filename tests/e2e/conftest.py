@@ -1,4 +1,5 @@
 """The whole platform for the end-to-end tests (tests/support/platform.py starts it), and its staff."""
+
 import subprocess
 import sys
 
@@ -26,9 +27,25 @@ def platform(management_api, smtp_sink, tmp_path_factory):
 def admin(platform) -> Admin:
     """The first admin, made by the admin command against the platform's database."""
     created = subprocess.run(
-        [sys.executable, "-m", "services.accounts.cli", "create-user", "--username", unique_username("admin"),
-         "--role", "admin", "--display-name", "Erste Admin"],
-        cwd=REPO_ROOT, env=platform.env, capture_output=True, text=True, timeout=60, check=True)
+        [
+            sys.executable,
+            "-m",
+            "services.accounts.cli",
+            "create-user",
+            "--username",
+            unique_username("admin"),
+            "--role",
+            "admin",
+            "--display-name",
+            "Erste Admin",
+        ],
+        cwd=REPO_ROOT,
+        env=platform.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert "cannot be shown again" in created.stdout
     [token] = [line for line in created.stdout.splitlines() if line.startswith("aufb_")]
     return Admin(platform, token)

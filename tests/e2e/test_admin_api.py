@@ -1,12 +1,13 @@
 """End to end, through the gateway: the first admin comes from the admin command, everything after it
 from the admin API, and every admin endpoint answers only an admin's token."""
+
 import secrets
 import uuid
 
 import pytest
 import requests
 
-from tests.support.staff import Admin, bearer, unique_username
+from tests.support.staff import Admin, unique_username
 
 pytestmark = pytest.mark.e2e
 
@@ -52,8 +53,9 @@ def test_without_a_valid_token_every_admin_endpoint_is_401(admin, target, endpoi
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("role", ["moderator", "staff"])
-def test_a_moderator_or_staff_member_gets_403_from_every_admin_endpoint(admin, target, moderator_token,
-                                                                       staff_member, endpoint, role):
+def test_a_moderator_or_staff_member_gets_403_from_every_admin_endpoint(
+    admin, target, moderator_token, staff_member, endpoint, role
+):
     response = call(admin, endpoint, target, moderator_token if role == "moderator" else staff_member["token"])
 
     assert response.status_code == 403, response.text

@@ -1,5 +1,6 @@
 """RabbitMQ unreachable while ideas are submitted: every POST still gets 202, and every event
 arrives once the broker is back (the ideas service accepts over HTTP and keeps events in its outbox)."""
+
 import uuid
 
 import pytest
@@ -25,5 +26,8 @@ def test_ideas_are_accepted_during_a_broker_outage_and_flow_on_afterwards(platfo
         # Consumers reconnect with growing pauses (kombu's back-off), so allow for a slow machine.
         assert platform.wait_for_status(idea_id, {"published"}, timeout=90)["status"] == "published"
     for address in addresses:
-        wait_until(lambda: len(platform.mail.messages_to(address)) == 2, timeout=60,
-                   message=f"both mails to {address}")
+        wait_until(
+            lambda address=address: len(platform.mail.messages_to(address)) == 2,
+            timeout=60,
+            message=f"both mails to {address}",
+        )

@@ -1,6 +1,7 @@
 """End to end, through the gateway (issue 9): participation processes that refuse ideas once closed,
 the city's official answers (public history, event, reporting), ideas staff submit for a citizen,
 and which role may call which staff endpoint. No view and no event names the staff member."""
+
 import json
 import uuid
 from datetime import datetime, timedelta
@@ -27,9 +28,14 @@ def city_day(offset: int) -> str:
 
 
 def new_process(platform, admin, **fields) -> dict:
-    body = {"id": f"prozess-{uuid.uuid4().hex[:8]}", "title": "U30-Beirat: Ideenaufruf",
-            "description": "Der U30-Beirat sammelt Ideen junger Menschen.", "categories": ["education", "economy"],
-            "opens_on": city_day(-7), "closes_on": city_day(7)} | fields
+    body = {
+        "id": f"prozess-{uuid.uuid4().hex[:8]}",
+        "title": "U30-Beirat: Ideenaufruf",
+        "description": "Der U30-Beirat sammelt Ideen junger Menschen.",
+        "categories": ["education", "economy"],
+        "opens_on": city_day(-7),
+        "closes_on": city_day(7),
+    } | fields
     response = api(platform, "POST", "/admin/processes", admin.token, json=body)
     assert response.status_code == 201, response.text
     return response.json()
@@ -45,8 +51,12 @@ def published_idea(platform, **fields) -> str:
 def status_changes(platform):
     """Every idea.status_changed the platform publishes from now on, from a queue of the test's own."""
     with Connection(platform.vhost.amqp_uri) as connection:
-        queue = Queue(f"test-status-changes-{uuid.uuid4().hex[:8]}", exchange=topology.event_exchange("ideas"),
-                      routing_key="idea.status_changed", exclusive=True)
+        queue = Queue(
+            f"test-status-changes-{uuid.uuid4().hex[:8]}",
+            exchange=topology.event_exchange("ideas"),
+            routing_key="idea.status_changed",
+            exclusive=True,
+        )
         bound = queue(connection.default_channel)
         bound.declare()
         received = []
@@ -57,11 +67,14 @@ def status_changes(platform):
                     received.append(json.loads(message.body))
                 mine = [event for event in received if event["data"]["idea_id"] == idea_id]
                 return len(mine) >= count and mine
+
             return wait_until(arrived, message=f"{count} idea.status_changed for {idea_id}")
+
         yield wait_for
 
 
 # --- processes ---------------------------------------------------------------------------------
+
 
 def test_a_process_takes_ideas_while_open_and_a_closed_one_answers_409(platform, admin):
     open_process = new_process(platform, admin)
@@ -87,19 +100,34 @@ def test_a_process_takes_ideas_while_open_and_a_closed_one_answers_409(platform,
 
 # --- answers -----------------------------------------------------------------------------------
 
-def test_a_staff_answer_is_public_history_an_event_and_counted_by_reporting(platform, staff_member,
-                                                                           status_changes):
+
+def test_a_staff_answer_is_public_history_an_event_and_counted_by_reporting(platform, staff_member, status_changes):
     before = platform.summary()
     citizen = f"antwort-{uuid.uuid4().hex[:8]}@example.org"
     idea_id = published_idea(platform, author={"name": "Erika Bürgerin", "email": citizen})
     token = staff_member["token"]
 
-    first = api(platform, "POST", f"/ideas/{idea_id}/answers", token,
-                json={"status": "under_evaluation", "text": "Das Ordnungsamt prüft den Vorschlag."})
-    second = api(platform, "POST", f"/ideas/{idea_id}/answers", token,
-                 json={"status": "accepted", "text": "Der Vorschlag wird im Herbst umgesetzt."})
-    too_early = api(platform, "POST", f"/ideas/{idea_id}/answers", token,
-                    json={"status": "under_evaluation", "text": "Zurück auf Anfang?"})
+    first = api(
+        platform,
+        "POST",
+        f"/ideas/{idea_id}/answers",
+        token,
+        json={"status": "under_evaluation", "text": "Das Ordnungsamt prüft den Vorschlag."},
+    )
+    second = api(
+        platform,
+        "POST",
+        f"/ideas/{idea_id}/answers",
+        token,
+        json={"status": "accepted", "text": "Der Vorschlag wird im Herbst umgesetzt."},
+    )
+    too_early = api(
+        platform,
+        "POST",
+        f"/ideas/{idea_id}/answers",
+        token,
+        json={"status": "under_evaluation", "text": "Zurück auf Anfang?"},
+    )
 
     assert first.status_code == second.status_code == 201, (first.text, second.text)
     assert too_early.status_code == 409  # accepted may not go back to under_evaluation
@@ -119,9 +147,10 @@ def test_a_staff_answer_is_public_history_an_event_and_counted_by_reporting(plat
     def counted():
         summary = platform.summary()
         answered = summary["by_official_status"].get("accepted", 0) > before.get("by_official_status", {}).get(
-            "accepted", 0)
-        return answered and summary["answer_time"]["count"] > before.get("answer_time", {}).get("count", 0) \
-            and summary
+            "accepted", 0
+        )
+        return answered and summary["answer_time"]["count"] > before.get("answer_time", {}).get("count", 0) and summary
+
     summary = wait_until(counted, message="reporting to count the answer")
     assert summary["answer_time"]["median_seconds"] >= 0
     assert summary["by_process"]["standing"] >= 1
@@ -131,14 +160,20 @@ def test_an_unpublished_idea_cannot_be_answered(platform, staff_member):
     waiting = platform.submit(distinct_idea(description="Rückruf bitte unter 05241 654321 an Werktagen.")).json()
     platform.wait_for_status(waiting["id"], {"in_review"})
 
-    response = api(platform, "POST", f"/ideas/{waiting['id']}/answers", staff_member["token"],
-                   json={"status": "accepted", "text": "Wird gemacht."})
+    response = api(
+        platform,
+        "POST",
+        f"/ideas/{waiting['id']}/answers",
+        staff_member["token"],
+        json={"status": "accepted", "text": "Wird gemacht."},
+    )
 
     assert response.status_code == 409
     assert api(platform, "GET", f"/ideas/{waiting['id']}/answers").status_code == 404
 
 
 # --- assisted submissions ----------------------------------------------------------------------
+
 
 def test_staff_submit_an_idea_for_a_citizen_who_consented(platform, staff_member):
     citizen = f"servicebuero-{uuid.uuid4().hex[:8]}@example.org"
@@ -186,7 +221,9 @@ def tokens(admin, moderator_token, staff_member) -> dict:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("method, path, body, allowed", STAFF_ENDPOINTS, ids=[f"{m} {p}" for m, p, *_ in STAFF_ENDPOINTS])
+@pytest.mark.parametrize(
+    "method, path, body, allowed", STAFF_ENDPOINTS, ids=[f"{m} {p}" for m, p, *_ in STAFF_ENDPOINTS]
+)
 def test_each_role_may_call_exactly_its_endpoints(platform, tokens, role, method, path, body, allowed):
     url = path.format(idea=uuid.uuid4(), case=uuid.uuid4())
     response = api(platform, method, url, tokens[role], json=body)
@@ -197,8 +234,15 @@ def test_each_role_may_call_exactly_its_endpoints(platform, tokens, role, method
         assert response.status_code == 403, response.text
 
 
-@pytest.mark.parametrize("method, path", [("POST", "/ideas/{idea}/answers"), ("POST", "/assisted-ideas"),
-                                          ("POST", "/admin/processes"), ("PATCH", "/admin/processes/standing")])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("POST", "/ideas/{idea}/answers"),
+        ("POST", "/assisted-ideas"),
+        ("POST", "/admin/processes"),
+        ("PATCH", "/admin/processes/standing"),
+    ],
+)
 def test_the_new_staff_endpoints_want_a_token(platform, method, path):
     response = api(platform, method, path.format(idea=uuid.uuid4()), None, json={})
     assert response.status_code == 401

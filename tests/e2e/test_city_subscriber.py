@@ -1,5 +1,6 @@
 """End to end: a city system with its own RabbitMQ user follows every public event of a scenario
 through the subscriber kit, and no event tells it who submitted the idea."""
+
 import json
 import uuid
 
@@ -23,10 +24,13 @@ def city_subscriber(platform):
     api = ManagementApi(RABBITMQ_MANAGEMENT, *RABBITMQ_AUTH)
     api.grant(system, PASSWORD, platform.vhost.name)
     received = []
-    subscriber = Subscriber(f"amqp://{system}:{PASSWORD}@127.0.0.1:5672/{platform.vhost.name}",
-                            f"{system}.everything",
-                            [(contract.exchange, event_type) for event_type, contract in CATALOG.items()],
-                            received.append, prefetch=10)
+    subscriber = Subscriber(
+        f"amqp://{system}:{PASSWORD}@127.0.0.1:5672/{platform.vhost.name}",
+        f"{system}.everything",
+        [(contract.exchange, event_type) for event_type, contract in CATALOG.items()],
+        received.append,
+        prefetch=10,
+    )
     thread = eventlet.spawn(subscriber.run)
     try:
         wait_until(lambda: subscriber.consuming.is_set() or thread.dead, message="the subscriber to consume")
@@ -52,8 +56,11 @@ def test_a_subscriber_kit_consumer_receives_every_public_event_without_personal_
         events = of_this_idea()
         types = {event["type"] for event in events}
         mails = {event["data"]["kind"] for event in events if event["type"] == "notification.sent"}
-        return {"idea.submitted", "moderation.decided", "idea.published", "notification.sent"} <= types \
-            and {"receipt", "published"} <= mails and events
+        return (
+            {"idea.submitted", "moderation.decided", "idea.published", "notification.sent"} <= types
+            and {"receipt", "published"} <= mails
+            and events
+        )
 
     events = wait_until(complete, timeout=60, message="every public event of the scenario")
     for event in events:

@@ -7,6 +7,7 @@ database. The broker confirms it holds the message as unacknowledged; then the p
 To catch a mail delivery in flight, the SMTP server is stopped (SIGSTOP): the delivery waits for its
 greeting while the mail's row is locked by the delivering transaction.
 """
+
 import os
 import signal
 import uuid
@@ -38,6 +39,7 @@ def stopped_mail_server(platform):
         if not resumed:
             os.kill(process.pid, signal.SIGCONT)
             resumed.append(True)
+
     yield resume
     resume()
 
@@ -59,8 +61,12 @@ def kill_while_handling(platform, service: str, queue: str, proxy: CuttableProxy
     platform.restart_services(service, DATABASE_URL=platform.database_url_through(proxy))
     proxy.pause()
     idea_id = platform.submit(idea).json()["id"]
-    wait_until(lambda: unacknowledged(platform, queue) >= 1 and proxy.held_bytes > 0, timeout=60, interval=0.5,
-               message=f"{service} to hold the event of {queue} unacknowledged, waiting for its database")
+    wait_until(
+        lambda: unacknowledged(platform, queue) >= 1 and proxy.held_bytes > 0,
+        timeout=60,
+        interval=0.5,
+        message=f"{service} to hold the event of {queue} unacknowledged, waiting for its database",
+    )
     assert platform.stop_service(service, signal.SIGKILL) == -signal.SIGKILL
     proxy.cut()  # the dead process's database sessions end (and roll back) with their connections
     platform.start_service(service)
@@ -73,27 +79,42 @@ def ideas_in_total(platform) -> int:
 
 
 def test_reporting_killed_in_the_middle_of_an_event_counts_it_exactly_once(platform, private_database):
-    idea_id = kill_while_handling(platform, "reporting", "reporting--idea.submitted", private_database,
-                                  distinct_idea())
+    idea_id = kill_while_handling(platform, "reporting", "reporting--idea.submitted", private_database, distinct_idea())
 
-    wait_until(lambda: platform.database.query("select 1 from reporting.idea_facts where idea_id = %s"
-                                               " and submitted_at is not null", (idea_id,)),
-               timeout=60, message="the redelivered idea.submitted to be counted")
+    wait_until(
+        lambda: platform.database.query(
+            "select 1 from reporting.idea_facts where idea_id = %s and submitted_at is not null", (idea_id,)
+        ),
+        timeout=60,
+        message="the redelivered idea.submitted to be counted",
+    )
     platform.wait_for_status(idea_id, {"published"})
-    wait_until(lambda: platform.summary()["total"] == ideas_in_total(platform), timeout=60,
-               message="reporting's total to equal the ideas accepted")
+    wait_until(
+        lambda: platform.summary()["total"] == ideas_in_total(platform),
+        timeout=60,
+        message="reporting's total to equal the ideas accepted",
+    )
 
 
 def test_notifications_killed_in_the_middle_of_an_event_mails_exactly_once(platform, private_database):
     address = f"killed-{uuid.uuid4().hex[:8]}@example.org"
-    idea_id = kill_while_handling(platform, "notifications", "notifications--idea.submitted", private_database,
-                                  distinct_idea(author={"email": address}))
+    idea_id = kill_while_handling(
+        platform,
+        "notifications",
+        "notifications--idea.submitted",
+        private_database,
+        distinct_idea(author={"email": address}),
+    )
 
     platform.wait_for_status(idea_id, {"published"})
-    wait_until(lambda: len(platform.mail.messages_to(address)) == 2, timeout=60,
-               message="the receipt (its event redelivered after the kill) and the publication mail")
-    mails = platform.database.query("select kind, status from notifications.mails where idea_id = %s"
-                                    " order by kind", (idea_id,))
+    wait_until(
+        lambda: len(platform.mail.messages_to(address)) == 2,
+        timeout=60,
+        message="the receipt (its event redelivered after the kill) and the publication mail",
+    )
+    mails = platform.database.query(
+        "select kind, status from notifications.mails where idea_id = %s order by kind", (idea_id,)
+    )
     assert mails == [("published", "sent"), ("receipt", "sent")]
     assert_each_mail_once(platform, address, 2)
 
@@ -105,24 +126,28 @@ def assert_each_mail_once(platform, address: str, expected: int) -> None:
 
 
 def mail_row(platform, idea_id: str, kind: str = "receipt"):
-    rows = platform.database.query("select status from notifications.mails where idea_id = %s and kind = %s",
-                                   (idea_id, kind))
+    rows = platform.database.query(
+        "select status from notifications.mails where idea_id = %s and kind = %s", (idea_id, kind)
+    )
     return rows[0][0] if rows else None
 
 
 def delivery_in_flight(platform, idea_id: str) -> bool:
     """The receipt is owed and its row locked: a delivering transaction holds it."""
     with_lock = platform.database.query(
-        "select id from notifications.mails where idea_id = %s and kind = 'receipt' for update skip locked",
-        (idea_id,))
+        "select id from notifications.mails where idea_id = %s and kind = 'receipt' for update skip locked", (idea_id,)
+    )
     return mail_row(platform, idea_id) == "pending" and not with_lock
 
 
 def test_notifications_killed_while_a_mail_is_being_delivered_sends_it_once(platform, stopped_mail_server):
     address = f"killed-smtp-{uuid.uuid4().hex[:8]}@example.org"
     idea_id = platform.submit(distinct_idea(author={"email": address})).json()["id"]
-    wait_until(lambda: delivery_in_flight(platform, idea_id), timeout=30,
-               message="the receipt's delivery to wait for the frozen mail server")
+    wait_until(
+        lambda: delivery_in_flight(platform, idea_id),
+        timeout=30,
+        message="the receipt's delivery to wait for the frozen mail server",
+    )
 
     assert platform.stop_service("notifications", signal.SIGKILL) == -signal.SIGKILL
     assert mail_row(platform, idea_id) == "pending"  # the delivering transaction died with the process
@@ -137,16 +162,20 @@ def test_notifications_killed_while_a_mail_is_being_delivered_sends_it_once(plat
 def test_sigterm_lets_a_mail_delivery_in_flight_finish_and_loses_nothing(platform, stopped_mail_server):
     address = f"sigterm-{uuid.uuid4().hex[:8]}@example.org"
     idea_id = platform.submit(distinct_idea(author={"email": address})).json()["id"]
-    wait_until(lambda: delivery_in_flight(platform, idea_id), timeout=30,
-               message="the receipt's delivery to wait for the frozen mail server")
+    wait_until(
+        lambda: delivery_in_flight(platform, idea_id),
+        timeout=30,
+        message="the receipt's delivery to wait for the frozen mail server",
+    )
 
     process = platform.processes["notifications"]
     process.send_signal(signal.SIGTERM)
     stopped_mail_server()  # the delivery in flight gets its answer while the service shuts down
     assert process.wait(60) == 0
     assert mail_row(platform, idea_id) == "sent"  # finished before the process ended, not redone later
-    sent = platform.database.query("select count(*) from notifications.mails where idea_id = %s and status = 'sent'",
-                                   (idea_id,))[0][0]
+    sent = platform.database.query(
+        "select count(*) from notifications.mails where idea_id = %s and status = 'sent'", (idea_id,)
+    )[0][0]
     assert_each_mail_once(platform, address, sent)  # the publication too, if it was in the same batch
 
     platform.start_service("notifications")

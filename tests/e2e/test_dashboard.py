@@ -4,6 +4,7 @@ Playwright's own browser download cannot be had here, so the tests launch /usr/b
 installs it when it is missing). The page must render its charts with and without JavaScript, show the
 same numbers as the summary API, log no console error and load nothing from any other host.
 """
+
 from urllib.parse import urlsplit
 
 import eventlet
@@ -20,8 +21,14 @@ from tests.support.ideas import distinct_idea
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 HEADINGS = ["Stand der Ideen", "Ideen im Zeitverlauf", "Ideen nach Kategorie", "Dauer der Moderation"]
 CHARTS = ["#chart-status svg", "#chart-timeline svg", "#chart-categories svg", "#chart-turnaround svg"]
 
@@ -39,8 +46,11 @@ def stop_playwright(manager: PlaywrightContextManager) -> None:
     caller = greenlet.getcurrent()
 
     def hand_back():
-        while not (manager._dispatcher_fiber.dead and caller.gr_frame is not None
-                   and caller.gr_frame.f_code is PlaywrightContextManager.__exit__.__code__):
+        while not (
+            manager._dispatcher_fiber.dead
+            and caller.gr_frame is not None
+            and caller.gr_frame.f_code is PlaywrightContextManager.__exit__.__code__
+        ):
             if caller.dead:
                 return
             eventlet.sleep(0.01)
@@ -84,8 +94,11 @@ def number(text: str) -> int:
 def table(page, selector: str) -> dict[str, int]:
     """{row heading: first number} of a table's body rows."""
     rows = page.locator(f"{selector} tbody tr").all()
-    return {row.locator("th").inner_text().strip(): number(row.locator("td").first.inner_text()) for row in rows
-            if row.locator("th").count()}
+    return {
+        row.locator("th").inner_text().strip(): number(row.locator("td").first.inner_text())
+        for row in rows
+        if row.locator("th").count()
+    }
 
 
 def assert_charts_rendered(page) -> None:
@@ -118,13 +131,18 @@ def test_the_dashboard_shows_the_summary_as_charts_and_tables(browser, dashboard
 
     by_status = summary["by_status"]
     assert table(page, "#table-status") == {
-        "Eingereicht": summary["total"], "In Prüfung": by_status.get("in_review", 0),
-        "Veröffentlicht": by_status.get("published", 0), "Abgelehnt": by_status.get("rejected", 0),
-        "Ausgeblendet": by_status.get("hidden", 0)}
-    assert table(page, "#table-categories") == {label: summary["by_category"].get(code, 0)
-                                                for code, label in CATEGORY_LABELS.items()}
-    assert table(page, "#table-timeline") == {german_date(day["date"]): day["submitted"]
-                                              for day in summary["per_day"] if day["submitted"]}
+        "Eingereicht": summary["total"],
+        "In Prüfung": by_status.get("in_review", 0),
+        "Veröffentlicht": by_status.get("published", 0),
+        "Abgelehnt": by_status.get("rejected", 0),
+        "Ausgeblendet": by_status.get("hidden", 0),
+    }
+    assert table(page, "#table-categories") == {
+        label: summary["by_category"].get(code, 0) for code, label in CATEGORY_LABELS.items()
+    }
+    assert table(page, "#table-timeline") == {
+        german_date(day["date"]): day["submitted"] for day in summary["per_day"] if day["submitted"]
+    }
     assert table(page, "#table-categories")["Mobilität"] >= 2
     assert page.locator("#table-turnaround tbody tr").count() == 2
 

@@ -1,4 +1,5 @@
 """End to end, through the gateway only: an idea goes in, moderation, mail and reporting follow."""
+
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -39,11 +40,14 @@ def test_a_clean_idea_is_published_mailed_twice_and_counted(platform):
     assert response.headers["Location"] == f"/api/v1/ideas/{receipt['id']}"
     assert platform.wait_for_status(receipt["id"])["status"] == "published"
 
-    mails = wait_until(lambda: len(platform.mail.messages_to(address)) >= 2 and platform.mail.messages_to(address),
-                       message="receipt and publication mails")
+    mails = wait_until(
+        lambda: len(platform.mail.messages_to(address)) >= 2 and platform.mail.messages_to(address),
+        message="receipt and publication mails",
+    )
     subjects = sorted(mail["Subject"] for mail in mails)
-    assert subjects == sorted([f"Ihre Idee ist eingegangen: {idea['title']}",
-                               f"Ihre Idee ist veröffentlicht: {idea['title']}"])
+    assert subjects == sorted(
+        [f"Ihre Idee ist eingegangen: {idea['title']}", f"Ihre Idee ist veröffentlicht: {idea['title']}"]
+    )
     summary = platform.wait_until_settled()
     assert summary["by_category"]["mobility"] >= 1
     # notification.sent follows the mail itself, so reporting may count it a moment later
@@ -53,16 +57,20 @@ def test_a_clean_idea_is_published_mailed_twice_and_counted(platform):
 
 def test_an_offensive_idea_is_rejected_with_its_reason(platform):
     address = unique_address()
-    idea = {"title": "Der Bürgermeister ist ein Arschloch",
-            "description": "Das muss mal gesagt werden, und zwar deutlich und öffentlich.",
-            "category": "administration"}
+    idea = {
+        "title": "Der Bürgermeister ist ein Arschloch",
+        "description": "Das muss mal gesagt werden, und zwar deutlich und öffentlich.",
+        "category": "administration",
+    }
     receipt = platform.submit(with_author(idea, address)).json()
 
     rejected = platform.wait_for_status(receipt["id"])
     assert rejected["status"] == "rejected"
     assert rejected["rejection_reasons"] == ["offensive_language"]
-    mails = wait_until(lambda: len(platform.mail.messages_to(address)) == 2 and platform.mail.messages_to(address),
-                       message="receipt and rejection mails")
+    mails = wait_until(
+        lambda: len(platform.mail.messages_to(address)) == 2 and platform.mail.messages_to(address),
+        message="receipt and rejection mails",
+    )
     rejection = next(mail for mail in mails if "nicht veröffentlicht" in mail["Subject"])
     text = rejection.get_body(("plain",)).get_content()
     assert "beleidigende" in text  # the reason in words, not its code
@@ -70,8 +78,7 @@ def test_an_offensive_idea_is_rejected_with_its_reason(platform):
 
 
 def test_a_city_system_receives_cloudevents_without_personal_data(platform):
-    connection = pika.BlockingConnection(pika.URLParameters(
-        platform.vhost.amqp_uri.replace("pyamqp://", "amqp://")))
+    connection = pika.BlockingConnection(pika.URLParameters(platform.vhost.amqp_uri.replace("pyamqp://", "amqp://")))
     channel = connection.channel()
     queue = channel.queue_declare("", exclusive=True).method.queue
     channel.queue_bind(queue, "ideas.events", routing_key="idea.*")
@@ -117,21 +124,32 @@ def test_an_idempotency_key_reused_for_other_content_is_a_conflict(platform):
     assert other.status_code == 409
 
 
-@pytest.mark.parametrize("body, content_type, status", [
-    (b'{"title": ', "application/json", 400),
-    (b"title=Radwege", "application/x-www-form-urlencoded", 415),
-    (b'{"title": "' + b"x" * (65 * 1024) + b'"}', "application/json", 413),
-])
+@pytest.mark.parametrize(
+    "body, content_type, status",
+    [
+        (b'{"title": ', "application/json", 400),
+        (b"title=Radwege", "application/x-www-form-urlencoded", 415),
+        (b'{"title": "' + b"x" * (65 * 1024) + b'"}', "application/json", 413),
+    ],
+)
 def test_bad_requests_get_the_status_they_deserve(platform, body, content_type, status):
-    response = requests.post(f"{platform.base_url}/ideas", data=body, timeout=10,
-                             headers={"Content-Type": content_type})
+    response = requests.post(
+        f"{platform.base_url}/ideas", data=body, timeout=10, headers={"Content-Type": content_type}
+    )
     assert response.status_code == status
     assert response.json()["error"]
 
 
 def test_invalid_fields_are_all_named(platform):
-    response = platform.submit({"title": "Kurz", "description": "zu kurz", "category": "weather",
-                                "author": {"email": "not-an-address"}, "priority": "high"})
+    response = platform.submit(
+        {
+            "title": "Kurz",
+            "description": "zu kurz",
+            "category": "weather",
+            "author": {"email": "not-an-address"},
+            "priority": "high",
+        }
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert set(errors) == {"title", "description", "category", "author", "priority"}
@@ -151,8 +169,7 @@ def test_published_ideas_are_listed_newest_first_without_personal_data(platform)
     second = platform.submit(distinct_idea("culture")).json()
     platform.wait_for_status(second["id"], {"published"})
 
-    response = requests.get(f"{platform.base_url}/ideas", params={"category": "culture", "per_page": 1},
-                            timeout=10)
+    response = requests.get(f"{platform.base_url}/ideas", params={"category": "culture", "per_page": 1}, timeout=10)
     assert response.status_code == 200
     page = response.json()
     assert page["total"] == 2 and page["per_page"] == 1
@@ -164,24 +181,38 @@ def test_published_ideas_are_listed_newest_first_without_personal_data(platform)
 def test_health_reports_every_service(platform):
     response = requests.get(f"{platform.base_url}/health", timeout=10)
     assert response.status_code == 200
-    assert response.json()["checks"] == {name: "ok" for name in
-                                         ("rabbitmq", "ideas", "moderation", "notifications", "reporting",
-                                          "accounts", "webhooks", "participation")}
+    assert response.json()["checks"] == {
+        name: "ok"
+        for name in (
+            "rabbitmq",
+            "ideas",
+            "moderation",
+            "notifications",
+            "reporting",
+            "accounts",
+            "webhooks",
+            "participation",
+        )
+    }
 
 
 @pytest.mark.parametrize("title", ["Null\\u0000Byte im Titel", "Halbes \\ud800 Zeichen"])
 def test_unstorable_characters_are_refused_with_422(platform, title):
-    body = ('{"title": "%s", "description": "Eine ausreichend lange Beschreibung.", "category": "other"}'
-            % title).encode()
-    response = requests.post(f"{platform.base_url}/ideas", data=body, timeout=10,
-                             headers={"Content-Type": "application/json"})
+    body = (
+        '{"title": "' + title + '", "description": "Eine ausreichend lange Beschreibung.", "category": "other"}'
+    ).encode()
+    response = requests.post(
+        f"{platform.base_url}/ideas", data=body, timeout=10, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert "title" in response.json()["errors"]
 
 
 def test_injection_strings_are_stored_verbatim_and_returned_as_data(platform):
-    hostile = CLEAN_IDEA | {"title": "'); DROP TABLE ideas;-- <script>alert(1)</script>",
-                            "district": "Ünïcödé 🚲 \u202eevil"}
+    hostile = CLEAN_IDEA | {
+        "title": "'); DROP TABLE ideas;-- <script>alert(1)</script>",
+        "district": "Ünïcödé 🚲 \u202eevil",
+    }
     receipt = platform.submit(hostile).json()
     response = requests.get(f"{platform.base_url}/ideas/{receipt['id']}", timeout=10)
     assert response.headers["Content-Type"].startswith("application/json")
@@ -196,4 +227,3 @@ def test_reporting_counts_every_accepted_idea_exactly_once(platform):
     assert summary["total"] == len(platform.accepted)
     assert sum(summary["by_status"].values()) == len(platform.accepted)
     assert sum(day["submitted"] for day in summary["per_day"]) == len(platform.accepted)
-

@@ -7,6 +7,7 @@ runs with 2,000 at 25/s); the figures are printed (`pytest -s`). The default kee
 CI's budget and leaves no backlog that slows the tests after it: delivering the mails (two per idea,
 one SMTP connection each) takes longest.
 """
+
 import os
 import signal
 import statistics
@@ -72,36 +73,62 @@ def test_thousands_of_ideas_with_consumers_restarted_lose_nothing_and_mail_once(
     assert Counter(response.status_code for response in responses) == {202: IDEAS}
     accepted = [response.json()["id"] for response in responses]
     platform.accepted.update(accepted)  # the tests after this one count them too
-    print(f"POST latency p50 {statistics.median(latencies) * 1000:.0f} ms,"
-          f" p99 {statistics.quantiles(latencies, n=100)[98] * 1000:.0f} ms")
+    print(
+        f"POST latency p50 {statistics.median(latencies) * 1000:.0f} ms,"
+        f" p99 {statistics.quantiles(latencies, n=100)[98] * 1000:.0f} ms"
+    )
 
     settling = time.monotonic()
-    wait_until(lambda: "submitted" not in ideas_by_status(platform, accepted), timeout=SETTLE_SECONDS,
-               interval=1, message="every accepted idea to reach a final status")
+    wait_until(
+        lambda: "submitted" not in ideas_by_status(platform, accepted),
+        timeout=SETTLE_SECONDS,
+        interval=1,
+        message="every accepted idea to reach a final status",
+    )
     statuses = ideas_by_status(platform, accepted)
     assert sum(statuses.values()) == IDEAS and set(statuses) <= {"published", "rejected", "in_review"}
 
     # Reporting's figures equal the ideas service's own (for every idea of the platform, not only these).
-    wait_until(lambda: platform.summary()["by_status"] == ideas_by_status(platform), timeout=SETTLE_SECONDS,
-               interval=1, message="reporting's figures to equal the ideas service's statuses")
+    wait_until(
+        lambda: platform.summary()["by_status"] == ideas_by_status(platform),
+        timeout=SETTLE_SECONDS,
+        interval=1,
+        message="reporting's figures to equal the ideas service's statuses",
+    )
 
     owed = {"receipt": IDEAS, "published": statuses.get("published", 0), "rejected": statuses.get("rejected", 0)}
     owed = {kind: count for kind, count in owed.items() if count}
 
     def mails_sent() -> dict:
-        return dict(platform.database.query(
-            "select kind, count(*) from notifications.mails where recipient like %s and status = 'sent'"
-            " group by kind", (f"load-{run}-%",)))
+        return dict(
+            platform.database.query(
+                "select kind, count(*) from notifications.mails where recipient like %s and status = 'sent'"
+                " group by kind",
+                (f"load-{run}-%",),
+            )
+        )
+
     wait_until(lambda: mails_sent() == owed, timeout=SETTLE_SECONDS, interval=1, message=f"the mails owed: {owed}")
     print(f"settled {time.monotonic() - settling:.1f} s after the last POST: {statuses}, mails {owed}")
 
-    rows = {f"<{mail_id}@aufbruch>" for (mail_id,) in platform.database.query(
-        "select id from notifications.mails where recipient like %s", (f"load-{run}-%",))}
-    delivered = Counter(message["Message-ID"] for message in platform.mail.messages()
-                        if message["To"].startswith(f"load-{run}-"))
+    rows = {
+        f"<{mail_id}@aufbruch>"
+        for (mail_id,) in platform.database.query(
+            "select id from notifications.mails where recipient like %s", (f"load-{run}-%",)
+        )
+    }
+    delivered = Counter(
+        message["Message-ID"] for message in platform.mail.messages() if message["To"].startswith(f"load-{run}-")
+    )
     assert set(delivered) == rows
     assert [message_id for message_id, times in delivered.items() if times > 1] == []
-    wait_until(lambda: platform.summary()["notifications"]["sent"] == platform.database.query(
-        "select count(*) from notifications.mails where status = 'sent' and idea_id is not null and kind = any(%s)",
-        (list(MAIL_KINDS),))[0][0], timeout=60, interval=1,
-        message="reporting to count every mail sent about an idea (the ones notification.sent announces)")
+    wait_until(
+        lambda: platform.summary()["notifications"]["sent"]
+        == platform.database.query(
+            "select count(*) from notifications.mails where status = 'sent' and idea_id is not null and kind = any(%s)",
+            (list(MAIL_KINDS),),
+        )[0][0],
+        timeout=60,
+        interval=1,
+        message="reporting to count every mail sent about an idea (the ones notification.sent announces)",
+    )

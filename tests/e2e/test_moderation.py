@@ -1,5 +1,6 @@
 """End to end, through the gateway: human review, the race of two moderators, citizens' flags that
 hide an idea, and who may call which moderation endpoint."""
+
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,6 +22,7 @@ def case_of(platform, token: str, idea_id: str) -> dict:
     def find():
         queue = moderation(platform, "GET", "/moderation/queue", token).json()["items"]
         return next((case for case in queue if case["idea_id"] == idea_id), None)
+
     return wait_until(find, message=f"a case for idea {idea_id} in the review queue")
 
 
@@ -32,15 +34,21 @@ def published_idea(platform) -> str:
 
 def test_an_idea_with_a_phone_number_is_reviewed_and_approved_by_a_moderator(platform, moderator_token):
     address = f"review-{uuid.uuid4().hex[:8]}@example.org"
-    idea = distinct_idea(description="Bitte den Spielplatz reparieren, erreichbar unter 0171 2345678 abends.",
-                         author={"email": address})
+    idea = distinct_idea(
+        description="Bitte den Spielplatz reparieren, erreichbar unter 0171 2345678 abends.", author={"email": address}
+    )
     idea_id = platform.submit(idea).json()["id"]
     assert platform.wait_for_status(idea_id)["status"] == "in_review"
 
     case = case_of(platform, moderator_token, idea_id)
     assert case["reasons"] == ["personal_data"] and case["findings"][0]["spans"]
-    decided = moderation(platform, "POST", f"/moderation/cases/{case['id']}/decision", moderator_token,
-                         json={"decision": "approve", "reason": "acceptable", "note": "Nummer der Stadtwerke"})
+    decided = moderation(
+        platform,
+        "POST",
+        f"/moderation/cases/{case['id']}/decision",
+        moderator_token,
+        json={"decision": "approve", "reason": "acceptable", "note": "Nummer der Stadtwerke"},
+    )
     assert decided.status_code == 200
 
     assert platform.wait_for_status(idea_id, {"published"})["status"] == "published"
@@ -52,15 +60,24 @@ def test_an_idea_with_a_phone_number_is_reviewed_and_approved_by_a_moderator(pla
 
 def test_of_two_moderators_deciding_one_case_the_second_gets_409(platform, admin, moderator_token):
     other_token = admin.create_user("moderator")["token"]
-    idea_id = platform.submit(distinct_idea(description="Kontakt für Rückfragen: buerger@example.org bitte.")).json()["id"]
+    idea_id = platform.submit(distinct_idea(description="Kontakt für Rückfragen: buerger@example.org bitte.")).json()[
+        "id"
+    ]
     case = case_of(platform, moderator_token, idea_id)
 
-    decisions = [(moderator_token, {"decision": "approve", "reason": "acceptable"}),
-                 (other_token, {"decision": "reject", "reason": "personal_data"})]
+    decisions = [
+        (moderator_token, {"decision": "approve", "reason": "acceptable"}),
+        (other_token, {"decision": "reject", "reason": "personal_data"}),
+    ]
     with ThreadPoolExecutor(2) as pool:
-        statuses = sorted(pool.map(lambda decision: moderation(
-            platform, "POST", f"/moderation/cases/{case['id']}/decision", decision[0], json=decision[1]
-        ).status_code, decisions))
+        statuses = sorted(
+            pool.map(
+                lambda decision: moderation(
+                    platform, "POST", f"/moderation/cases/{case['id']}/decision", decision[0], json=decision[1]
+                ).status_code,
+                decisions,
+            )
+        )
     assert statuses == [200, 409]
 
 
@@ -68,8 +85,10 @@ def test_enough_citizens_flags_hide_an_idea_until_a_moderator_unhides_it(platfor
     idea_id = published_idea(platform)
     flags = [{"reason": "offensive", "email": f"flagger-{number}@example.org"} for number in range(3)]
     # Moderation learns of the publication from idea.published, a moment after ideas shows it.
-    wait_until(lambda: moderation(platform, "POST", f"/ideas/{idea_id}/flags", None, json=flags[0]).status_code
-               == 202, message="the first flag to be accepted")
+    wait_until(
+        lambda: moderation(platform, "POST", f"/ideas/{idea_id}/flags", None, json=flags[0]).status_code == 202,
+        message="the first flag to be accepted",
+    )
     assert moderation(platform, "POST", f"/ideas/{idea_id}/flags", None, json=flags[0]).status_code == 409
     for flag in flags[1:]:
         assert moderation(platform, "POST", f"/ideas/{idea_id}/flags", None, json=flag).status_code == 202
@@ -81,8 +100,13 @@ def test_enough_citizens_flags_hide_an_idea_until_a_moderator_unhides_it(platfor
 
     case = case_of(platform, moderator_token, idea_id)
     assert case["kind"] == "flags"
-    moderation(platform, "POST", f"/moderation/cases/{case['id']}/decision", moderator_token,
-               json={"decision": "approve", "reason": "false_positive"})
+    moderation(
+        platform,
+        "POST",
+        f"/moderation/cases/{case['id']}/decision",
+        moderator_token,
+        json={"decision": "approve", "reason": "false_positive"},
+    )
     assert platform.wait_for_status(idea_id, {"published"})["status"] == "published"
 
 
@@ -126,11 +150,20 @@ def revoked_moderator_token(admin) -> str:
 def test_moderators_and_admins_may_use_every_moderation_endpoint(platform, admin, role):
     token = admin.token if role == "admin" else admin.create_user("moderator")["token"]
     idea_id = published_idea(platform)
-    case_idea = platform.submit(distinct_idea(description="Rückruf bitte unter 05241 123456 an Werktagen.")).json()["id"]
+    case_idea = platform.submit(distinct_idea(description="Rückruf bitte unter 05241 123456 an Werktagen.")).json()[
+        "id"
+    ]
     case = case_of(platform, token, case_idea)
-    wait_until(lambda: moderation(platform, "POST", f"/moderation/ideas/{idea_id}/hide", token,
-                                  json={"reason": "legal_review"}).status_code == 200,
-               message="moderation to know the idea is published")
-    answers = [moderation(platform, method, path.format(case=case["id"], idea=idea_id), token, json=body).status_code
-               for method, path, body in ENDPOINTS if not path.endswith("/hide")]
+    wait_until(
+        lambda: moderation(
+            platform, "POST", f"/moderation/ideas/{idea_id}/hide", token, json={"reason": "legal_review"}
+        ).status_code
+        == 200,
+        message="moderation to know the idea is published",
+    )
+    answers = [
+        moderation(platform, method, path.format(case=case["id"], idea=idea_id), token, json=body).status_code
+        for method, path, body in ENDPOINTS
+        if not path.endswith("/hide")
+    ]
     assert answers == [200, 200, 200, 200]

@@ -1,4 +1,5 @@
 """End to end, through the gateway: the Open311 GeoReport v2 view of the published ideas."""
+
 import pytest
 import requests
 
@@ -23,8 +24,9 @@ def test_a_published_idea_is_an_open311_request_through_the_gateway(platform):
     services = open311(platform, "services.json")
     assert services.status_code == 200
     assert services.headers["Content-Type"] == "application/json; charset=utf-8"
-    assert {"service_code": "culture", "service_name": "Kultur"}.items() <= \
-        next(s for s in services.json() if s["service_code"] == "culture").items()
+    assert {"service_code": "culture", "service_name": "Kultur"}.items() <= next(
+        s for s in services.json() if s["service_code"] == "culture"
+    ).items()
 
     listed = open311(platform, "requests.json", service_code="culture", status="open")
     assert listed.status_code == 200 and listed.headers["X-Content-Type-Options"] == "nosniff"
@@ -36,8 +38,9 @@ def test_a_published_idea_is_an_open311_request_through_the_gateway(platform):
     assert single.status_code == 200 and single.json() == [request]
     for answer in (listed, single):
         assert AUTHOR["email"] not in answer.text and AUTHOR["name"] not in answer.text
-    assert idea_id not in [r["service_request_id"] for r in
-                           open311(platform, "requests.json", service_code="mobility").json()]
+    assert idea_id not in [
+        r["service_request_id"] for r in open311(platform, "requests.json", service_code="mobility").json()
+    ]
 
 
 def test_open311_errors_pass_the_gateway_as_the_specs_error_lists(platform):

@@ -12,6 +12,7 @@ Runs after test_idea_pipeline.py (module names sort so): the ideas it creates fa
 that test counts. One test per documented operation; `FUZZ_EXAMPLES` (default 20) sets the examples each. (Schemathesis'
 own pytest loader, `from_fixture`, does not work with pytest 9, so hypothesis is driven directly.)
 """
+
 import os
 
 import pytest
@@ -40,16 +41,17 @@ SUBMISSIONS = {("POST", "/api/v1/ideas"), ("POST", "/api/v1/assisted-ideas")}  #
 
 
 @pytest.mark.parametrize("method, path", sorted(OPERATIONS))
-def test_no_generated_request_gets_a_5xx_or_an_answer_outside_the_document(platform, gateway_api, admin, method,
-                                                                          path):
+def test_no_generated_request_gets_a_5xx_or_an_answer_outside_the_document(platform, gateway_api, admin, method, path):
     operation = gateway_api[openapi_path(path)][method]
     headers = {} if (method, path) in UNAUTHENTICATED else bearer(admin.token)
-    cases = strategies.one_of(operation.as_strategy(GenerationMode.POSITIVE),
-                              operation.as_strategy(GenerationMode.NEGATIVE))
+    cases = strategies.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+    )
 
     @given(case=cases)
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     def answers_as_documented(case):
         response = case.call_and_validate(headers=headers, timeout=30, excluded_checks=[positive_data_acceptance])
         if (method, path) in SUBMISSIONS and response.status_code == 202:

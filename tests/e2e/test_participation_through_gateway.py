@@ -1,6 +1,7 @@
 """End to end, through the gateway with every service running and the real SMTP sink: supporting an
 idea by the mailed link (once per person, withdrawable), comments moderated like ideas (posted at
 once, reviewed, hidden by flags), and no personal data in any event or public view of them."""
+
 import json
 import re
 import uuid
@@ -18,8 +19,16 @@ from tests.support.staff import bearer
 
 pytestmark = pytest.mark.e2e
 
-NEW_EVENT_TYPES = ("idea.supported", "idea.support_withdrawn", "comment.submitted", "comment.moderated",
-                   "comment.posted", "comment.hidden", "comment.unhidden", "moderation.review_requested")
+NEW_EVENT_TYPES = (
+    "idea.supported",
+    "idea.support_withdrawn",
+    "comment.submitted",
+    "comment.moderated",
+    "comment.posted",
+    "comment.hidden",
+    "comment.unhidden",
+    "moderation.review_requested",
+)
 JSON = {"Accept": "application/json"}
 
 
@@ -27,10 +36,13 @@ JSON = {"Accept": "application/json"}
 def observed_events(platform):
     """Every event of the new types, as a city system bound to them receives it."""
     received = []
-    subscriber = Subscriber(f"amqp://guest:guest@127.0.0.1:5672/{platform.vhost.name}",
-                            f"observer.{uuid.uuid4().hex[:8]}",
-                            [(CATALOG[event_type].exchange, event_type) for event_type in NEW_EVENT_TYPES],
-                            received.append, prefetch=10)
+    subscriber = Subscriber(
+        f"amqp://guest:guest@127.0.0.1:5672/{platform.vhost.name}",
+        f"observer.{uuid.uuid4().hex[:8]}",
+        [(CATALOG[event_type].exchange, event_type) for event_type in NEW_EVENT_TYPES],
+        received.append,
+        prefetch=10,
+    )
     thread = eventlet.spawn(subscriber.run)
     try:
         wait_until(lambda: subscriber.consuming.is_set() or thread.dead, message="the observer to consume")
@@ -42,16 +54,19 @@ def observed_events(platform):
 
 
 def api(platform, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
-    return requests.request(method, f"{platform.base_url}{path}", headers=kwargs.pop("headers", {}) | bearer(token),
-                            timeout=15, **kwargs)
+    return requests.request(
+        method, f"{platform.base_url}{path}", headers=kwargs.pop("headers", {}) | bearer(token), timeout=15, **kwargs
+    )
 
 
 def open_idea(platform) -> str:
     """A published idea that participation knows is published."""
     idea_id = platform.submit(distinct_idea()).json()["id"]
     platform.wait_for_status(idea_id, {"published"})
-    wait_until(lambda: api(platform, "GET", f"/ideas/{idea_id}/supports").json().get("open"),
-               message="participation to learn the idea is published")
+    wait_until(
+        lambda: api(platform, "GET", f"/ideas/{idea_id}/supports").json().get("open"),
+        message="participation to learn the idea is published",
+    )
     return idea_id
 
 
@@ -73,8 +88,9 @@ def test_support_by_mailed_link_counts_once_and_can_be_withdrawn(platform, obser
 
     [mail] = wait_until(lambda: platform.mail.messages_to(address), timeout=30, message="the confirmation mail")
     body = mail.get_body(("plain",)).get_content()
-    confirm_url, withdraw_url = (re.search(rf"\S+/api/v1/supports/{action}\?token=\S+", body).group(0)
-                                 for action in ("confirm", "withdraw"))
+    confirm_url, withdraw_url = (
+        re.search(rf"\S+/api/v1/supports/{action}\?token=\S+", body).group(0) for action in ("confirm", "withdraw")
+    )
 
     page = follow(platform, confirm_url)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
@@ -85,7 +101,7 @@ def test_support_by_mailed_link_counts_once_and_can_be_withdrawn(platform, obser
     assert count(platform, idea_id) == 1
 
     withdrawal_page = follow(platform, withdraw_url)  # shows the button, withdraws nothing
-    assert withdrawal_page.status_code == 200 and "<form method=\"post\"" in withdrawal_page.text
+    assert withdrawal_page.status_code == 200 and '<form method="post"' in withdrawal_page.text
     assert count(platform, idea_id) == 1
     token = re.search(r'name="token" value="([^"]+)"', withdrawal_page.text).group(1)
     withdrawn = requests.post(f"{platform.base_url}/supports/withdraw", data={"token": token}, timeout=15)
@@ -141,17 +157,27 @@ def test_comments_are_moderated_like_ideas_end_to_end(platform, moderator_token,
     def case():
         queue = api(platform, "GET", "/moderation/queue", moderator_token).json()["items"]
         return next((c for c in queue if c.get("comment_id") == with_phone), None)
+
     found = wait_until(case, timeout=30, message="the comment's case in the review queue")
     assert found["subject_type"] == "comment" and found["reasons"] == ["personal_data"]
     assert not listed(platform, idea_id, with_phone)
-    decided = api(platform, "POST", f"/moderation/cases/{found['id']}/decision", moderator_token,
-                  json={"decision": "approve", "reason": "acceptable"})
+    decided = api(
+        platform,
+        "POST",
+        f"/moderation/cases/{found['id']}/decision",
+        moderator_token,
+        json={"decision": "approve", "reason": "acceptable"},
+    )
     assert decided.status_code == 200
     wait_until(lambda: listed(platform, idea_id, with_phone), timeout=30, message="the approved comment to be posted")
 
     for n in range(3):  # FLAG_HIDE_THRESHOLD
-        flagged = api(platform, "POST", f"/comments/{clean}/flags",
-                      json={"reason": "offensive", "email": f"flag{n}-{uuid.uuid4().hex[:6]}@example.org"})
+        flagged = api(
+            platform,
+            "POST",
+            f"/comments/{clean}/flags",
+            json={"reason": "offensive", "email": f"flag{n}-{uuid.uuid4().hex[:6]}@example.org"},
+        )
         assert flagged.status_code == 202, flagged.text
     wait_until(lambda: not listed(platform, idea_id, clean), timeout=30, message="the flagged comment to be hidden")
     assert not listed(platform, idea_id, reply)  # its thread goes with it
@@ -161,7 +187,11 @@ def test_comments_are_moderated_like_ideas_end_to_end(platform, moderator_token,
 
     def new_events():
         return [e for e in observed_events if e["data"].get("idea_id") == idea_id]
-    wait_until(lambda: {"comment.submitted", "comment.moderated", "comment.posted", "comment.hidden"}
-               <= {e["type"] for e in new_events()}, message="the comment events")
+
+    wait_until(
+        lambda: {"comment.submitted", "comment.moderated", "comment.posted", "comment.hidden"}
+        <= {e["type"] for e in new_events()},
+        message="the comment events",
+    )
     text = json.dumps(new_events())
     assert "Erika" not in text and "example.org" not in text and "author_name" not in text

@@ -1,5 +1,6 @@
 """End to end, through the gateway: the summary for a period, the time series, the open-data exports
 (columns, licence, no formulas, no personal data) and the admins-only moderation export."""
+
 import csv
 import io
 import uuid
@@ -17,8 +18,18 @@ pytestmark = pytest.mark.e2e
 
 CITY = ZoneInfo("Europe/Berlin")  # CITY_TIMEZONE's default, which the platform runs with
 IDEA_COLUMNS = ["id", "title", "description", "category", "district", "published_at"]
-MODERATION_COLUMNS = ["idea_id", "category", "district", "submitted_at", "decided_at", "decision", "actor_kind",
-                      "reasons", "turnaround_seconds", "hidden"]
+MODERATION_COLUMNS = [
+    "idea_id",
+    "category",
+    "district",
+    "submitted_at",
+    "decided_at",
+    "decision",
+    "actor_kind",
+    "reasons",
+    "turnaround_seconds",
+    "hidden",
+]
 
 
 def report(platform, path: str, token: str | None = None, **params) -> requests.Response:
@@ -46,8 +57,10 @@ def test_the_summary_for_a_period_counts_the_ideas_submitted_in_it(platform):
     assert settled["by_district"]["Spexard"] - before["by_district"].get("Spexard", 0) == 4
     assert set(settled) >= {"turnaround", "rejection_reasons", "hide_reasons", "notifications", "per_day"}
     automatic = settled["turnaround"]["automatic"]
-    assert automatic["count"] >= 4 and 0 <= automatic["median_seconds"] <= automatic["p90_seconds"] \
-        <= automatic["max_seconds"]
+    assert (
+        automatic["count"] >= 4
+        and 0 <= automatic["median_seconds"] <= automatic["p90_seconds"] <= automatic["max_seconds"]
+    )
 
     day = today()
     todays = report(platform, "summary", **{"from": day, "to": day}).json()
@@ -86,8 +99,10 @@ def test_the_open_data_export_holds_a_published_idea_without_formulas_or_persona
     idea_id = platform.submit(idea).json()["id"]
     assert platform.wait_for_status(idea_id, {"published"})["status"] == "published"
 
-    response = wait_until(lambda: (answer := report(platform, "ideas.csv")).ok and idea_id in answer.text and answer,
-                          message="the published idea in ideas.csv")
+    response = wait_until(
+        lambda: (answer := report(platform, "ideas.csv")).ok and idea_id in answer.text and answer,
+        message="the published idea in ideas.csv",
+    )
 
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="ideas.csv"'

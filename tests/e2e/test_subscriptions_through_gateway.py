@@ -1,5 +1,6 @@
 """End to end, through the gateway: following an idea with double opt-in, the mail's links (confirm,
 unsubscribe page, RFC 8058 one-click POST), the mail's language, and an admin erasing an address."""
+
 import time
 import uuid
 
@@ -26,8 +27,12 @@ def on_platform(platform, url: str) -> str:
 
 
 def moderate(platform, token: str, idea_id: str, action: str) -> int:
-    return requests.post(f"{platform.base_url}/moderation/ideas/{idea_id}/{action}", headers=bearer(token),
-                         json={"reason": "legal_review" if action == "hide" else "corrected"}, timeout=15).status_code
+    return requests.post(
+        f"{platform.base_url}/moderation/ideas/{idea_id}/{action}",
+        headers=bearer(token),
+        json={"reason": "legal_review" if action == "hide" else "corrected"},
+        timeout=15,
+    ).status_code
 
 
 def test_a_follower_confirms_hears_of_a_change_and_unsubscribes_with_one_click(platform, moderator_token):
@@ -36,8 +41,12 @@ def test_a_follower_confirms_hears_of_a_change_and_unsubscribes_with_one_click(p
     platform.wait_for_status(idea_id, {"published"})
     follower = unique_address("follower")
 
-    response = requests.post(f"{platform.base_url}/ideas/{idea_id}/followers", json={"email": follower},
-                             headers={"Accept-Language": "en"}, timeout=15)
+    response = requests.post(
+        f"{platform.base_url}/ideas/{idea_id}/followers",
+        json={"email": follower},
+        headers={"Accept-Language": "en"},
+        timeout=15,
+    )
 
     assert response.status_code == 202 and response.json() == {"status": "confirmation_sent"}
     [confirmation] = wait_for_mails(platform.mail, follower, 1, timeout=WAIT)
@@ -46,8 +55,11 @@ def test_a_follower_confirms_hears_of_a_change_and_unsubscribes_with_one_click(p
     assert confirmed.status_code == 200 and "bestätigt" in confirmed.text
     assert confirmed.headers["Content-Type"].startswith("text/html")
 
-    wait_until(lambda: moderate(platform, moderator_token, idea_id, "hide") == 200, timeout=WAIT,
-               message="moderation to know the idea and hide it")
+    wait_until(
+        lambda: moderate(platform, moderator_token, idea_id, "hide") == 200,
+        timeout=WAIT,
+        message="moderation to know the idea and hide it",
+    )
     [_, update] = wait_for_mails(platform.mail, follower, 2, timeout=WAIT)
     assert update["Subject"] == f"News about the idea “{idea['title']}”: hidden"
     assert "It is under legal review." in text_of(update) and "legal_review" not in html_of(update)
@@ -55,7 +67,7 @@ def test_a_follower_confirms_hears_of_a_change_and_unsubscribes_with_one_click(p
 
     link = on_platform(platform, unsubscribe_url(update))
     unsubscribe_page = requests.get(link, timeout=15)
-    assert unsubscribe_page.status_code == 200 and "<form method=\"post\"" in unsubscribe_page.text
+    assert unsubscribe_page.status_code == 200 and '<form method="post"' in unsubscribe_page.text
     one_click = requests.post(link, data={"List-Unsubscribe": "One-Click"}, timeout=15)  # as a mail client does
     assert one_click.status_code == 200 and "Abbestellt" in one_click.text
 
@@ -66,8 +78,12 @@ def test_a_follower_confirms_hears_of_a_change_and_unsubscribes_with_one_click(p
 
 
 def test_following_answers_what_is_wrong(platform):
-    assert requests.post(f"{platform.base_url}/ideas/{uuid.uuid4()}/followers", json={"email": "a@example.org"},
-                         timeout=15).status_code == 404
+    assert (
+        requests.post(
+            f"{platform.base_url}/ideas/{uuid.uuid4()}/followers", json={"email": "a@example.org"}, timeout=15
+        ).status_code
+        == 404
+    )
     response = requests.post(f"{platform.base_url}/ideas/{uuid.uuid4()}/followers", json={"mail": "x"}, timeout=15)
     assert response.status_code == 422 and set(response.json()["errors"]) == {"email", "mail"}
     forged = requests.post(f"{platform.base_url}/unsubscribe", params={"token": "forged.token"}, timeout=15)

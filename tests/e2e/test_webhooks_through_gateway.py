@@ -1,6 +1,7 @@
 """End to end, through the gateway: an admin registers a webhook for idea.published on a local
 receiver; a citizen's idea arrives there as a signed CloudEvent without personal data, and the
 delivery shows in the log. Only admins may manage webhooks."""
+
 import json
 import time
 
@@ -25,8 +26,9 @@ def test_an_admin_registers_a_webhook_that_receives_signed_published_ideas(platf
         assert requests.post(url, json=registration, timeout=15).status_code == 401
         assert requests.post(url, json=registration, headers=bearer(moderator_token), timeout=15).status_code == 403
         assert requests.get(url, headers=bearer(moderator_token), timeout=15).status_code == 403
-        refused = requests.post(url, json={"url": "ftp://x", "event_types": ["idea.deleted"]},
-                                headers=bearer(admin.token), timeout=15)
+        refused = requests.post(
+            url, json={"url": "ftp://x", "event_types": ["idea.deleted"]}, headers=bearer(admin.token), timeout=15
+        )
         assert refused.status_code == 422 and set(refused.json()["errors"]) == {"url", "event_types"}
 
         created = requests.post(url, json=registration, headers=bearer(admin.token), timeout=15)
@@ -49,9 +51,17 @@ def test_an_admin_registers_a_webhook_that_receives_signed_published_ideas(platf
         text = request["body"].decode("utf-8")
         assert AUTHOR["email"] not in text and AUTHOR["name"] not in text
 
-        log = wait_until(lambda: (items := requests.get(f"{url}/{webhook['id']}/deliveries", timeout=15,
-                                                        headers=bearer(admin.token)).json()["items"])
-                         and items[0]["status"] == "delivered" and items, timeout=10, message="the log")
+        log = wait_until(
+            lambda: (
+                items := requests.get(
+                    f"{url}/{webhook['id']}/deliveries", timeout=15, headers=bearer(admin.token)
+                ).json()["items"]
+            )
+            and items[0]["status"] == "delivered"
+            and items,
+            timeout=10,
+            message="the log",
+        )
         assert log[0]["id"] == request["headers"]["Webhook-Id"] and log[0]["event_id"] == event["id"]
 
         deleted = requests.delete(f"{url}/{webhook['id']}", headers=bearer(admin.token), timeout=15)

@@ -1,5 +1,6 @@
 """The accounts service against a real database and broker: tokens that sign in until revoked or their
 user is disabled, only hashes stored, errors that cross RPC as themselves, and the admin command."""
+
 import subprocess
 import sys
 
@@ -20,6 +21,7 @@ class Accounts:
         def call(*args, **kwargs):
             with entrypoint_hook(self.container, method) as hook:
                 return hook(*args, **kwargs)
+
         return call
 
 
@@ -37,14 +39,18 @@ def test_a_created_user_signs_in_with_the_token_shown_once(accounts, database):
     assert created["user"]["role"] == "admin" and created["user"]["display_name"] == "Anna K."
     assert created["token"].startswith("aufb_")
     assert accounts.authenticate(created["token"]) == {
-        "user_id": created["user"]["id"], "username": "anna", "role": "admin"}
+        "user_id": created["user"]["id"],
+        "username": "anna",
+        "role": "admin",
+    }
     assert accounts.authenticate(created["token"] + "x") is None
     assert accounts.authenticate("aufb_" + "A" * 43) is None
 
     stored = database.query("select token_hash::text, label, last_used_at from accounts.tokens")
     assert len(stored) == 1 and stored[0][2] is not None  # last_used_at noted
     dump = database.query("select t::text from accounts.tokens t")[0][0] + str(
-        database.query("select u::text from accounts.users u"))
+        database.query("select u::text from accounts.users u")
+    )
     assert created["token"] not in dump and created["token"][5:] not in dump
 
 
@@ -54,8 +60,10 @@ def test_list_users_shows_tokens_but_never_the_token(accounts):
 
     [user] = accounts.list_users()
     assert user["username"] == "max" and user["disabled_at"] is None
-    assert [(t["id"], t["label"]) for t in user["tokens"]] == [(created["token_id"], "initial"),
-                                                              (second["token_id"], "laptop")]
+    assert [(t["id"], t["label"]) for t in user["tokens"]] == [
+        (created["token_id"], "initial"),
+        (second["token_id"], "laptop"),
+    ]
     assert created["token"] not in str(user) and second["token"] not in str(user)
 
 
@@ -116,9 +124,14 @@ def test_errors_and_answers_cross_rpc_as_themselves(accounts, config):
 
 
 def run_cli(database, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "services.accounts.cli", *args], cwd=REPO_ROOT,
-                          env={"DATABASE_URL": database.url, "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "services.accounts.cli", *args],
+        cwd=REPO_ROOT,
+        env={"DATABASE_URL": database.url, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def token_in(output: str) -> str:
@@ -127,8 +140,7 @@ def token_in(output: str) -> str:
 
 
 def test_the_admin_command_prints_a_token_that_signs_in(accounts, database):
-    created = run_cli(database, "create-user", "--username", "anna", "--role", "admin",
-                      "--display-name", "Anna K.")
+    created = run_cli(database, "create-user", "--username", "anna", "--role", "admin", "--display-name", "Anna K.")
     assert created.returncode == 0, created.stderr
     assert "cannot be shown again" in created.stdout
     token = token_in(created.stdout)

@@ -1,7 +1,8 @@
 """Batched event handlers (`on_events`): what arrives together is handled together, and a poison
 message in a batch is dead-lettered alone while its neighbours take effect once."""
+
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kombu import Connection
 from nameko.amqp.publish import Publisher
@@ -37,11 +38,22 @@ def publish_many(amqp_uri: str, titles: list[str]) -> None:
     with Connection(amqp_uri) as connection:
         publisher = Publisher(amqp_uri)
         for title in titles:
-            publisher.publish(new_event("idea.submitted", {
-                "idea_id": "0b6f3f7e-5d1a-4c36-9a51-2f0c8d7e9a10", "title": title,
-                "description": "Eine Beschreibung mit genug Zeichen.", "category": "other", "district": None,
-                "submitted_at": datetime(2024, 5, 1, 12, tzinfo=timezone.utc)}),
-                exchange="ideas.events", routing_key="idea.submitted", connection=connection)
+            publisher.publish(
+                new_event(
+                    "idea.submitted",
+                    {
+                        "idea_id": "0b6f3f7e-5d1a-4c36-9a51-2f0c8d7e9a10",
+                        "title": title,
+                        "description": "Eine Beschreibung mit genug Zeichen.",
+                        "category": "other",
+                        "district": None,
+                        "submitted_at": datetime(2024, 5, 1, 12, tzinfo=UTC),
+                    },
+                ),
+                exchange="ideas.events",
+                routing_key="idea.submitted",
+                connection=connection,
+            )
 
 
 def test_events_waiting_together_are_handled_in_one_batch(container_factory, config, vhost):
@@ -62,8 +74,11 @@ def test_a_poison_message_in_a_batch_is_dead_lettered_alone(container_factory, c
     publish_many(config["AMQP_URI"], titles[:5] + ["poison in a batch"] + titles[5:])
     container_factory(Reporting, config).start()
 
-    wait_until(lambda: vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 1, timeout=30,
-               message="the poison message in the dead-letter queue")
+    wait_until(
+        lambda: vhost.ready_messages(topology.DEAD_LETTER_QUEUE) == 1,
+        timeout=30,
+        message="the poison message in the dead-letter queue",
+    )
     assert [effects[title] for title in titles] == [1] * len(titles)
     assert effects["poison in a batch"] == 0
     assert attempts["poison in a batch"] >= 1 + topology.DELIVERY_LIMIT

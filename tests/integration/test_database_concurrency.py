@@ -1,8 +1,8 @@
 """Concurrent workers of one service overlap in the database instead of queueing behind each other
 (psycopg's C implementation would serialise them under eventlet: see ../shared/FACTS.md)."""
-from pathlib import Path
 
 from datetime import datetime
+from pathlib import Path
 
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ServiceRpcProxy
@@ -20,8 +20,9 @@ class SleepyService:
     def sleep_in_database(self):
         # One statement: the server's own clock brackets exactly the time the query ran.
         with self.db.transaction() as conn:
-            row = conn.execute("select clock_timestamp() as started, pg_sleep(0.5),"
-                               " clock_timestamp() as ended").fetchone()
+            row = conn.execute(
+                "select clock_timestamp() as started, pg_sleep(0.5), clock_timestamp() as ended"
+            ).fetchone()
         return row["started"].isoformat(), row["ended"].isoformat()
 
 

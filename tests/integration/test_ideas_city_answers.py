@@ -1,6 +1,7 @@
 """The ideas service's part of issue 9 against a real database and broker: participation processes
 that open and close, the city's official answers with their public history and event, and ideas
 that staff submit for a citizen. Who on the staff acted is kept, and never shown or announced."""
+
 import json
 import uuid
 from datetime import date, datetime, timedelta
@@ -9,7 +10,6 @@ from zoneinfo import ZoneInfo
 import eventlet
 import pytest
 import requests
-
 from nameko.testing.utils import get_extension
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
@@ -30,11 +30,18 @@ class CityIdeas(Ideas):
 
     def new_process(self, **changes) -> dict:
         today = city_today()
-        return self.call("create_process", {
-            "id": f"prozess-{uuid.uuid4().hex[:8]}", "title": "Digitalgipfel 2027",
-            "description": "Ideen für den Digitalgipfel.", "categories": ["mobility", "economy"],
-            "opens_on": (today - timedelta(days=1)).isoformat(),
-            "closes_on": (today + timedelta(days=1)).isoformat()} | changes)
+        return self.call(
+            "create_process",
+            {
+                "id": f"prozess-{uuid.uuid4().hex[:8]}",
+                "title": "Digitalgipfel 2027",
+                "description": "Ideen für den Digitalgipfel.",
+                "categories": ["mobility", "economy"],
+                "opens_on": (today - timedelta(days=1)).isoformat(),
+                "closes_on": (today + timedelta(days=1)).isoformat(),
+            }
+            | changes,
+        )
 
     def published_idea(self, **changes) -> str:
         idea_id = self.submitted(**changes)
@@ -69,6 +76,7 @@ def no_staff_member_in(text: str) -> bool:
 
 # --- processes ---------------------------------------------------------------------------------
 
+
 def test_the_standing_process_exists_and_takes_ideas_without_a_process(ideas, database):
     idea_id = ideas.published_idea()
     ideas.submitted()
@@ -97,10 +105,13 @@ def test_an_idea_in_an_open_process_is_counted_and_announced_with_its_process(id
     assert ideas.processes()["standing"]["figures"]["ideas_submitted"] == 0
 
 
-@pytest.mark.parametrize("dates, message", [
-    ({"opens_on": -10, "closes_on": -1}, "closed on"),
-    ({"opens_on": 1, "closes_on": 10}, "opens on"),
-])
+@pytest.mark.parametrize(
+    "dates, message",
+    [
+        ({"opens_on": -10, "closes_on": -1}, "closed on"),
+        ({"opens_on": 1, "closes_on": 10}, "opens on"),
+    ],
+)
 def test_a_closed_or_not_yet_open_process_refuses_with_409_and_stores_nothing(ideas, database, dates, message):
     today = city_today()
     process = ideas.new_process(**{name: (today + timedelta(days=days)).isoformat() for name, days in dates.items()})
@@ -118,8 +129,9 @@ def test_the_last_day_still_takes_ideas_and_an_admin_can_reopen_a_closed_process
     last_day = ideas.new_process(opens_on=(today - timedelta(days=3)).isoformat(), closes_on=today.isoformat())
     assert ideas.submit(process_id=last_day["id"]).status_code == 202
 
-    closed = ideas.new_process(closes_on=(today - timedelta(days=1)).isoformat(),
-                               opens_on=(today - timedelta(days=5)).isoformat())
+    closed = ideas.new_process(
+        closes_on=(today - timedelta(days=1)).isoformat(), opens_on=(today - timedelta(days=5)).isoformat()
+    )
     assert ideas.submit(process_id=closed["id"]).status_code == 409
     reopened = ideas.call("change_process", closed["id"], {"closes_on": None})
     assert reopened["state"] == "open" and reopened["closes_on"] is None
@@ -143,8 +155,10 @@ def test_creating_and_changing_processes_is_validated(ideas):
     with pytest.raises(Conflict):
         ideas.new_process(id=existing["id"])
     with pytest.raises(InvalidInput) as invalid:
-        ideas.call("create_process", {"id": "X", "title": "Kurz", "categories": ["weather"],
-                                      "opens_on": "2027-13-01", "extra": 1})
+        ideas.call(
+            "create_process",
+            {"id": "X", "title": "Kurz", "categories": ["weather"], "opens_on": "2027-13-01", "extra": 1},
+        )
     assert set(invalid.value.errors) == {"id", "title", "description", "categories", "opens_on", "extra"}
     with pytest.raises(InvalidInput) as backwards:
         ideas.call("change_process", existing["id"], {"closes_on": "2000-01-01"})
@@ -157,6 +171,7 @@ def test_creating_and_changing_processes_is_validated(ideas):
 
 
 # --- answers -----------------------------------------------------------------------------------
+
 
 def test_an_answer_sets_the_official_status_and_is_public_history_and_an_event(ideas, database):
     idea_id = ideas.published_idea(author=AUTHOR)
@@ -175,9 +190,15 @@ def test_an_answer_sets_the_official_status_and_is_public_history_and_an_event(i
     events = outbox(database, "idea.status_changed", idea_id)
     assert [event["data"]["official_status"] for event in events] == ["under_evaluation", "accepted"]
     assert events[1]["data"] | {"answered_at": None} == {
-        "idea_id": idea_id, "answer_id": second["id"], "title": IDEA["title"], "process_id": "standing",
-        "official_status": "accepted", "previous_status": "under_evaluation",
-        "answer": "Im Juni kommen 40 Bügel an den Bahnhof.", "answered_at": None}
+        "idea_id": idea_id,
+        "answer_id": second["id"],
+        "title": IDEA["title"],
+        "process_id": "standing",
+        "official_status": "accepted",
+        "previous_status": "under_evaluation",
+        "answer": "Im Juni kommen 40 Bügel an den Bahnhof.",
+        "answered_at": None,
+    }
     assert database.query("select distinct answered_by::text from ideas.answers") == [(STAFF["user_id"],)]
     for public in (json.dumps(events), history.text, ideas.get(idea_id).text):
         assert no_staff_member_in(public) and AUTHOR["email"] not in public and AUTHOR["name"] not in public
@@ -191,6 +212,7 @@ def test_answers_given_at_once_are_taken_in_turn_so_the_history_is_one_chain(ide
         given = decide(*args, **kwargs)
         eventlet.sleep(0.1)
         return given
+
     monkeypatch.setattr(answers, "answer", slow_answer)
 
     # Straight to the use case with the service's own pool: nameko's entrypoint_hook is not for
@@ -242,6 +264,7 @@ def test_only_published_ideas_are_answered_and_show_answers(ideas, database):
 
 # --- assisted submissions ----------------------------------------------------------------------
 
+
 def test_an_assisted_idea_is_marked_keeps_who_helped_internally_and_goes_to_moderation(ideas, database):
     taken = ideas.submit_assisted(IDEA | {"author": AUTHOR, "consent": True})
 
@@ -250,8 +273,8 @@ def test_an_assisted_idea_is_marked_keeps_who_helped_internally_and_goes_to_mode
     view = ideas.get(idea_id)
     assert view.json()["assisted"] is True and no_staff_member_in(view.text)
     [(staff_user_id, consent_given_at)] = database.query(
-        "select staff_user_id::text, consent_given_at from ideas.assisted_submissions where idea_id = %s",
-        (idea_id,))
+        "select staff_user_id::text, consent_given_at from ideas.assisted_submissions where idea_id = %s", (idea_id,)
+    )
     assert staff_user_id == STAFF["user_id"] and consent_given_at is not None
     [event] = outbox(database, "idea.submitted", idea_id)  # moderation takes it from here, as any idea
     assert no_staff_member_in(json.dumps(event)) and AUTHOR["email"] not in json.dumps(event)
@@ -269,8 +292,10 @@ def test_an_assisted_idea_without_the_citizens_consent_is_422_naming_consent(ide
 
 
 def test_assisted_ideas_obey_processes_and_idempotency_keys(ideas, database):
-    closed = ideas.new_process(opens_on=(city_today() - timedelta(days=9)).isoformat(),
-                               closes_on=(city_today() - timedelta(days=2)).isoformat())
+    closed = ideas.new_process(
+        opens_on=(city_today() - timedelta(days=9)).isoformat(),
+        closes_on=(city_today() - timedelta(days=2)).isoformat(),
+    )
     with pytest.raises(Conflict):
         ideas.submit_assisted(IDEA | {"consent": True, "process_id": closed["id"]})
 

@@ -1,8 +1,9 @@
 """The ideas service against a real database and broker, through its own HTTP API: submissions,
 idempotency, queries and moderation decisions, each effect checked in the service's tables and outbox."""
+
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import eventlet
 import pytest
@@ -53,8 +54,14 @@ class Ideas:
     def contact(self, idea_id: str) -> dict | None:
         return self.call("get_contact", idea_id)
 
-    def decide(self, idea_id: str, decision: str = "approve", reasons: list[str] = (),
-               decided_at: datetime | None = None, event: dict | None = None) -> dict:
+    def decide(
+        self,
+        idea_id: str,
+        decision: str = "approve",
+        reasons: list[str] = (),
+        decided_at: datetime | None = None,
+        event: dict | None = None,
+    ) -> dict:
         """Deliver a moderation.decided event (a new one unless `event` is given) to the handler."""
         event = event or decision_event(idea_id, decision, reasons, decided_at)
         self.call("on_moderation_decided", [event])
@@ -73,11 +80,19 @@ def ideas(container_factory, config):
     return Ideas(container, f"http://127.0.0.1:{port}/api/v1")
 
 
-def decision_event(idea_id: str, decision: str = "approve", reasons: list[str] = (),
-                   decided_at: datetime | None = None) -> dict:
-    return new_event("moderation.decided", {
-        "idea_id": idea_id, "decision": decision, "reasons": list(reasons), "actor_kind": "automatic",
-        "decided_at": decided_at or datetime.now(timezone.utc)})
+def decision_event(
+    idea_id: str, decision: str = "approve", reasons: list[str] = (), decided_at: datetime | None = None
+) -> dict:
+    return new_event(
+        "moderation.decided",
+        {
+            "idea_id": idea_id,
+            "decision": decision,
+            "reasons": list(reasons),
+            "actor_kind": "automatic",
+            "decided_at": decided_at or datetime.now(UTC),
+        },
+    )
 
 
 def publish(config: dict, producer: str, event: dict, copies: int = 1) -> None:
@@ -87,8 +102,9 @@ def publish(config: dict, producer: str, event: dict, copies: int = 1) -> None:
         topology.declare_all(connection.default_channel)
         publisher = connection.Producer(serializer="json")
         for _ in range(copies):
-            publisher.publish(event, exchange=topology.event_exchange(producer), routing_key=event["type"],
-                              delivery_mode=2)
+            publisher.publish(
+                event, exchange=topology.event_exchange(producer), routing_key=event["type"], delivery_mode=2
+            )
 
 
 def outbox(database, event_type: str, idea_id: str | None = None) -> list[dict]:
@@ -113,6 +129,7 @@ def replayed(response: requests.Response) -> bool:
 
 # --- submit -------------------------------------------------------------------------------------
 
+
 def test_submit_stores_the_idea_its_contact_apart_and_one_event_without_personal_data(ideas, database):
     response = ideas.submit(author=AUTHOR)
 
@@ -120,11 +137,11 @@ def test_submit_stores_the_idea_its_contact_apart_and_one_event_without_personal
     receipt = response.json()
     assert set(receipt) == {"id", "status", "submitted_at"} and receipt["status"] == "submitted"
     assert response.headers["Location"] == f"/api/v1/ideas/{receipt['id']}"
-    stored = database.query("select title, category, district, status from ideas.ideas where id = %s",
-                            (receipt["id"],))
+    stored = database.query("select title, category, district, status from ideas.ideas where id = %s", (receipt["id"],))
     assert stored == [(IDEA["title"], "mobility", "Innenstadt", "submitted")]
-    assert database.query("select name, email from ideas.contacts where idea_id = %s", (receipt["id"],)) \
-        == [(AUTHOR["name"], AUTHOR["email"])]
+    assert database.query("select name, email from ideas.contacts where idea_id = %s", (receipt["id"],)) == [
+        (AUTHOR["name"], AUTHOR["email"])
+    ]
     [event] = outbox(database, "idea.submitted")
     assert count(database, "ideas.outbox") == 1
     assert event["type"] == "idea.submitted" and event["specversion"] == "1.0"
@@ -142,8 +159,15 @@ def test_an_idea_without_author_has_no_contact(ideas, database):
 
 
 def test_an_invalid_submission_names_every_offending_field_and_stores_nothing(ideas, database):
-    response = ideas.submit({"title": "Kurz", "description": "zu kurz", "category": "weather",
-                             "author": {"email": "not-an-address"}, "priority": "high"})
+    response = ideas.submit(
+        {
+            "title": "Kurz",
+            "description": "zu kurz",
+            "category": "weather",
+            "author": {"email": "not-an-address"},
+            "priority": "high",
+        }
+    )
 
     assert response.status_code == 422
     errors = response.json()["errors"]
@@ -153,15 +177,17 @@ def test_an_invalid_submission_names_every_offending_field_and_stores_nothing(id
         assert count(database, table) == 0, table
 
 
-@pytest.mark.parametrize("body, content_type, status", [
-    (b'{"title": ', "application/json", 400),
-    (b"title=Radwege", "application/x-www-form-urlencoded", 415),
-    (b'{"title": "' + b"x" * (65 * 1024) + b'"}', "application/json", 413),
-    (b'["a list"]', "application/json", 422),
-])
+@pytest.mark.parametrize(
+    "body, content_type, status",
+    [
+        (b'{"title": ', "application/json", 400),
+        (b"title=Radwege", "application/x-www-form-urlencoded", 415),
+        (b'{"title": "' + b"x" * (65 * 1024) + b'"}', "application/json", 413),
+        (b'["a list"]', "application/json", 422),
+    ],
+)
 def test_a_body_that_is_no_idea_is_refused_and_stores_nothing(ideas, database, body, content_type, status):
-    response = requests.post(f"{ideas.base_url}/ideas", data=body, headers={"Content-Type": content_type},
-                             timeout=10)
+    response = requests.post(f"{ideas.base_url}/ideas", data=body, headers={"Content-Type": content_type}, timeout=10)
 
     assert response.status_code == status
     assert response.json()
@@ -235,6 +261,7 @@ def test_concurrent_submissions_with_one_key_create_one_idea(ideas, database):
 
 # --- queries ------------------------------------------------------------------------------------
 
+
 def test_get_returns_the_public_view_without_personal_data(ideas):
     idea_id = ideas.submitted(author=AUTHOR)
 
@@ -278,7 +305,7 @@ def test_erasing_an_address_forgets_every_contact_with_it_and_nothing_else(ideas
 
 
 def test_list_published_shows_only_published_ideas_newest_first_in_pages(ideas):
-    base = datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+    base = datetime(2024, 5, 1, 12, tzinfo=UTC)
     published = []
     for day in (1, 3, 2):  # published out of submission order
         idea_id = ideas.submitted(title=f"Veröffentlichte Idee {day}")
@@ -314,22 +341,26 @@ def test_list_published_filters_by_category(ideas):
     assert empty == {"items": [], "page": 1, "per_page": 20, "total": 0}
 
 
-@pytest.mark.parametrize("query, field", [
-    ({"status": "submitted"}, "status"),
-    ({"per_page": 101}, "per_page"),
-    ({"page": 0}, "page"),
-    ({"page": "first"}, "page"),
-    ({"sort": "title"}, "sort"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"status": "submitted"}, "status"),
+        ({"per_page": 101}, "per_page"),
+        ({"page": 0}, "page"),
+        ({"page": "first"}, "page"),
+        ({"sort": "title"}, "sort"),
+    ],
+)
 def test_list_published_refuses_invalid_queries(ideas, query, field):
     assert set(ideas.published(expected_status=422, **query)["errors"]) == {field}
 
 
 # --- moderation decisions -----------------------------------------------------------------------
 
+
 def test_an_approval_publishes_the_idea_and_announces_it_once(ideas, database):
     idea_id = ideas.submitted(author=AUTHOR)
-    decided_at = datetime(2024, 6, 1, 9, 30, tzinfo=timezone.utc)
+    decided_at = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
 
     ideas.decide(idea_id, "approve", decided_at=decided_at)
 
@@ -374,7 +405,7 @@ def test_one_decision_delivered_twice_through_the_broker_at_once_publishes_once(
 
 def test_a_second_decision_on_a_final_idea_changes_nothing(ideas, database):
     idea_id = ideas.submitted()
-    decided_at = datetime(2024, 6, 1, 9, 30, tzinfo=timezone.utc)
+    decided_at = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
     ideas.decide(idea_id, "approve", decided_at=decided_at)
 
     ideas.decide(idea_id, "reject", ["offensive_language"])

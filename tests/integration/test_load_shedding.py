@@ -1,6 +1,7 @@
 """Load shedding (aufbruch/http.py): a service that holds `max_workers` requests at work and
 `HTTP_MAX_QUEUED_REQUESTS` waiting answers the next one at once with 503 and Retry-After, and takes
 requests again as soon as it has room."""
+
 import eventlet
 import pytest
 import requests
@@ -25,8 +26,10 @@ class SlowService:
 def slow_service(container_factory, config):
     released["event"] = Event()
     port = free_port()
-    container = container_factory(SlowService, config | {
-        "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "max_workers": 1, "HTTP_MAX_QUEUED_REQUESTS": 1})
+    container = container_factory(
+        SlowService,
+        config | {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "max_workers": 1, "HTTP_MAX_QUEUED_REQUESTS": 1},
+    )
     container.start()
     yield f"http://127.0.0.1:{port}/work", container
     if not released["event"].ready():

@@ -1,7 +1,8 @@
 """Human moderation against the real database and broker: the review queue, the race of two
 decisions, citizens' flags that hide an idea, hiding and unhiding, and the append-only audit trail."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -14,10 +15,14 @@ from services.moderation.service import ModerationService
 
 MODERATOR = {"user_id": str(uuid.uuid4()), "username": "mia", "role": "moderator"}
 OTHER_MODERATOR = {"user_id": str(uuid.uuid4()), "username": "max", "role": "moderator"}
-WITH_PHONE = {"title": "Spielplatz am Nordring",
-              "description": "Der Spielplatz braucht neue Schaukeln. Ruft mich an: 0171 2345678."}
-CLEAN = {"title": "Mehr Fahrradbügel am Bahnhof",
-         "description": "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder, besonders morgens."}
+WITH_PHONE = {
+    "title": "Spielplatz am Nordring",
+    "description": "Der Spielplatz braucht neue Schaukeln. Ruft mich an: 0171 2345678.",
+}
+CLEAN = {
+    "title": "Mehr Fahrradbügel am Bahnhof",
+    "description": "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder, besonders morgens.",
+}
 
 
 @pytest.fixture
@@ -34,19 +39,41 @@ def call(container, method: str, *args):
 
 def submit(container, text: dict) -> str:
     idea_id = str(uuid.uuid4())
-    call(container, "on_idea_submitted", new_event("idea.submitted", text | {
-        "idea_id": idea_id, "category": "health", "district": None, "submitted_at": datetime.now(timezone.utc)}))
+    call(
+        container,
+        "on_idea_submitted",
+        new_event(
+            "idea.submitted",
+            text | {"idea_id": idea_id, "category": "health", "district": None, "submitted_at": datetime.now(UTC)},
+        ),
+    )
     return idea_id
 
 
 def publish(container, idea_id: str) -> None:
-    call(container, "on_idea_published", new_event("idea.published", CLEAN | {
-        "idea_id": idea_id, "category": "mobility", "district": None, "published_at": datetime.now(timezone.utc)}))
+    call(
+        container,
+        "on_idea_published",
+        new_event(
+            "idea.published",
+            CLEAN
+            | {
+                "idea_id": idea_id,
+                "category": "mobility",
+                "district": None,
+                "published_at": datetime.now(UTC),
+            },
+        ),
+    )
 
 
 def events(database, event_type: str) -> list[dict]:
-    return [body["data"] for (body,) in database.query(
-        "select body from moderation.outbox where event_type = %s order by id", (event_type,))]
+    return [
+        body["data"]
+        for (body,) in database.query(
+            "select body from moderation.outbox where event_type = %s order by id", (event_type,)
+        )
+    ]
 
 
 def test_an_idea_with_personal_data_waits_in_the_queue_with_its_findings(moderation, database):
@@ -70,17 +97,30 @@ def test_a_moderator_approval_is_announced_and_audited(moderation, database):
     idea_id = submit(moderation, WITH_PHONE)
     [case] = call(moderation, "review_queue")
 
-    decided = call(moderation, "decide", case["id"], {"decision": "approve", "reason": "acceptable",
-                                                       "note": "Nummer der Stadtverwaltung"}, MODERATOR)
+    decided = call(
+        moderation,
+        "decide",
+        case["id"],
+        {"decision": "approve", "reason": "acceptable", "note": "Nummer der Stadtverwaltung"},
+        MODERATOR,
+    )
     assert decided["status"] == "decided"
     assert call(moderation, "review_queue") == []
     human = events(database, "moderation.decided")[-1]
-    assert (human["decision"], human["actor_kind"], human["reasons"]) == ("approve", "moderator", ["acceptable"])
+    assert (human["idea_id"], human["decision"], human["actor_kind"], human["reasons"]) == (
+        idea_id,
+        "approve",
+        "moderator",
+        ["acceptable"],
+    )
     assert "mia" not in str(human)  # events never name people
 
     history = call(moderation, "case", case["id"])["history"]
     assert [(entry["action"], entry["actor_kind"]) for entry in history] == [
-        ("automatic_decision", "automatic"), ("case_opened", "automatic"), ("decision", "moderator")]
+        ("automatic_decision", "automatic"),
+        ("case_opened", "automatic"),
+        ("decision", "moderator"),
+    ]
     assert history[-1]["actor_name"] == "mia" and history[-1]["note"] == "Nummer der Stadtverwaltung"
 
 
@@ -89,9 +129,13 @@ def test_of_two_moderators_deciding_at_once_the_first_wins_and_the_second_gets_a
     [case] = call(moderation, "review_queue")
 
     with ServiceRpcProxy("moderation", config) as rpc:
-        replies = [rpc.decide.call_async(case["id"], {"decision": decision, "reason": reason}, moderator)
-                   for decision, reason, moderator in (("approve", "acceptable", MODERATOR),
-                                                       ("reject", "personal_data", OTHER_MODERATOR))]
+        replies = [
+            rpc.decide.call_async(case["id"], {"decision": decision, "reason": reason}, moderator)
+            for decision, reason, moderator in (
+                ("approve", "acceptable", MODERATOR),
+                ("reject", "personal_data", OTHER_MODERATOR),
+            )
+        ]
         outcomes = []
         for reply in replies:
             try:

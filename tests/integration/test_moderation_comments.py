@@ -1,8 +1,9 @@
 """Comments in the moderation service, against the real database and broker: the rules of ideas,
 the same review queue (cases name their subject), citizens' flags that hide a comment, moderators
 hiding and unhiding, and a trail per comment apart from its idea's."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from nameko.testing.services import entrypoint_hook
@@ -30,8 +31,16 @@ def call(container, method: str, *args):
 
 def comment(container, body: str, idea_id: str | None = None) -> tuple[str, str]:
     comment_id, idea_id = str(uuid.uuid4()), idea_id or str(uuid.uuid4())
-    event = new_event("comment.submitted", {"comment_id": comment_id, "idea_id": idea_id, "parent_id": None,
-                                            "body": body, "submitted_at": datetime.now(timezone.utc)})
+    event = new_event(
+        "comment.submitted",
+        {
+            "comment_id": comment_id,
+            "idea_id": idea_id,
+            "parent_id": None,
+            "body": body,
+            "submitted_at": datetime.now(UTC),
+        },
+    )
     call(container, "on_comment_submitted", event)
     call(container, "on_comment_submitted", event)  # redelivered: decided once
     return comment_id, idea_id
@@ -39,22 +48,41 @@ def comment(container, body: str, idea_id: str | None = None) -> tuple[str, str]
 
 def posted(container, body: str = CLEAN) -> tuple[str, str]:
     comment_id, idea_id = comment(container, body)
-    call(container, "on_comment_posted", new_event("comment.posted", {
-        "comment_id": comment_id, "idea_id": idea_id, "parent_id": None, "body": body,
-        "posted_at": datetime.now(timezone.utc)}))
+    call(
+        container,
+        "on_comment_posted",
+        new_event(
+            "comment.posted",
+            {
+                "comment_id": comment_id,
+                "idea_id": idea_id,
+                "parent_id": None,
+                "body": body,
+                "posted_at": datetime.now(UTC),
+            },
+        ),
+    )
     return comment_id, idea_id
 
 
 def events(database, event_type: str) -> list[dict]:
-    return [body["data"] for (body,) in database.query(
-        "select body from moderation.outbox where event_type = %s order by id", (event_type,))]
+    return [
+        body["data"]
+        for (body,) in database.query(
+            "select body from moderation.outbox where event_type = %s order by id", (event_type,)
+        )
+    ]
 
 
 def test_a_clean_comment_is_approved_at_once_and_no_idea_decision_is_announced(moderation, database):
     comment_id, idea_id = comment(moderation, CLEAN)
     [decided] = events(database, "comment.moderated")
     assert (decided["comment_id"], decided["idea_id"], decided["decision"], decided["actor_kind"]) == (
-        comment_id, idea_id, "approve", "automatic")
+        comment_id,
+        idea_id,
+        "approve",
+        "automatic",
+    )
     assert events(database, "moderation.decided") == []
     assert call(moderation, "review_queue") == []
 
@@ -87,9 +115,20 @@ def test_a_comment_with_personal_data_waits_in_the_same_queue_naming_its_subject
 
 def test_an_idea_and_its_comment_each_have_their_own_open_case_and_trail(moderation, database):
     idea_id = str(uuid.uuid4())
-    call(moderation, "on_idea_submitted", new_event("idea.submitted", {
-        "idea_id": idea_id, "title": "Spielplatz am Nordring", "description": f"Neue Schaukeln. {WITH_PHONE}",
-        "category": "health", "submitted_at": datetime.now(timezone.utc)}))
+    call(
+        moderation,
+        "on_idea_submitted",
+        new_event(
+            "idea.submitted",
+            {
+                "idea_id": idea_id,
+                "title": "Spielplatz am Nordring",
+                "description": f"Neue Schaukeln. {WITH_PHONE}",
+                "category": "health",
+                "submitted_at": datetime.now(UTC),
+            },
+        ),
+    )
     comment(moderation, WITH_PHONE, idea_id)
 
     cases = call(moderation, "review_queue")
@@ -97,7 +136,9 @@ def test_an_idea_and_its_comment_each_have_their_own_open_case_and_trail(moderat
     idea_case = next(case for case in cases if case["subject_type"] == "idea")
     assert idea_case["comment_id"] is None
     assert [entry["action"] for entry in call(moderation, "case", idea_case["id"])["history"]] == [
-        "automatic_decision", "case_opened"]
+        "automatic_decision",
+        "case_opened",
+    ]
 
 
 def test_flags_hide_a_posted_comment_and_open_a_case_whose_approval_shows_it_again(moderation, database):
@@ -110,7 +151,11 @@ def test_flags_hide_a_posted_comment_and_open_a_case_whose_approval_shows_it_aga
     call(moderation, "flag_comment", comment_id, {"reason": "offensive", "email": "b@example.org"})
     [hidden] = events(database, "comment.hidden")
     assert (hidden["comment_id"], hidden["idea_id"], hidden["reason"], hidden["actor_kind"]) == (
-        comment_id, idea_id, "flags", "automatic")
+        comment_id,
+        idea_id,
+        "flags",
+        "automatic",
+    )
     with pytest.raises(Conflict):
         call(moderation, "flag_comment", comment_id, {"reason": "spam", "email": "c@example.org"})
     [case] = call(moderation, "review_queue")
@@ -138,5 +183,7 @@ def test_a_moderator_hides_and_unhides_a_comment(moderation, database):
     call(moderation, "unhide_comment", comment_id, {"reason": "corrected"}, MODERATOR)
     with pytest.raises(Conflict):
         call(moderation, "unhide_comment", comment_id, {"reason": "corrected"}, MODERATOR)
-    assert [(e["reason"], e["actor_kind"]) for e in events(database, "comment.hidden")] == [("personal_data", "moderator")]
+    assert [(e["reason"], e["actor_kind"]) for e in events(database, "comment.hidden")] == [
+        ("personal_data", "moderator")
+    ]
     assert [e["reason"] for e in events(database, "comment.unhidden")] == ["corrected"]

@@ -1,7 +1,8 @@
 """The moderation service against a real database and broker: one automatic decision per idea,
 recorded with its `moderation.decided` event, however often the idea's event arrives."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from kombu import Connection
@@ -37,9 +38,16 @@ def moderation(container_factory, config):
 
 
 def submitted_event(text: dict, idea_id: str | None = None) -> dict:
-    return new_event("idea.submitted", text | {
-        "idea_id": idea_id or str(uuid.uuid4()), "category": "mobility", "district": None,
-        "submitted_at": datetime.now(timezone.utc)})
+    return new_event(
+        "idea.submitted",
+        text
+        | {
+            "idea_id": idea_id or str(uuid.uuid4()),
+            "category": "mobility",
+            "district": None,
+            "submitted_at": datetime.now(UTC),
+        },
+    )
 
 
 def deliver(container, event: dict) -> None:
@@ -53,8 +61,9 @@ def publish(config: dict, *events: dict) -> None:
         topology.declare_all(connection.default_channel)
         publisher = connection.Producer(serializer="json")
         for event in events:
-            publisher.publish(event, exchange=topology.event_exchange("ideas"), routing_key=event["type"],
-                              delivery_mode=2)
+            publisher.publish(
+                event, exchange=topology.event_exchange("ideas"), routing_key=event["type"], delivery_mode=2
+            )
 
 
 def decisions(database) -> list[tuple]:
@@ -62,8 +71,7 @@ def decisions(database) -> list[tuple]:
 
 
 def decided_events(database) -> list[dict]:
-    rows = database.query("select body from moderation.outbox where event_type = 'moderation.decided'"
-                          " order by id")
+    rows = database.query("select body from moderation.outbox where event_type = 'moderation.decided' order by id")
     return [body for (body,) in rows]
 
 
@@ -89,11 +97,14 @@ def test_a_clean_idea_is_approved_and_the_decision_announced(moderation, databas
     assert database.query("select event_id::text from moderation.processed_events") == [(event["id"],)]
 
 
-@pytest.mark.parametrize("text, outcome, reasons", [
-    (OFFENSIVE, "reject", ["offensive_language"]),
-    (SPAM, "reject", ["link_spam"]),
-    (SHOUTING, "review", ["shouting"]),
-])
+@pytest.mark.parametrize(
+    "text, outcome, reasons",
+    [
+        (OFFENSIVE, "reject", ["offensive_language"]),
+        (SPAM, "reject", ["link_spam"]),
+        (SHOUTING, "review", ["shouting"]),
+    ],
+)
 def test_a_problematic_idea_gets_its_outcome_and_reason(moderation, database, text, outcome, reasons):
     event = submitted_event(text)
 
@@ -109,8 +120,9 @@ def test_the_findings_explain_a_rejection(moderation, database):
     deliver(moderation, submitted_event(OFFENSIVE))
 
     [(findings,)] = database.query("select findings from moderation.decisions")
-    assert findings == [{"reason": "offensive_language", "outcome": "reject", "detail": "arschloch",
-                         "spans": [[26, 35]]}]
+    assert findings == [
+        {"reason": "offensive_language", "outcome": "reject", "detail": "arschloch", "spans": [[26, 35]]}
+    ]
 
 
 def test_the_same_event_twice_records_one_decision_and_one_event(moderation, database):
@@ -140,8 +152,7 @@ def test_a_republished_duplicate_with_a_new_event_id_changes_no_decision(moderat
     assert count(database, "moderation.processed_events") == 2
 
 
-def test_two_events_for_one_idea_handled_at_once_through_the_broker_record_one_decision(
-        moderation, database, config):
+def test_two_events_for_one_idea_handled_at_once_through_the_broker_record_one_decision(moderation, database, config):
     first = submitted_event(CLEAN)
     duplicate = submitted_event(CLEAN, idea_id=first["data"]["idea_id"])
     handled = []

@@ -1,4 +1,5 @@
 """Near-duplicates against the real database: moderation's idea_texts table and pg_trgm similarity."""
+
 import uuid
 from pathlib import Path
 
@@ -12,12 +13,18 @@ from services.moderation.rules import NEAR_DUPLICATE_THRESHOLD, REVIEW, SimilarI
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "moderation" / "migrations"
 
-BIKES = ("Mehr Fahrradbügel am Bahnhof",
-         "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder, besonders morgens.")
-BIKES_REPHRASED = ("Mehr Abstellplätze für Fahrräder am Hauptbahnhof",
-                   "Morgens sind alle Fahrradbügel am Bahnhof belegt; es braucht mehr sichere Plätze.")
-BENCHES = ("Mehr Bänke im Stadtpark",
-           "Entlang der Wege fehlen Sitzplätze für ältere Menschen. Vorschlag: zehn neue Bänke.")
+BIKES = (
+    "Mehr Fahrradbügel am Bahnhof",
+    "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder, besonders morgens.",
+)
+BIKES_REPHRASED = (
+    "Mehr Abstellplätze für Fahrräder am Hauptbahnhof",
+    "Morgens sind alle Fahrradbügel am Bahnhof belegt; es braucht mehr sichere Plätze.",
+)
+BENCHES = (
+    "Mehr Bänke im Stadtpark",
+    "Entlang der Wege fehlen Sitzplätze für ältere Menschen. Vorschlag: zehn neue Bänke.",
+)
 
 
 @pytest.fixture
@@ -26,6 +33,7 @@ def connect(database):
 
     def connect():
         return psycopg.connect(database.url, options="-c search_path=moderation", row_factory=dict_row)
+
     return connect
 
 
@@ -44,10 +52,12 @@ def similar(connect, idea: tuple[str, str], idea_id=None, **options) -> list[Sim
 def test_migrations_create_the_extension_table_and_index_and_apply_once(connect, database):
     assert migrate(database.url, "moderation", MIGRATIONS) == []
     with connect() as conn:
-        assert conn.execute("select extnamespace::regnamespace::text as schema from pg_extension"
-                            " where extname = 'pg_trgm'").fetchone() == {"schema": "moderation"}
-        index = conn.execute("select indexdef from pg_indexes where tablename = 'idea_texts'"
-                             " and indexname = 'idea_texts_text_trgm'").fetchone()
+        assert conn.execute(
+            "select extnamespace::regnamespace::text as schema from pg_extension where extname = 'pg_trgm'"
+        ).fetchone() == {"schema": "moderation"}
+        index = conn.execute(
+            "select indexdef from pg_indexes where tablename = 'idea_texts' and indexname = 'idea_texts_text_trgm'"
+        ).fetchone()
         assert "gin (text gin_trgm_ops)" in index["indexdef"]
 
 
@@ -114,6 +124,7 @@ def test_the_trigram_index_serves_the_query(connect):
         remember(connect, BIKES)
     with connect() as conn:
         conn.execute("set local enable_seqscan = off")
-        plan = conn.execute("explain select idea_id from idea_texts where text %% %s",
-                            (combined_text(*BIKES),)).fetchall()
+        plan = conn.execute(
+            "explain select idea_id from idea_texts where text %% %s", (combined_text(*BIKES),)
+        ).fetchall()
     assert "idea_texts_text_trgm" in "\n".join(row["QUERY PLAN"] for row in plan)

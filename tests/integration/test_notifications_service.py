@@ -4,9 +4,10 @@ ones announced, and no address in any event.
 
 The ideas container also relays its events, so the notifications service may receive each one from
 the broker as well as from the test: one more duplicate for it to ignore."""
+
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -54,41 +55,64 @@ def ideas_event(database, event_type: str, idea_id: str) -> dict:
 
 def decide(ideas, database, idea_id: str, decision: str, reasons: list[str]) -> dict:
     """Let the ideas service apply a moderation decision; returns the event it announced."""
-    call(ideas, "on_moderation_decided", [new_event("moderation.decided", {
-        "idea_id": idea_id, "decision": decision, "reasons": reasons, "actor_kind": "automatic",
-        "decided_at": datetime.now(timezone.utc)})])
+    call(
+        ideas,
+        "on_moderation_decided",
+        [
+            new_event(
+                "moderation.decided",
+                {
+                    "idea_id": idea_id,
+                    "decision": decision,
+                    "reasons": reasons,
+                    "actor_kind": "automatic",
+                    "decided_at": datetime.now(UTC),
+                },
+            )
+        ],
+    )
     return ideas_event(database, {"approve": "idea.published", "reject": "idea.rejected"}[decision], idea_id)
 
 
 def mail_row(database, idea_id: str, kind: str = "receipt") -> dict | None:
     rows = database.query(
         "select recipient, status, attempts, next_attempt_at > now(), last_error, subject"
-        " from notifications.mails where idea_id = %s and kind = %s", (idea_id, kind))
+        " from notifications.mails where idea_id = %s and kind = %s",
+        (idea_id, kind),
+    )
     if not rows:
         return None
     [(recipient, status, attempts, postponed, last_error, subject)] = rows
-    return {"recipient": recipient, "status": status, "attempts": attempts, "postponed": postponed,
-            "last_error": last_error, "subject": subject}
+    return {
+        "recipient": recipient,
+        "status": status,
+        "attempts": attempts,
+        "postponed": postponed,
+        "last_error": last_error,
+        "subject": subject,
+    }
 
 
 def wait_for_mail_row(database, idea_id: str, condition, kind: str = "receipt") -> dict:
-    return wait_until(lambda: (row := mail_row(database, idea_id, kind)) and condition(row) and row,
-                      timeout=WAIT, message=f"the {kind} mail of {idea_id} to change")
+    return wait_until(
+        lambda: (row := mail_row(database, idea_id, kind)) and condition(row) and row,
+        timeout=WAIT,
+        message=f"the {kind} mail of {idea_id} to change",
+    )
 
 
 def notification_events(database, event_type: str) -> list[dict]:
-    rows = database.query("select body from notifications.outbox where event_type = %s order by id",
-                          (event_type,))
+    rows = database.query("select body from notifications.outbox where event_type = %s order by id", (event_type,))
     return [body for (body,) in rows]
 
 
 def processed(database, event: dict) -> bool:
-    return bool(database.query("select 1 from notifications.processed_events where event_id = %s",
-                               (event["id"],)))
+    return bool(database.query("select 1 from notifications.processed_events where event_id = %s", (event["id"],)))
 
 
 def test_a_receipt_delivered_twice_is_mailed_once_and_announced_without_the_address(
-        ideas, notifications, database, smtp_sink):
+    ideas, notifications, database, smtp_sink
+):
     to = address()
     idea_id, submitted = submit(ideas, database, to)
 
@@ -100,8 +124,9 @@ def test_a_receipt_delivered_twice_is_mailed_once_and_announced_without_the_addr
     assert AUTHOR_NAME in text_of(mail) and idea_id in text_of(mail)
     row = wait_for_mail_row(database, idea_id, lambda row: row["status"] == "sent")
     assert row["attempts"] == 1 and row["last_error"] is None
-    [sent] = wait_until(lambda: notification_events(database, "notification.sent"), timeout=WAIT,
-                        message="notification.sent")
+    [sent] = wait_until(
+        lambda: notification_events(database, "notification.sent"), timeout=WAIT, message="notification.sent"
+    )
     assert sent["data"]["idea_id"] == idea_id and sent["data"]["kind"] == "receipt"
     raw = json.dumps(sent)
     assert to not in raw and AUTHOR_NAME not in raw and "@" not in raw
@@ -154,7 +179,8 @@ def test_an_idea_without_author_gets_no_mail_but_its_event_is_processed(ideas, n
 
 
 def test_a_busy_mailbox_is_retried_later_and_the_mail_delivered_once_it_can_be(
-        ideas, notifications, database, smtp_sink):
+    ideas, notifications, database, smtp_sink
+):
     busy = address("busy")
     idea_id, submitted = submit(ideas, database, busy)
 
@@ -169,15 +195,23 @@ def test_a_busy_mailbox_is_retried_later_and_the_mail_delivered_once_it_can_be(
     assert database.query("select count(*) from notifications.outbox") == [(0,)]
 
     reachable = address()
-    database.query("update notifications.mails set recipient = %s, next_attempt_at = now()"
-                   " where idea_id = %s returning id", (reachable, idea_id))
+    database.query(
+        "update notifications.mails set recipient = %s, next_attempt_at = now() where idea_id = %s returning id",
+        (reachable, idea_id),
+    )
 
     [mail] = wait_for_mails(smtp_sink, reachable, 1)
     assert mail["Subject"] == row["subject"]
     row = wait_for_mail_row(database, idea_id, lambda row: row["status"] == "sent")
     assert row["attempts"] == 2 and row["last_error"] is None
-    assert len(wait_until(lambda: notification_events(database, "notification.sent"), timeout=WAIT,
-                          message="notification.sent")) == 1
+    assert (
+        len(
+            wait_until(
+                lambda: notification_events(database, "notification.sent"), timeout=WAIT, message="notification.sent"
+            )
+        )
+        == 1
+    )
 
 
 def test_a_mail_still_busy_at_its_last_attempt_fails_and_is_announced(ideas, notifications, database):
@@ -186,19 +220,23 @@ def test_a_mail_still_busy_at_its_last_attempt_fails_and_is_announced(ideas, not
     call(notifications, "on_idea_submitted", submitted)
     wait_for_mail_row(database, idea_id, lambda row: row["attempts"] == 1)
 
-    database.query("update notifications.mails set attempts = %s, next_attempt_at = now()"
-                   " where idea_id = %s returning id", (delivery.MAX_ATTEMPTS - 1, idea_id))
+    database.query(
+        "update notifications.mails set attempts = %s, next_attempt_at = now() where idea_id = %s returning id",
+        (delivery.MAX_ATTEMPTS - 1, idea_id),
+    )
 
     row = wait_for_mail_row(database, idea_id, lambda row: row["status"] != "pending")
     assert row["status"] == "failed" and row["attempts"] == delivery.MAX_ATTEMPTS
-    [failed] = wait_until(lambda: notification_events(database, "notification.failed"), timeout=WAIT,
-                          message="notification.failed")
+    [failed] = wait_until(
+        lambda: notification_events(database, "notification.failed"), timeout=WAIT, message="notification.failed"
+    )
     assert failed["data"]["error"] == "recipient refused: SMTP 451"
     assert busy not in json.dumps(failed)
 
 
 def test_a_refused_recipient_fails_for_good_and_is_announced_without_the_address(
-        ideas, notifications, database, smtp_sink):
+    ideas, notifications, database, smtp_sink
+):
     refused = address("refuse")
     idea_id, submitted = submit(ideas, database, refused)
 
@@ -206,8 +244,9 @@ def test_a_refused_recipient_fails_for_good_and_is_announced_without_the_address
 
     row = wait_for_mail_row(database, idea_id, lambda row: row["status"] != "pending")
     assert row["status"] == "failed" and row["attempts"] == 1
-    [failed] = wait_until(lambda: notification_events(database, "notification.failed"), timeout=WAIT,
-                          message="notification.failed")
+    [failed] = wait_until(
+        lambda: notification_events(database, "notification.failed"), timeout=WAIT, message="notification.failed"
+    )
     assert failed["data"]["idea_id"] == idea_id and failed["data"]["kind"] == "receipt"
     assert failed["data"]["error"] == "recipient refused: SMTP 550"
     raw = json.dumps(failed)
@@ -219,7 +258,8 @@ def test_a_refused_recipient_fails_for_good_and_is_announced_without_the_address
 
 
 def test_while_the_mail_server_is_down_the_mail_waits_and_goes_out_after(
-        ideas, database, smtp_sink, config, container_factory):
+    ideas, database, smtp_sink, config, container_factory
+):
     to = address()
     down = start(container_factory, NotificationsService, config | {"SMTP_PORT": free_port()})
     idea_id, submitted = submit(ideas, database, to)
@@ -233,8 +273,7 @@ def test_while_the_mail_server_is_down_the_mail_waits_and_goes_out_after(
 
     down.stop()
     start(container_factory, NotificationsService, config)  # the same service, now with a mail server
-    database.query("update notifications.mails set next_attempt_at = now() where idea_id = %s"
-                   " returning id", (idea_id,))
+    database.query("update notifications.mails set next_attempt_at = now() where idea_id = %s returning id", (idea_id,))
 
     [mail] = wait_for_mails(smtp_sink, to, 1)
     assert mail["Subject"] == f"Ihre Idee ist eingegangen: {IDEA['title']}"

@@ -1,7 +1,8 @@
 """The ideas service's Open311 GeoReport v2 view against a real database, through its own HTTP
 server: the services, only published ideas as requests, the filters, the errors, no personal data."""
+
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -9,14 +10,29 @@ import requests
 from aufbruch.config import categories
 from aufbruch.contracts.events import new_event
 from aufbruch.http import SECURITY_HEADERS
-from tests.integration.test_ideas_service import AUTHOR, IDEA, Ideas
 from services.ideas.service import IdeasService
+from tests.integration.test_ideas_service import AUTHOR, IDEA, Ideas
 from tests.support.infrastructure import free_port
 
-SPEC_REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code",
-                       "description", "agency_responsible", "service_notice", "requested_datetime",
-                       "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat",
-                       "long", "media_url"}
+SPEC_REQUEST_FIELDS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
 
 
 class Open311(Ideas):
@@ -50,8 +66,10 @@ def ideas(container_factory, config):
 
 
 def submitted_days_ago(database, idea_id: str, days: int) -> None:
-    database.query("update ideas.ideas set submitted_at = now() - make_interval(days => %s) where id = %s"
-                   " returning id", (days, idea_id))
+    database.query(
+        "update ideas.ideas set submitted_at = now() - make_interval(days => %s) where id = %s returning id",
+        (days, idea_id),
+    )
 
 
 def test_services_lists_every_configured_category(ideas, config):
@@ -75,8 +93,20 @@ def test_requests_are_only_the_published_ideas_newest_first_with_the_specs_field
     rejected = ideas.submitted()
     ideas.decide(rejected, "reject", ["spam"])
     hidden = ideas.published_idea()
-    ideas.call("on_idea_hidden", [new_event("idea.hidden", {
-        "idea_id": hidden, "reason": "flags", "actor_kind": "automatic", "hidden_at": datetime.now(timezone.utc)})])
+    ideas.call(
+        "on_idea_hidden",
+        [
+            new_event(
+                "idea.hidden",
+                {
+                    "idea_id": hidden,
+                    "reason": "flags",
+                    "actor_kind": "automatic",
+                    "hidden_at": datetime.now(UTC),
+                },
+            )
+        ],
+    )
     assert ideas.get(hidden).json()["status"] == "hidden"
 
     response = ideas.get311("requests.json")
@@ -114,22 +144,26 @@ def test_requests_filter_by_start_and_end_date_and_default_to_the_last_90_days(i
     submitted_days_ago(database, ten_days, 10)
     long_ago = ideas.published_idea()
     submitted_days_ago(database, long_ago, 120)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     assert ideas.ids() == [today, ten_days]
     assert ideas.ids(start_date=(now - timedelta(days=5)).isoformat()) == [today]
-    assert ideas.ids(start_date=(now - timedelta(days=200)).isoformat(),
-                     end_date=(now - timedelta(days=5)).isoformat()) == [ten_days, long_ago]
+    assert ideas.ids(
+        start_date=(now - timedelta(days=200)).isoformat(), end_date=(now - timedelta(days=5)).isoformat()
+    ) == [ten_days, long_ago]
     assert ideas.ids(end_date=(now - timedelta(days=100)).isoformat()) == [long_ago]
     assert ideas.ids(start_date=(now - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")) == [today, ten_days]
 
 
-@pytest.mark.parametrize("params, named", [
-    ({"start_date": "gestern"}, "start_date"),
-    ({"end_date": "2024-02-30"}, "end_date"),
-    ({"status": "published"}, "status"),
-    ({"service_code": "weather"}, "service_code"),
-])
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        ({"start_date": "gestern"}, "start_date"),
+        ({"end_date": "2024-02-30"}, "end_date"),
+        ({"status": "published"}, "status"),
+        ({"service_code": "weather"}, "service_code"),
+    ],
+)
 def test_a_bad_filter_is_a_400_error_list_naming_the_parameter(ideas, params, named):
     response = ideas.get311("requests.json", **params)
 

@@ -1,8 +1,9 @@
 """The transactional outbox: nothing accepted is lost while the broker is away, nothing is sent twice
 by two relays, and nothing published before its consumers ever ran disappears."""
+
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import eventlet
@@ -25,9 +26,18 @@ class Producer:
     def record_events(self, count: int):
         with self.db.transaction() as conn:
             for _ in range(count):
-                outbox.add_event(conn, "idea.submitted", {
-                    "idea_id": uuid.uuid4(), "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
-                    "category": "environment", "district": None, "submitted_at": datetime.now(timezone.utc)})
+                outbox.add_event(
+                    conn,
+                    "idea.submitted",
+                    {
+                        "idea_id": uuid.uuid4(),
+                        "title": "Mehr Bänke",
+                        "description": "Im Stadtpark fehlen Bänke.",
+                        "category": "environment",
+                        "district": None,
+                        "submitted_at": datetime.now(UTC),
+                    },
+                )
 
     @dummy
     def relay(self) -> int:
@@ -55,8 +65,7 @@ def start_producer(container_factory, config, amqp_uri: str):
     return container
 
 
-def test_events_wait_in_the_outbox_while_the_broker_is_unreachable(container_factory, config, database,
-                                                                    broker_proxy):
+def test_events_wait_in_the_outbox_while_the_broker_is_unreachable(container_factory, config, database, broker_proxy):
     producer = start_producer(container_factory, config, broker_proxy.amqp_uri)
     broker_proxy.cut()
     with entrypoint_hook(producer, "record_events") as record_events:
@@ -92,11 +101,9 @@ def test_two_relays_publish_every_event_exactly_once(container_factory, config, 
     assert len(ids) == len(set(ids)) == 500
 
 
-def test_the_relay_recovers_when_its_open_broker_connection_is_cut(container_factory, config, database,
-                                                                    broker_proxy):
+def test_the_relay_recovers_when_its_open_broker_connection_is_cut(container_factory, config, database, broker_proxy):
     producer = start_producer(container_factory, config, broker_proxy.amqp_uri)
-    with entrypoint_hook(producer, "record_events") as record_events, \
-            entrypoint_hook(producer, "relay") as relay:
+    with entrypoint_hook(producer, "record_events") as record_events, entrypoint_hook(producer, "relay") as relay:
         record_events(1)
         assert relay() == 1  # the relay now holds an open connection to the broker
         broker_proxy.cut()
@@ -113,17 +120,28 @@ def test_the_relay_recovers_when_its_open_broker_connection_is_cut(container_fac
 
 
 def test_a_commit_that_recorded_events_wakes_the_relay_which_otherwise_does_not_look(
-        container_factory, config, database, monkeypatch):
+    container_factory, config, database, monkeypatch
+):
     monkeypatch.setattr(outbox, "IDLE_LOOK_SECONDS", 60)  # no idle look during this test
     producer = start_producer(container_factory, config, config["AMQP_URI"])
     with entrypoint_hook(producer, "relay") as relay:
         assert relay() == 0  # the last look is now
     # An event another process recorded (an operator command): only the idle look would find it.
-    elsewhere = new_event("idea.submitted", {
-        "idea_id": uuid.uuid4(), "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
-        "category": "environment", "district": None, "submitted_at": datetime.now(timezone.utc)})
-    database.query("insert into producer.outbox (event_id, event_type, body) values (%s, %s, %s::jsonb)"
-                   " returning id", (elsewhere["id"], elsewhere["type"], json.dumps(elsewhere)))
+    elsewhere = new_event(
+        "idea.submitted",
+        {
+            "idea_id": uuid.uuid4(),
+            "title": "Mehr Bänke",
+            "description": "Im Stadtpark fehlen Bänke.",
+            "category": "environment",
+            "district": None,
+            "submitted_at": datetime.now(UTC),
+        },
+    )
+    database.query(
+        "insert into producer.outbox (event_id, event_type, body) values (%s, %s, %s::jsonb) returning id",
+        (elsewhere["id"], elsewhere["type"], json.dumps(elsewhere)),
+    )
 
     with entrypoint_hook(producer, "relay_when_due") as relay_when_due:
         with eventlet.Timeout(5):

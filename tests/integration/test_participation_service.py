@@ -2,9 +2,10 @@
 service and the tests' SMTP server: what it learns of ideas from events (idempotently, in any
 order), one support per person however many confirmations race, withdrawal, and what it makes of
 moderation's decisions on comments. No address is ever stored by participation or put in an event."""
+
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import eventlet
 import pytest
@@ -19,7 +20,7 @@ from services.participation.service import ParticipationService
 from tests.support.infrastructure import wait_until
 
 TITLE = "Mehr Fahrradbügel am Bahnhof"
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture
@@ -52,15 +53,29 @@ def deliver(container, handler: str, event_type: str, data: dict) -> dict:
 
 def published_idea(participation) -> str:
     idea_id = str(uuid.uuid4())
-    deliver(participation, "on_idea_published", "idea.published", {
-        "idea_id": idea_id, "title": TITLE, "description": "Am Hauptbahnhof fehlen sichere Abstellplätze.",
-        "category": "mobility", "district": None, "published_at": NOW})
+    deliver(
+        participation,
+        "on_idea_published",
+        "idea.published",
+        {
+            "idea_id": idea_id,
+            "title": TITLE,
+            "description": "Am Hauptbahnhof fehlen sichere Abstellplätze.",
+            "category": "mobility",
+            "district": None,
+            "published_at": NOW,
+        },
+    )
     return idea_id
 
 
 def outbox(database, event_type: str) -> list[dict]:
-    return [body["data"] for (body,) in database.query(
-        "select body from participation.outbox where event_type = %s order by id", (event_type,))]
+    return [
+        body["data"]
+        for (body,) in database.query(
+            "select body from participation.outbox where event_type = %s order by id", (event_type,)
+        )
+    ]
 
 
 def token(config, action: str, idea_id: str, email: str) -> str:
@@ -73,13 +88,17 @@ def address() -> str:
 
 # --- ideas, from events --------------------------------------------------------------------------
 
+
 def test_an_idea_is_open_for_support_only_once_published(participation):
     idea_id = str(uuid.uuid4())
     with pytest.raises(NotFound):
         call(participation, "support_count", idea_id)
-    deliver(participation, "on_idea_submitted", "idea.submitted", {
-        "idea_id": idea_id, "title": TITLE, "description": "x" * 20, "category": "mobility",
-        "submitted_at": NOW})
+    deliver(
+        participation,
+        "on_idea_submitted",
+        "idea.submitted",
+        {"idea_id": idea_id, "title": TITLE, "description": "x" * 20, "category": "mobility", "submitted_at": NOW},
+    )
     assert call(participation, "support_count", idea_id) == {"idea_id": idea_id, "count": 0, "open": False}
     with pytest.raises(Conflict):
         call(participation, "submit_comment", idea_id, {"body": "Gute Idee!"})
@@ -87,32 +106,54 @@ def test_an_idea_is_open_for_support_only_once_published(participation):
 
 def test_a_late_or_repeated_event_does_not_move_an_idea_back(participation, database):
     idea_id = published_idea(participation)
-    late_submitted = new_event("idea.submitted", {"idea_id": idea_id, "title": TITLE, "description": "x" * 20,
-                                                  "category": "mobility", "submitted_at": NOW})
+    late_submitted = new_event(
+        "idea.submitted",
+        {"idea_id": idea_id, "title": TITLE, "description": "x" * 20, "category": "mobility", "submitted_at": NOW},
+    )
     call(participation, "on_idea_submitted", [late_submitted])
     call(participation, "on_idea_submitted", [late_submitted, late_submitted])
-    assert database.query("select status, title from participation.ideas where idea_id = %s",
-                          (idea_id,)) == [("published", TITLE)]
+    assert database.query("select status, title from participation.ideas where idea_id = %s", (idea_id,)) == [
+        ("published", TITLE)
+    ]
 
 
 def test_the_latest_hide_or_unhide_wins_whatever_the_arrival_order(participation):
     idea_id = published_idea(participation)
-    deliver(participation, "on_idea_unhidden", "idea.unhidden", {
-        "idea_id": idea_id, "reason": "acceptable", "actor_kind": "moderator", "unhidden_at": NOW + timedelta(minutes=2)})
-    deliver(participation, "on_idea_hidden", "idea.hidden", {
-        "idea_id": idea_id, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW + timedelta(minutes=1)})
+    deliver(
+        participation,
+        "on_idea_unhidden",
+        "idea.unhidden",
+        {
+            "idea_id": idea_id,
+            "reason": "acceptable",
+            "actor_kind": "moderator",
+            "unhidden_at": NOW + timedelta(minutes=2),
+        },
+    )
+    deliver(
+        participation,
+        "on_idea_hidden",
+        "idea.hidden",
+        {"idea_id": idea_id, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW + timedelta(minutes=1)},
+    )
     call(participation, "submit_comment", idea_id, {"body": "Sichtbar, also kommentierbar."})
 
-    deliver(participation, "on_idea_hidden", "idea.hidden", {
-        "idea_id": idea_id, "reason": "spam", "actor_kind": "moderator", "hidden_at": NOW + timedelta(minutes=3)})
+    deliver(
+        participation,
+        "on_idea_hidden",
+        "idea.hidden",
+        {"idea_id": idea_id, "reason": "spam", "actor_kind": "moderator", "hidden_at": NOW + timedelta(minutes=3)},
+    )
     with pytest.raises(Conflict):
         call(participation, "submit_comment", idea_id, {"body": "Versteckt, also nicht."})
 
 
 # --- supports ------------------------------------------------------------------------------------
 
-def test_a_support_request_mails_both_links_and_stores_no_address(participation, notifications, smtp_sink,
-                                                                 database, config):
+
+def test_a_support_request_mails_both_links_and_stores_no_address(
+    participation, notifications, smtp_sink, database, config
+):
     idea_id = published_idea(participation)
     email = address()
     assert call(participation, "request_support", idea_id, {"email": email}) == {"status": "confirmation_sent"}
@@ -120,13 +161,18 @@ def test_a_support_request_mails_both_links_and_stores_no_address(participation,
     [mail] = wait_until(lambda: smtp_sink.messages_to(email), message="the confirmation mail")
     assert TITLE in mail["Subject"]
     body = mail.get_body(("plain",)).get_content()
-    confirm, withdraw = (re.search(rf"/api/v1/supports/{action}\?token=(\S+)", body).group(1)
-                         for action in ("confirm", "withdraw"))
+    confirm, withdraw = (
+        re.search(rf"/api/v1/supports/{action}\?token=(\S+)", body).group(1) for action in ("confirm", "withdraw")
+    )
     assert links.verify(config["LINK_SECRET"], links.CONFIRM, confirm)[0] == uuid.UUID(idea_id)
     assert links.verify(config["LINK_SECRET"], links.WITHDRAW, withdraw)[0] == uuid.UUID(idea_id)
 
-    tables = [name for (name,) in database.query(
-        "select table_name from information_schema.tables where table_schema = 'participation'")]
+    tables = [
+        name
+        for (name,) in database.query(
+            "select table_name from information_schema.tables where table_schema = 'participation'"
+        )
+    ]
     for table in tables:
         assert email not in str(database.query(f"select * from participation.{table}")), table
 
@@ -194,18 +240,33 @@ def test_a_forged_or_crossed_link_is_refused_naming_the_token(participation, con
 
 def test_a_hidden_idea_takes_no_new_support(participation, config):
     idea_id = published_idea(participation)
-    deliver(participation, "on_idea_hidden", "idea.hidden", {
-        "idea_id": idea_id, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW})
+    deliver(
+        participation,
+        "on_idea_hidden",
+        "idea.hidden",
+        {"idea_id": idea_id, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW},
+    )
     with pytest.raises(Conflict):
         call(participation, "confirm_support", {"token": token(config, links.CONFIRM, idea_id, address())})
 
 
 # --- comments ------------------------------------------------------------------------------------
 
+
 def decide(participation, comment_id: str, idea_id: str, decision: str, actor_kind: str = "automatic") -> dict:
-    return deliver(participation, "on_comment_moderated", "comment.moderated", {
-        "comment_id": comment_id, "idea_id": idea_id, "decision": decision, "reasons": [],
-        "actor_kind": actor_kind, "decided_at": datetime.now(timezone.utc)})
+    return deliver(
+        participation,
+        "on_comment_moderated",
+        "comment.moderated",
+        {
+            "comment_id": comment_id,
+            "idea_id": idea_id,
+            "decision": decision,
+            "reasons": [],
+            "actor_kind": actor_kind,
+            "decided_at": datetime.now(UTC),
+        },
+    )
 
 
 def test_a_comment_waits_for_moderation_and_hands_only_its_text_to_it(participation, database):
@@ -232,7 +293,8 @@ def test_an_approved_comment_is_posted_once_and_listed_with_its_name(participati
     listing = call(participation, "comments", idea_id)
     assert listing["total"] == 1
     assert [(item["id"], item["author_name"], item["body"]) for item in listing["items"]] == [
-        (comment_id, "Erika M.", "Gute Idee!")]
+        (comment_id, "Erika M.", "Gute Idee!")
+    ]
 
 
 def test_a_reviewed_comment_is_posted_when_the_moderator_approves_and_never_when_rejected(participation, database):
@@ -259,13 +321,26 @@ def test_a_hidden_comment_leaves_the_list_with_its_replies_and_returns_when_unhi
     [thread] = call(participation, "comments", idea_id)["items"]
     assert [r["id"] for r in thread["replies"]] == [reply]
 
-    deliver(participation, "on_comment_hidden", "comment.hidden", {
-        "comment_id": top, "idea_id": idea_id, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW})
+    deliver(
+        participation,
+        "on_comment_hidden",
+        "comment.hidden",
+        {"comment_id": top, "idea_id": idea_id, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW},
+    )
     assert call(participation, "comments", idea_id) == {"idea_id": idea_id, "items": [], "total": 0}
 
-    deliver(participation, "on_comment_unhidden", "comment.unhidden", {
-        "comment_id": top, "idea_id": idea_id, "reason": "acceptable", "actor_kind": "moderator",
-        "unhidden_at": NOW + timedelta(seconds=1)})
+    deliver(
+        participation,
+        "on_comment_unhidden",
+        "comment.unhidden",
+        {
+            "comment_id": top,
+            "idea_id": idea_id,
+            "reason": "acceptable",
+            "actor_kind": "moderator",
+            "unhidden_at": NOW + timedelta(seconds=1),
+        },
+    )
     assert call(participation, "comments", idea_id)["total"] == 2
 
 

@@ -2,12 +2,13 @@
 figures are computed by hand below: the summary (with and without a period), the time series, the
 exports; a rebuild from the event log gives the same; redelivery changes nothing; and two reporting
 replicas consuming the same queues count exactly."""
+
 import os
 import random
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -36,7 +37,7 @@ HOUR = timedelta(hours=1)
 
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2024, 5, day, hour, minute, tzinfo=timezone.utc)
+    return datetime(2024, 5, day, hour, minute, tzinfo=UTC)
 
 
 class Story:
@@ -50,18 +51,31 @@ class Story:
         self.events.append(new_event(event_type, {"idea_id": self.ids[name]} | data))
 
     def submitted(self, name, at, category, district, author_key, title=None, **process):
-        self._add("idea.submitted", name, title=title or f"Idee {name} für Gütersloh",
-                  description=f"Beschreibung der Idee {name}, lang genug.", category=category, district=district,
-                  submitted_at=at, author_key=author_key, **process)
+        self._add(
+            "idea.submitted",
+            name,
+            title=title or f"Idee {name} für Gütersloh",
+            description=f"Beschreibung der Idee {name}, lang genug.",
+            category=category,
+            district=district,
+            submitted_at=at,
+            author_key=author_key,
+            **process,
+        )
 
     def decided(self, name, at, decision, reasons=(), actor="automatic"):
-        self._add("moderation.decided", name, decision=decision, reasons=list(reasons), actor_kind=actor,
-                  decided_at=at)
+        self._add("moderation.decided", name, decision=decision, reasons=list(reasons), actor_kind=actor, decided_at=at)
 
     def published(self, name, at, category, district, title=None):
-        self._add("idea.published", name, title=title or f"Idee {name} für Gütersloh",
-                  description=f"Beschreibung der Idee {name}, lang genug.", category=category, district=district,
-                  published_at=at)
+        self._add(
+            "idea.published",
+            name,
+            title=title or f"Idee {name} für Gütersloh",
+            description=f"Beschreibung der Idee {name}, lang genug.",
+            category=category,
+            district=district,
+            published_at=at,
+        )
 
     def rejected(self, name, at, category, reasons):
         self._add("idea.rejected", name, category=category, reasons=list(reasons), rejected_at=at)
@@ -73,9 +87,17 @@ class Story:
         self._add("idea.unhidden", name, reason="corrected", actor_kind="moderator", unhidden_at=at)
 
     def answered(self, name, at, status, previous=None):
-        self._add("idea.status_changed", name, answer_id=str(uuid.uuid4()), title=f"Idee {name} für Gütersloh",
-                  process_id="standing", official_status=status, previous_status=previous,
-                  answer="Die Antwort der Stadt.", answered_at=at)
+        self._add(
+            "idea.status_changed",
+            name,
+            answer_id=str(uuid.uuid4()),
+            title=f"Idee {name} für Gütersloh",
+            process_id="standing",
+            official_status=status,
+            previous_status=previous,
+            answer="Die Antwort der Stadt.",
+            answered_at=at,
+        )
 
     def notification(self, name, event_type, kind):
         data = {"notification_id": str(uuid.uuid4()), "kind": kind}
@@ -133,8 +155,14 @@ def known_story() -> Story:
     story.submitted("G", g, "other", None, "k4")
     story.decided("G", g + SECOND, "review", ["pre_moderation"])
     # mails: 6 sent, 2 failed
-    for name, kind in [("A", "receipt"), ("A", "published"), ("B", "receipt"), ("C", "receipt"), ("E", "receipt"),
-                       ("F", "receipt")]:
+    for name, kind in [
+        ("A", "receipt"),
+        ("A", "published"),
+        ("B", "receipt"),
+        ("C", "receipt"),
+        ("E", "receipt"),
+        ("F", "receipt"),
+    ]:
         story.notification(name, "notification.sent", kind)
     story.notification("B", "notification.failed", "rejected")
     story.notification("G", "notification.failed", "receipt")
@@ -149,9 +177,13 @@ EXPECTED = {
     "by_status": {"published": 2, "rejected": 3, "hidden": 1, "in_review": 1},
     "by_category": {"mobility": 3, "culture": 1, "environment": 1, "health": 1, "other": 1},
     "by_district": {"Innenstadt": 3, "Avenwedde": 1, "Blankenhagen": 1},
-    "per_day": [{"date": "2024-05-06", "submitted": 2}, {"date": "2024-05-07", "submitted": 1},
-                {"date": "2024-05-08", "submitted": 1}, {"date": "2024-05-13", "submitted": 2},
-                {"date": "2024-05-14", "submitted": 1}],
+    "per_day": [
+        {"date": "2024-05-06", "submitted": 2},
+        {"date": "2024-05-07", "submitted": 1},
+        {"date": "2024-05-08", "submitted": 1},
+        {"date": "2024-05-13", "submitted": 2},
+        {"date": "2024-05-14", "submitted": 1},
+    ],
     "turnaround": {
         "automatic": {"count": 4, "median_seconds": 5.0, "p90_seconds": 8.8, "max_seconds": 10.0},
         "human": {"count": 2, "median_seconds": 7200.0, "p90_seconds": 10080.0, "max_seconds": 10800.0},
@@ -172,8 +204,11 @@ EXPECTED_7_TO_13 = {
     "by_status": {"rejected": 2, "published": 1, "hidden": 1},
     "by_category": {"mobility": 2, "environment": 1, "health": 1},
     "by_district": {"Innenstadt": 2, "Blankenhagen": 1},
-    "per_day": [{"date": "2024-05-07", "submitted": 1}, {"date": "2024-05-08", "submitted": 1},
-                {"date": "2024-05-13", "submitted": 2}],
+    "per_day": [
+        {"date": "2024-05-07", "submitted": 1},
+        {"date": "2024-05-08", "submitted": 1},
+        {"date": "2024-05-13", "submitted": 2},
+    ],
     "turnaround": {
         "automatic": {"count": 2, "median_seconds": 8.0, "p90_seconds": 9.6, "max_seconds": 10.0},
         "human": {"count": 2, "median_seconds": 7200.0, "p90_seconds": 10080.0, "max_seconds": 10800.0},
@@ -211,8 +246,11 @@ def figures(container) -> dict:
     return {
         "summary": ask(container, "summary"),
         "summary 7..13": ask(container, "summary", from_date="2024-05-07", to_date="2024-05-13"),
-        "series": {(metric, interval): ask(container, "timeseries", metric, interval)
-                   for metric in ("submissions", "publications") for interval in ("day", "week")},
+        "series": {
+            (metric, interval): ask(container, "timeseries", metric, interval)
+            for metric in ("submissions", "publications")
+            for interval in ("day", "week")
+        },
         "ideas": ask(container, "published_ideas"),
         "moderation": ask(container, "moderation_rows"),
     }
@@ -229,6 +267,7 @@ def shuffled(events: list[dict], seed: int) -> list[dict]:
 
 
 # --- the figures ----------------------------------------------------------------------------------
+
 
 def test_the_summary_of_the_known_sequence_is_the_one_computed_by_hand(reporting):
     deliver(reporting, *known_story().events)
@@ -254,33 +293,71 @@ def test_a_period_counts_the_ideas_submitted_in_it_on_the_citys_days(reporting):
     assert ask(reporting, "summary", from_date="2024-06-01")["total"] == 0
 
 
-@pytest.mark.parametrize("metric, interval, period, points", [
-    ("submissions", "day", {}, [("2024-05-06", 2), ("2024-05-07", 1), ("2024-05-08", 1), ("2024-05-09", 0),
-                                ("2024-05-10", 0), ("2024-05-11", 0), ("2024-05-12", 0), ("2024-05-13", 2),
-                                ("2024-05-14", 1)]),
-    ("submissions", "week", {}, [("2024-05-06", 4), ("2024-05-13", 3)]),
-    ("publications", "day", {}, [("2024-05-06", 1), ("2024-05-07", 1), ("2024-05-08", 0), ("2024-05-09", 0),
-                                 ("2024-05-10", 0), ("2024-05-11", 0), ("2024-05-12", 0), ("2024-05-13", 2)]),
-    ("publications", "week", {}, [("2024-05-06", 2), ("2024-05-13", 2)]),
-    ("submissions", "day", {"from_date": "2024-05-12", "to_date": "2024-05-15"},
-     [("2024-05-12", 0), ("2024-05-13", 2), ("2024-05-14", 1), ("2024-05-15", 0)]),
-    ("submissions", "week", {"from_date": "2024-05-08"}, [("2024-05-06", 1), ("2024-05-13", 3)]),
-])
+@pytest.mark.parametrize(
+    "metric, interval, period, points",
+    [
+        (
+            "submissions",
+            "day",
+            {},
+            [
+                ("2024-05-06", 2),
+                ("2024-05-07", 1),
+                ("2024-05-08", 1),
+                ("2024-05-09", 0),
+                ("2024-05-10", 0),
+                ("2024-05-11", 0),
+                ("2024-05-12", 0),
+                ("2024-05-13", 2),
+                ("2024-05-14", 1),
+            ],
+        ),
+        ("submissions", "week", {}, [("2024-05-06", 4), ("2024-05-13", 3)]),
+        (
+            "publications",
+            "day",
+            {},
+            [
+                ("2024-05-06", 1),
+                ("2024-05-07", 1),
+                ("2024-05-08", 0),
+                ("2024-05-09", 0),
+                ("2024-05-10", 0),
+                ("2024-05-11", 0),
+                ("2024-05-12", 0),
+                ("2024-05-13", 2),
+            ],
+        ),
+        ("publications", "week", {}, [("2024-05-06", 2), ("2024-05-13", 2)]),
+        (
+            "submissions",
+            "day",
+            {"from_date": "2024-05-12", "to_date": "2024-05-15"},
+            [("2024-05-12", 0), ("2024-05-13", 2), ("2024-05-14", 1), ("2024-05-15", 0)],
+        ),
+        ("submissions", "week", {"from_date": "2024-05-08"}, [("2024-05-06", 1), ("2024-05-13", 3)]),
+    ],
+)
 def test_time_series_of_the_known_sequence(reporting, metric, interval, period, points):
     deliver(reporting, *known_story().events)
 
     assert ask(reporting, "timeseries", metric, interval, **period) == {
-        "metric": metric, "interval": interval,
-        "points": [{"period": day, "value": value} for day, value in points]}
+        "metric": metric,
+        "interval": interval,
+        "points": [{"period": day, "value": value} for day, value in points],
+    }
 
 
-@pytest.mark.parametrize("args, kwargs, wrong", [
-    (("votes", "day"), {}, {"metric"}),
-    (("submissions", "month"), {}, {"interval"}),
-    ((None,), {}, {"metric"}),
-    (("submissions", "day"), {"from_date": "2024-05-32"}, {"from_date"}),
-    (("submissions", "day"), {"from_date": "2024-05-09", "to_date": "2024-05-08"}, {"to_date"}),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, wrong",
+    [
+        (("votes", "day"), {}, {"metric"}),
+        (("submissions", "month"), {}, {"interval"}),
+        ((None,), {}, {"metric"}),
+        (("submissions", "day"), {"from_date": "2024-05-32"}, {"from_date"}),
+        (("submissions", "day"), {"from_date": "2024-05-09", "to_date": "2024-05-08"}, {"to_date"}),
+    ],
+)
 def test_a_wrong_timeseries_question_names_the_parameter(reporting, args, kwargs, wrong):
     with pytest.raises(InvalidInput) as info:
         ask(reporting, "timeseries", *args, **kwargs)
@@ -298,12 +375,22 @@ def test_the_export_holds_the_ideas_public_now_with_their_published_text(reporti
     deliver(reporting, *story.events)
 
     assert ask(reporting, "published_ideas") == [
-        {"id": story.ids["A"], "title": "=1+1 und mehr Radwege",
-         "description": "Beschreibung der Idee A, lang genug.", "category": "mobility", "district": "Innenstadt",
-         "published_at": "2024-05-06T08:00:02+00:00"},
-        {"id": story.ids["E"], "title": "Idee E für Gütersloh",
-         "description": "Beschreibung der Idee E, lang genug.", "category": "mobility", "district": "Innenstadt",
-         "published_at": "2024-05-13T07:00:06+00:00"},
+        {
+            "id": story.ids["A"],
+            "title": "=1+1 und mehr Radwege",
+            "description": "Beschreibung der Idee A, lang genug.",
+            "category": "mobility",
+            "district": "Innenstadt",
+            "published_at": "2024-05-06T08:00:02+00:00",
+        },
+        {
+            "id": story.ids["E"],
+            "title": "Idee E für Gütersloh",
+            "description": "Beschreibung der Idee E, lang genug.",
+            "category": "mobility",
+            "district": "Innenstadt",
+            "published_at": "2024-05-13T07:00:06+00:00",
+        },
     ]
 
 
@@ -313,8 +400,10 @@ def test_the_moderation_rows_of_the_known_sequence(reporting):
 
     rows = {row["idea_id"]: row for row in ask(reporting, "moderation_rows")}
     by_name = {name: rows[idea_id] for name, idea_id in story.ids.items()}
-    assert {name: (row["decision"], row["actor_kind"], row["reasons"], row["turnaround_seconds"], row["hidden"])
-            for name, row in by_name.items()} == {
+    assert {
+        name: (row["decision"], row["actor_kind"], row["reasons"], row["turnaround_seconds"], row["hidden"])
+        for name, row in by_name.items()
+    } == {
         "A": ("approve", "automatic", [], 2.0, False),
         "B": ("reject", "automatic", ["link_spam"], 4.0, False),
         "C": ("approve", "moderator", ["acceptable"], 3600.0, True),
@@ -329,6 +418,7 @@ def test_the_moderation_rows_of_the_known_sequence(reporting):
 
 
 # --- rebuild, redelivery ----------------------------------------------------------------------------
+
 
 def test_a_rebuild_gives_exactly_the_same_figures_and_facts(reporting, database):
     story = known_story()
@@ -345,8 +435,7 @@ def test_a_rebuild_gives_exactly_the_same_figures_and_facts(reporting, database)
 def test_a_rebuild_replaces_whatever_the_projections_held(reporting, database):
     deliver(reporting, *known_story().events)
     before = figures(reporting)
-    database.query("update reporting.idea_facts set status = 'submitted', category = 'vandalised'"
-                   " returning idea_id")
+    database.query("update reporting.idea_facts set status = 'submitted', category = 'vandalised' returning idea_id")
 
     ask(reporting, "rebuild")
 
@@ -359,9 +448,14 @@ def test_the_rebuild_command_gives_the_same_figures(reporting, database, config)
     database.query("delete from reporting.idea_facts returning idea_id")
     assert ask(reporting, "summary")["total"] == 0
 
-    done = subprocess.run([sys.executable, "-m", "services.reporting.cli", "rebuild"], cwd=REPO_ROOT,
-                          env=os.environ | {"DATABASE_URL": config["DATABASE_URL"]}, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "services.reporting.cli", "rebuild"],
+        cwd=REPO_ROOT,
+        env=os.environ | {"DATABASE_URL": config["DATABASE_URL"]},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"rebuilt reporting from {len(known_story().events)} logged events: 7 ideas"
@@ -382,7 +476,8 @@ def test_redelivering_every_event_changes_nothing(reporting, database):
 
 
 def test_the_projections_are_rebuilt_at_start_when_they_were_built_by_another_version(
-        container_factory, config, database):
+    container_factory, config, database
+):
     first = container_factory(ReportingService, config)
     first.start()
     deliver(first, *known_story().events)
@@ -398,22 +493,26 @@ def test_the_projections_are_rebuilt_at_start_when_they_were_built_by_another_ve
 
 # --- two replicas on the broker ------------------------------------------------------------------
 
+
 def publish(config: dict, events: list[dict]) -> None:
     """Put events on their producers' exchanges as the relays would, with publisher confirms."""
     with Connection(config["AMQP_URI"], transport_options={"confirm_publish": True}) as connection:
         topology.declare_all(connection.default_channel)
         publisher = connection.Producer(serializer="json")
         for event in events:
-            publisher.publish(event, exchange=topology.event_exchange(CATALOG[event["type"]].producer),
-                              routing_key=event["type"], delivery_mode=2)
+            publisher.publish(
+                event,
+                exchange=topology.event_exchange(CATALOG[event["type"]].producer),
+                routing_key=event["type"],
+                delivery_mode=2,
+            )
 
 
 def acknowledged(vhost, queues: list[str]) -> int:
     """Deliveries the reporting queues have had acknowledged so far (the broker's statistics lag)."""
     total = 0
     for name in queues:
-        response = requests.get(f"{RABBITMQ_MANAGEMENT}/api/queues/{vhost.name}/{name}", auth=RABBITMQ_AUTH,
-                                timeout=10)
+        response = requests.get(f"{RABBITMQ_MANAGEMENT}/api/queues/{vhost.name}/{name}", auth=RABBITMQ_AUTH, timeout=10)
         response.raise_for_status()
         total += response.json().get("message_stats", {}).get("ack", 0)
     return total
@@ -426,14 +525,21 @@ def test_two_replicas_consuming_the_same_queues_count_exactly(container_factory,
     events = known_story().events
     deliveries = events + shuffled(events, seed=7)  # every event twice, as after a relay's crash
 
-    with entrypoint_waiter(replicas[0], "on_idea_submitted", timeout=30), \
-            entrypoint_waiter(replicas[1], "on_idea_submitted", timeout=30):  # both take part
+    with (
+        entrypoint_waiter(replicas[0], "on_idea_submitted", timeout=30),
+        entrypoint_waiter(replicas[1], "on_idea_submitted", timeout=30),
+    ):  # both take part
         publish(config, deliveries)
 
-    queues = [topology.subscription("reporting", event_type).queue_name
-              for event_type in topology.SUBSCRIPTIONS["reporting"]]
-    wait_until(lambda: acknowledged(vhost, queues) == len(deliveries), timeout=60, interval=1,
-               message="every delivery to be handled and acknowledged")
+    queues = [
+        topology.subscription("reporting", event_type).queue_name for event_type in topology.SUBSCRIPTIONS["reporting"]
+    ]
+    wait_until(
+        lambda: acknowledged(vhost, queues) == len(deliveries),
+        timeout=60,
+        interval=1,
+        message="every delivery to be handled and acknowledged",
+    )
     assert all(vhost.ready_messages(queue) == 0 for queue in queues)
     assert database.query("select count(*) from reporting.event_log") == [(len(events),)]
     assert ask(replicas[0], "summary") == EXPECTED

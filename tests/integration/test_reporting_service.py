@@ -1,7 +1,8 @@
 """The reporting service fed through its real handlers and database: the summary is exact whatever
 the order of the events and however often each one arrives."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from nameko.testing.services import entrypoint_hook
@@ -27,32 +28,57 @@ def reporting(container_factory, config):
 
 
 def at(day: int, hour: int) -> datetime:
-    return datetime(2024, 5, day, hour, tzinfo=timezone.utc)
+    return datetime(2024, 5, day, hour, tzinfo=UTC)
 
 
 def submitted(idea_id: str, category: str, when: datetime) -> dict:
-    return new_event("idea.submitted", {
-        "idea_id": idea_id, "title": "Mehr Fahrradbügel am Bahnhof", "category": category,
-        "description": "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder.",
-        "district": "Innenstadt", "submitted_at": when})
+    return new_event(
+        "idea.submitted",
+        {
+            "idea_id": idea_id,
+            "title": "Mehr Fahrradbügel am Bahnhof",
+            "category": category,
+            "description": "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder.",
+            "district": "Innenstadt",
+            "submitted_at": when,
+        },
+    )
 
 
 def decided(idea_id: str, decision: str, reasons: list[str] = ()) -> dict:
-    return new_event("moderation.decided", {
-        "idea_id": idea_id, "decision": decision, "reasons": list(reasons), "actor_kind": "automatic",
-        "decided_at": at(20, 12)})
+    return new_event(
+        "moderation.decided",
+        {
+            "idea_id": idea_id,
+            "decision": decision,
+            "reasons": list(reasons),
+            "actor_kind": "automatic",
+            "decided_at": at(20, 12),
+        },
+    )
 
 
-def published(idea_id: str, category: str, when: datetime = at(20, 12)) -> dict:
-    return new_event("idea.published", {
-        "idea_id": idea_id, "title": "Mehr Fahrradbügel am Bahnhof", "category": category,
-        "description": "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder.",
-        "district": None, "published_at": when})
+PUBLISHED_AT = at(20, 12)
+
+
+def published(idea_id: str, category: str, when: datetime = PUBLISHED_AT) -> dict:
+    return new_event(
+        "idea.published",
+        {
+            "idea_id": idea_id,
+            "title": "Mehr Fahrradbügel am Bahnhof",
+            "category": category,
+            "description": "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder.",
+            "district": None,
+            "published_at": when,
+        },
+    )
 
 
 def rejected(idea_id: str, category: str, reasons: list[str]) -> dict:
-    return new_event("idea.rejected", {"idea_id": idea_id, "category": category, "reasons": reasons,
-                                       "rejected_at": at(20, 12)})
+    return new_event(
+        "idea.rejected", {"idea_id": idea_id, "category": category, "reasons": reasons, "rejected_at": at(20, 12)}
+    )
 
 
 def notification(event_type: str, idea_id: str, kind: str = "receipt") -> dict:
@@ -81,11 +107,21 @@ NO_TURNAROUND = {"count": 0, "median_seconds": None, "p90_seconds": None, "max_s
 
 
 def test_an_empty_report(reporting):
-    assert summary(reporting) == {"total": 0, "by_status": {}, "by_category": {}, "by_district": {},
-                                  "per_day": [], "turnaround": {"automatic": NO_TURNAROUND, "human": NO_TURNAROUND},
-                                  "rejection_reasons": {}, "hide_reasons": {},
-                                  "notifications": {"sent": 0, "failed": 0}, "participants": 0,
-                                  "by_official_status": {}, "answer_time": NO_TURNAROUND, "by_process": {}}
+    assert summary(reporting) == {
+        "total": 0,
+        "by_status": {},
+        "by_category": {},
+        "by_district": {},
+        "per_day": [],
+        "turnaround": {"automatic": NO_TURNAROUND, "human": NO_TURNAROUND},
+        "rejection_reasons": {},
+        "hide_reasons": {},
+        "notifications": {"sent": 0, "failed": 0},
+        "participants": 0,
+        "by_official_status": {},
+        "answer_time": NO_TURNAROUND,
+        "by_process": {},
+    }
 
 
 def test_the_summary_counts_each_idea_once_whatever_order_and_duplicates(reporting, database):
@@ -93,34 +129,56 @@ def test_the_summary_counts_each_idea_once_whatever_order_and_duplicates(reporti
     sent_a, sent_b = notification("notification.sent", a), notification("notification.sent", b)
     events = [
         # a: the usual way to publication, its submission delivered twice
-        submitted(a, "mobility", at(1, 12)), decided(a, "approve"), published(a, "mobility"),
+        submitted(a, "mobility", at(1, 12)),
+        decided(a, "approve"),
+        published(a, "mobility"),
         # b: rejected
-        submitted(b, "culture", at(1, 15)), decided(b, "reject", ["link_spam"]),
+        submitted(b, "culture", at(1, 15)),
+        decided(b, "reject", ["link_spam"]),
         rejected(b, "culture", ["link_spam"]),
         # c: waiting for a moderator
-        submitted(c, "mobility", at(2, 9)), decided(c, "review", ["shouting"]),
+        submitted(c, "mobility", at(2, 9)),
+        decided(c, "review", ["shouting"]),
         # d: not decided yet
         submitted(d, "education", at(1, 8)),
         # e: published before its submission arrives, the publication delivered twice
-        published(e, "health"), submitted(e, "health", at(2, 11)),
+        published(e, "health"),
+        submitted(e, "health", at(2, 11)),
         # g: rejected, then a late review that must not reopen it, then its submission
-        rejected(g, "culture", ["offensive_language"]), decided(g, "review"),
+        rejected(g, "culture", ["offensive_language"]),
+        decided(g, "review"),
         submitted(g, "culture", at(3, 10)),
-        sent_a, sent_b, notification("notification.sent", c), notification("notification.failed", g),
+        sent_a,
+        sent_b,
+        notification("notification.sent", c),
+        notification("notification.failed", g),
     ]
     duplicates = [events[0], events[9], sent_a]
 
     deliver(reporting, *events[:10], duplicates[0], *events[10:], duplicates[1], duplicates[2])
 
     report = summary(reporting)
-    assert {name: report[name] for name in ("total", "by_status", "by_category", "by_district", "per_day",
-                                            "rejection_reasons", "notifications")} == {
+    assert {
+        name: report[name]
+        for name in (
+            "total",
+            "by_status",
+            "by_category",
+            "by_district",
+            "per_day",
+            "rejection_reasons",
+            "notifications",
+        )
+    } == {
         "total": 6,
         "by_status": {"published": 2, "rejected": 2, "in_review": 1, "submitted": 1},
         "by_category": {"mobility": 2, "culture": 2, "education": 1, "health": 1},
         "by_district": {"Innenstadt": 6},
-        "per_day": [{"date": "2024-05-01", "submitted": 3}, {"date": "2024-05-02", "submitted": 2},
-                    {"date": "2024-05-03", "submitted": 1}],
+        "per_day": [
+            {"date": "2024-05-01", "submitted": 3},
+            {"date": "2024-05-02", "submitted": 2},
+            {"date": "2024-05-03", "submitted": 1},
+        ],
         "rejection_reasons": {"link_spam": 1, "offensive_language": 1},
         "notifications": {"sent": 3, "failed": 1},
     }
@@ -133,10 +191,15 @@ def three_ideas() -> list[dict]:
     """Published on the usual way, published before its submission arrived, and waiting for review."""
     a, b, c = idea_ids(3)
     return [
-        submitted(a, "mobility", at(4, 12)), decided(a, "approve"), published(a, "mobility"),
-        published(b, "economy"), submitted(b, "economy", at(5, 8)),
-        submitted(c, "health", at(5, 9)), decided(c, "review"),
-        notification("notification.sent", a), notification("notification.failed", b),
+        submitted(a, "mobility", at(4, 12)),
+        decided(a, "approve"),
+        published(a, "mobility"),
+        published(b, "economy"),
+        submitted(b, "economy", at(5, 8)),
+        submitted(c, "health", at(5, 9)),
+        decided(c, "review"),
+        notification("notification.sent", a),
+        notification("notification.failed", b),
     ]
 
 
@@ -179,7 +242,8 @@ def test_an_idea_published_before_it_was_submitted_keeps_the_facts_of_both(repor
     deliver(reporting, publication, decided(idea_id, "review"), submitted(idea_id, "culture", at(8, 10)))
 
     [(category, district, status, submitted_at, published_at)] = database.query(
-        "select category, district, status, submitted_at, published_at from reporting.idea_facts")
+        "select category, district, status, submitted_at, published_at from reporting.idea_facts"
+    )
     assert (category, district, status) == ("culture", "Innenstadt", "published")
     assert (submitted_at, published_at) == (at(8, 10), at(9, 18))
 
@@ -187,9 +251,15 @@ def test_an_idea_published_before_it_was_submitted_keeps_the_facts_of_both(repor
 def test_a_review_moves_a_submitted_idea_forward_but_never_back(reporting):
     early, late = idea_ids(2)
 
-    deliver(reporting, submitted(early, "other", at(6, 12)), decided(early, "review"),
-            submitted(late, "other", at(6, 13)), published(late, "other"), decided(late, "review"),
-            decided(late, "reject", ["link_spam"]))
+    deliver(
+        reporting,
+        submitted(early, "other", at(6, 12)),
+        decided(early, "review"),
+        submitted(late, "other", at(6, 13)),
+        published(late, "other"),
+        decided(late, "review"),
+        decided(late, "reject", ["link_spam"]),
+    )
 
     assert summary(reporting)["by_status"] == {"in_review": 1, "published": 1}
 
@@ -197,9 +267,12 @@ def test_a_review_moves_a_submitted_idea_forward_but_never_back(reporting):
 def test_notifications_are_counted_per_event_not_per_idea(reporting):
     [idea_id] = idea_ids(1)
 
-    deliver(reporting, notification("notification.sent", idea_id, "receipt"),
-            notification("notification.sent", idea_id, "published"),
-            notification("notification.failed", idea_id, "rejected"))
+    deliver(
+        reporting,
+        notification("notification.sent", idea_id, "receipt"),
+        notification("notification.sent", idea_id, "published"),
+        notification("notification.failed", idea_id, "rejected"),
+    )
 
     report = summary(reporting)
     assert report["notifications"] == {"sent": 2, "failed": 1}

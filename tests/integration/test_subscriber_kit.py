@@ -1,23 +1,25 @@
 """The subscriber kit against the real broker: a city system's user may read only its own queues and
 bind only to the public exchanges (RabbitMQ enforces it), and `Subscriber` validates, acknowledges,
 rejects and reconnects without losing an event."""
+
 import json
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import eventlet
 import kombu
 import pika
 import pika.exceptions
-import requests
 import pytest
+import requests
 
 from aufbruch.contracts.events import new_event
 from aufbruch.contracts.topology import declare_all
-from aufbruch_subscriber.access import ManagementApi, check_system_name, main as access_main, permissions
+from aufbruch_subscriber.access import ManagementApi, check_system_name, permissions
+from aufbruch_subscriber.access import main as access_main
 from aufbruch_subscriber.subscriber import Subscriber
 from tests.support.infrastructure import RABBITMQ_AUTH, RABBITMQ_MANAGEMENT, REPO_ROOT, wait_until
 
@@ -36,9 +38,26 @@ def platform_topology(vhost):
 def city_system(platform_topology):
     """A city system's user granted on this test's vhost by the access command; deleted afterwards."""
     name = f"citysys{uuid.uuid4().hex[:8]}"
-    assert access_main(["grant", "--system", name, "--password", PASSWORD, "--vhost", platform_topology.name,
-                        "--management-url", RABBITMQ_MANAGEMENT, "--admin-user", RABBITMQ_AUTH[0],
-                        "--admin-password", RABBITMQ_AUTH[1]]) == 0
+    assert (
+        access_main(
+            [
+                "grant",
+                "--system",
+                name,
+                "--password",
+                PASSWORD,
+                "--vhost",
+                platform_topology.name,
+                "--management-url",
+                RABBITMQ_MANAGEMENT,
+                "--admin-user",
+                RABBITMQ_AUTH[0],
+                "--admin-password",
+                RABBITMQ_AUTH[1],
+            ]
+        )
+        == 0
+    )
     yield name
     ManagementApi(RABBITMQ_MANAGEMENT, *RABBITMQ_AUTH).revoke(name, platform_topology.name, delete_user=True)
 
@@ -52,9 +71,17 @@ def guest_url(vhost) -> str:
 
 
 def published_event(title: str = "Mehr Bänke im Park") -> dict:
-    return new_event("idea.published", {
-        "idea_id": uuid.uuid4(), "title": title, "description": "Im Stadtpark fehlen Bänke im Schatten.",
-        "category": "environment", "district": None, "published_at": datetime.now(timezone.utc)})
+    return new_event(
+        "idea.published",
+        {
+            "idea_id": uuid.uuid4(),
+            "title": title,
+            "description": "Im Stadtpark fehlen Bänke im Schatten.",
+            "category": "environment",
+            "district": None,
+            "published_at": datetime.now(UTC),
+        },
+    )
 
 
 def publish(vhost, bodies, exchange="ideas.events", routing_key="idea.published") -> None:
@@ -65,8 +92,13 @@ def publish(vhost, bodies, exchange="ideas.events", routing_key="idea.published"
         channel.confirm_delivery()
         for body in bodies:
             raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-            channel.basic_publish(exchange, routing_key, raw, pika.BasicProperties(
-                content_type="application/json", delivery_mode=2), mandatory=True)
+            channel.basic_publish(
+                exchange,
+                routing_key,
+                raw,
+                pika.BasicProperties(content_type="application/json", delivery_mode=2),
+                mandatory=True,
+            )
     finally:
         connection.close()
 
@@ -81,11 +113,13 @@ def assert_refused(connection, action) -> None:
 
 # -- access ------------------------------------------------------------------------------------
 
+
 def test_granted_user_has_no_tags_and_the_documented_permissions(city_system, vhost):
     user = requests.get(f"{RABBITMQ_MANAGEMENT}/api/users/{city_system}", auth=RABBITMQ_AUTH, timeout=10).json()
     assert user["tags"] in ("", [])
-    granted = requests.get(f"{RABBITMQ_MANAGEMENT}/api/permissions/{vhost.name}/{city_system}",
-                           auth=RABBITMQ_AUTH, timeout=10).json()
+    granted = requests.get(
+        f"{RABBITMQ_MANAGEMENT}/api/permissions/{vhost.name}/{city_system}", auth=RABBITMQ_AUTH, timeout=10
+    ).json()
     assert {key: granted[key] for key in ("configure", "write", "read")} == permissions(city_system)
 
 
@@ -105,8 +139,9 @@ def test_a_city_system_declares_binds_and_consumes_its_own_queue(city_system, vh
         channel.queue_bind(queue, "moderation.events", routing_key="idea.hidden")
         event = published_event()
         publish(vhost, [event])
-        method, _, body = wait_until(lambda: (got := channel.basic_get(queue))[0] and got,
-                                     message="the event in the city system's queue")
+        method, _, body = wait_until(
+            lambda: (got := channel.basic_get(queue))[0] and got, message="the event in the city system's queue"
+        )
         assert json.loads(body)["id"] == event["id"]
         channel.basic_ack(method.delivery_tag)
     finally:
@@ -116,10 +151,12 @@ def test_a_city_system_declares_binds_and_consumes_its_own_queue(city_system, vh
 def test_a_city_system_cannot_publish_events(city_system, vhost):
     connection = pika.BlockingConnection(pika.URLParameters(city_url(vhost, city_system)))
     try:
+
         def publish_on(exchange, routing_key):
             def action(channel):
                 channel.confirm_delivery()
                 channel.basic_publish(exchange, routing_key, json.dumps(published_event()).encode())
+
             return action
 
         for exchange in ("ideas.events", "moderation.events", "notifications.events"):
@@ -162,19 +199,31 @@ def test_a_city_system_cannot_read_or_bind_other_queues_nor_touch_platform_excha
 
 def test_revoke_closes_the_connection_and_refuses_new_ones(city_system, vhost):
     connection = pika.BlockingConnection(pika.URLParameters(city_url(vhost, city_system)))
-    wait_until(lambda: any(listed["user"] == city_system for listed in requests.get(
-        f"{RABBITMQ_MANAGEMENT}/api/vhosts/{vhost.name}/connections", auth=RABBITMQ_AUTH, timeout=10).json()),
-        timeout=30, interval=0.5, message="the management API to list the connection")
+    wait_until(
+        lambda: any(
+            listed["user"] == city_system
+            for listed in requests.get(
+                f"{RABBITMQ_MANAGEMENT}/api/vhosts/{vhost.name}/connections", auth=RABBITMQ_AUTH, timeout=10
+            ).json()
+        ),
+        timeout=30,
+        interval=0.5,
+        message="the management API to list the connection",
+    )
     ManagementApi(RABBITMQ_MANAGEMENT, *RABBITMQ_AUTH).revoke(city_system, vhost.name)
     with pytest.raises(pika.exceptions.AMQPError):
-        wait_until(lambda: connection.process_data_events(0.2) or not connection.is_open, timeout=10,
-                   message="the revoked connection to close")
+        wait_until(
+            lambda: connection.process_data_events(0.2) or not connection.is_open,
+            timeout=10,
+            message="the revoked connection to close",
+        )
         connection.channel()
     with pytest.raises(pika.exceptions.AMQPConnectionError):
         pika.BlockingConnection(pika.URLParameters(city_url(vhost, city_system)))
 
 
 # -- Subscriber --------------------------------------------------------------------------------
+
 
 class Running:
     def __init__(self, subscriber: Subscriber):
@@ -205,9 +254,13 @@ def running():
 def test_the_subscriber_hands_valid_events_to_the_callback_and_acks_them(city_system, vhost, running):
     received = []
     queue = f"{city_system}.ideas"
-    run = running(city_url(vhost, city_system), queue,
-                  [("ideas.events", "idea.published"), ("moderation.events", "idea.hidden")],
-                  received.append, prefetch=2)
+    run = running(
+        city_url(vhost, city_system),
+        queue,
+        [("ideas.events", "idea.published"), ("moderation.events", "idea.hidden")],
+        received.append,
+        prefetch=2,
+    )
     events = [published_event(f"Idee Nummer {n}") for n in range(5)]
     publish(vhost, events)
     wait_until(lambda: len(received) >= 5, message="five events")
@@ -242,8 +295,7 @@ def test_a_failing_callback_gets_the_event_again(city_system, vhost, running):
             raise RuntimeError("database down")
 
     queue = f"{city_system}.ideas"
-    run = running(city_url(vhost, city_system), queue, [("ideas.events", "idea.published")], flaky,
-                  requeue_delay=0.1)
+    run = running(city_url(vhost, city_system), queue, [("ideas.events", "idea.published")], flaky, requeue_delay=0.1)
     event = published_event()
     publish(vhost, [event])
     wait_until(lambda: len(calls) >= 2, message="the redelivery")
@@ -255,8 +307,14 @@ def test_a_failing_callback_gets_the_event_again(city_system, vhost, running):
 def test_the_subscriber_reconnects_after_a_cut_and_loses_nothing(city_system, vhost, broker_proxy, running):
     received = []
     queue = f"{city_system}.ideas"
-    run = running(city_url(vhost, city_system, port=broker_proxy.port), queue,
-                  [("ideas.events", "idea.published")], received.append, min_delay=0.1, max_delay=0.5)
+    run = running(
+        city_url(vhost, city_system, port=broker_proxy.port),
+        queue,
+        [("ideas.events", "idea.published")],
+        received.append,
+        min_delay=0.1,
+        max_delay=0.5,
+    )
     before = published_event("Vor dem Schnitt")
     publish(vhost, [before])
     wait_until(lambda: len(received) == 1, message="the first event")
@@ -282,12 +340,28 @@ def test_the_subscriber_reconnects_after_a_cut_and_loses_nothing(city_system, vh
 def test_the_command_prints_each_event_as_a_json_line(city_system, vhost):
     queue = f"{city_system}.cli"
     command = subprocess.Popen(
-        [str(Path(sys.executable).parent / "aufbruch-subscribe"), "--amqp-url", city_url(vhost, city_system),
-         "--queue", queue, "--bind", "ideas.events:idea.published", "--bind", "moderation.events:idea.hidden",
-         "--prefetch", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+        [
+            str(Path(sys.executable).parent / "aufbruch-subscribe"),
+            "--amqp-url",
+            city_url(vhost, city_system),
+            "--queue",
+            queue,
+            "--bind",
+            "ideas.events:idea.published",
+            "--bind",
+            "moderation.events:idea.hidden",
+            "--prefetch",
+            "5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+    )
     try:
-        wait_until(lambda: _queue_exists(vhost, queue), timeout=30,
-                   interval=0.3, message="the command to declare its queue")
+        wait_until(
+            lambda: _queue_exists(vhost, queue), timeout=30, interval=0.3, message="the command to declare its queue"
+        )
         events = [published_event("Erste Zeile"), published_event("Zweite Zeile")]
         publish(vhost, events)
         lines = [command.stdout.readline() for _ in events]

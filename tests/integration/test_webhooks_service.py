@@ -1,9 +1,10 @@
 """The webhooks service against PostgreSQL, RabbitMQ and a real HTTP endpoint in the test process:
 deliveries are signed, failures retried with growing delays and logged, a subscription that keeps
 failing is disabled, and a hanging endpoint does not delay a healthy one."""
+
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from nameko.testing.services import entrypoint_hook
@@ -26,8 +27,9 @@ def receiver():
 
 @pytest.fixture
 def webhooks(container_factory, config):
-    container = container_factory(WebhooksService, config | {
-        "WEBHOOKS_ALLOW_HTTP": True, "WEBHOOK_DISABLE_AFTER_FAILURES": DISABLE_AFTER})
+    container = container_factory(
+        WebhooksService, config | {"WEBHOOKS_ALLOW_HTTP": True, "WEBHOOK_DISABLE_AFTER_FAILURES": DISABLE_AFTER}
+    )
     container.start()
     return container
 
@@ -38,10 +40,17 @@ def call(container, method: str, *args):
 
 
 def published_event(title: str = "Mehr Bäume in der Innenstadt") -> dict:
-    return new_event("idea.published", {
-        "idea_id": "0b6f3f7e-5d1a-4c36-9a51-2f0c8d7e9a10", "title": title,
-        "description": "Schatten für heiße Sommertage in der Fußgängerzone.", "category": "environment",
-        "district": None, "published_at": datetime.now(timezone.utc)})
+    return new_event(
+        "idea.published",
+        {
+            "idea_id": "0b6f3f7e-5d1a-4c36-9a51-2f0c8d7e9a10",
+            "title": title,
+            "description": "Schatten für heiße Sommertage in der Fußgängerzone.",
+            "category": "environment",
+            "district": None,
+            "published_at": datetime.now(UTC),
+        },
+    )
 
 
 def register(webhooks, receiver, path: str, event_types=("idea.published",)) -> dict:
@@ -53,21 +62,27 @@ def log_of(webhooks, subscription: dict) -> list[dict]:
 
 
 def attempts_made(database, subscription: dict) -> int:
-    [(attempts,)] = database.query("select coalesce(sum(attempts), 0) from webhooks.deliveries"
-                                   " where subscription_id = %s", (subscription["id"],))
+    [(attempts,)] = database.query(
+        "select coalesce(sum(attempts), 0) from webhooks.deliveries where subscription_id = %s", (subscription["id"],)
+    )
     return attempts
 
 
 def due_now(database, subscription: dict) -> None:
     """Skip the retry delay: the pending deliveries of `subscription` are due at once."""
-    database.query("update webhooks.deliveries set next_attempt_at = now()"
-                   " where subscription_id = %s and status = 'pending' returning id", (subscription["id"],))
+    database.query(
+        "update webhooks.deliveries set next_attempt_at = now()"
+        " where subscription_id = %s and status = 'pending' returning id",
+        (subscription["id"],),
+    )
 
 
 def seconds_until_retry(database, subscription: dict) -> float:
     [(seconds,)] = database.query(
         "select extract(epoch from next_attempt_at - now()) from webhooks.deliveries"
-        " where subscription_id = %s and status = 'pending'", (subscription["id"],))
+        " where subscription_id = %s and status = 'pending'",
+        (subscription["id"],),
+    )
     return float(seconds)
 
 
@@ -94,9 +109,17 @@ def test_a_delivery_is_a_signed_cloudevent_sent_once_to_matching_subscriptions(w
     [logged] = log_of(webhooks, subscription)
     assert request["headers"]["Webhook-Id"] == logged["id"]
     assert logged | {"delivered_at": None, "created_at": None, "next_attempt_at": None} == {
-        "id": logged["id"], "event_id": event["id"], "event_type": "idea.published", "status": "delivered",
-        "attempts": 1, "last_status_code": 200, "last_error": None, "delivered_at": None, "created_at": None,
-        "next_attempt_at": None}
+        "id": logged["id"],
+        "event_id": event["id"],
+        "event_type": "idea.published",
+        "status": "delivered",
+        "attempts": 1,
+        "last_status_code": 200,
+        "last_error": None,
+        "delivered_at": None,
+        "created_at": None,
+        "next_attempt_at": None,
+    }
     assert "secret" not in call(webhooks, "get", subscription["id"])
     assert all("secret" not in listed for listed in call(webhooks, "list"))
 
@@ -117,8 +140,9 @@ def test_a_failing_endpoint_is_retried_with_growing_delays_until_it_answers(webh
 
     receiver.behaviour["/flaky"] = "ok"
     due_now(database, subscription)
-    wait_until(lambda: log_of(webhooks, subscription)[0]["status"] == "delivered", timeout=5,
-               message="the delivery to succeed")
+    wait_until(
+        lambda: log_of(webhooks, subscription)[0]["status"] == "delivered", timeout=5, message="the delivery to succeed"
+    )
     [logged] = log_of(webhooks, subscription)
     assert (logged["attempts"], logged["last_status_code"]) == (3, 200)
     assert len({request["headers"]["Webhook-Id"] for request in receiver.requests_to("/flaky")}) == 1
@@ -137,8 +161,11 @@ def test_a_subscription_failing_again_and_again_is_disabled_and_gets_nothing_mor
         return attempts_made(database, subscription) >= DISABLE_AFTER
 
     wait_until(failed_attempts, timeout=10, interval=0.3, message=f"{DISABLE_AFTER} failed attempts")
-    wait_until(lambda: call(webhooks, "get", subscription["id"])["disabled_at"], timeout=5,
-               message="the subscription to be disabled")
+    wait_until(
+        lambda: call(webhooks, "get", subscription["id"])["disabled_at"],
+        timeout=5,
+        message="the subscription to be disabled",
+    )
     sent = len(receiver.requests_to("/dead"))
     assert DISABLE_AFTER <= sent <= DISABLE_AFTER + 1  # the two deliveries may be in flight at once
     assert {entry["status"] for entry in log_of(webhooks, subscription)} == {"failed"}
@@ -163,8 +190,9 @@ def test_a_hanging_endpoint_does_not_delay_a_healthy_one(webhooks, receiver):
 
     second = time.monotonic()  # while the hanging endpoint still holds its first delivery
     call(webhooks, "on_idea_published", [published_event("Zweite Idee")])
-    wait_until(lambda: len(receiver.requests_to("/ok")) == 2, timeout=2,
-               message="the healthy endpoint's second delivery")
+    wait_until(
+        lambda: len(receiver.requests_to("/ok")) == 2, timeout=2, message="the healthy endpoint's second delivery"
+    )
     ok_times = [request["at"] for request in receiver.requests_to("/ok")]
     assert ok_times[0] - first < 2 and ok_times[1] - second < 2
     assert [entry["status"] for entry in log_of(webhooks, healthy)] == ["delivered", "delivered"]

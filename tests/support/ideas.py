@@ -1,5 +1,6 @@
 """Ideas for tests that must not look alike: moderation sends near-duplicates (trigram similarity)
 to review, so each text is made of made-up words that share almost no trigrams with another."""
+
 import random
 
 from services.moderation import rules
@@ -24,4 +25,3 @@ def distinct_text(words: int, rng: random.Random) -> str:
 def distinct_idea(category: str = "other", **overrides) -> dict:
     rng = random.Random()
     return {"title": distinct_text(3, rng), "description": distinct_text(14, rng), "category": category} | overrides
-

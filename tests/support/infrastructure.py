@@ -1,4 +1,5 @@
 """Isolated RabbitMQ vhosts, PostgreSQL databases and the SMTP sink, one of each per test or run."""
+
 import email
 import email.policy
 import os
@@ -51,8 +52,7 @@ def ensure_management_api() -> None:
     if _management_reachable():
         return
     if shutil.which("rabbitmq-plugins"):
-        subprocess.run(["rabbitmq-plugins", "enable", "rabbitmq_management"], check=False,
-                       capture_output=True)
+        subprocess.run(["rabbitmq-plugins", "enable", "rabbitmq_management"], check=False, capture_output=True)
     wait_until(_management_reachable, timeout=60, interval=0.5, message="the RabbitMQ management API")
 
 
@@ -64,8 +64,12 @@ class Vhost:
     def create(self) -> "Vhost":
         api = f"{RABBITMQ_MANAGEMENT}/api"
         requests.put(f"{api}/vhosts/{self.name}", auth=RABBITMQ_AUTH, timeout=10).raise_for_status()
-        requests.put(f"{api}/permissions/{self.name}/guest", auth=RABBITMQ_AUTH, timeout=10,
-                     json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        requests.put(
+            f"{api}/permissions/{self.name}/guest",
+            auth=RABBITMQ_AUTH,
+            timeout=10,
+            json={"configure": ".*", "write": ".*", "read": ".*"},
+        ).raise_for_status()
         return self
 
     def delete(self) -> None:
@@ -73,8 +77,7 @@ class Vhost:
 
     def queue(self, name: str) -> dict:
         """The management API's view of a queue (its statistics lag by a few seconds)."""
-        response = requests.get(f"{RABBITMQ_MANAGEMENT}/api/queues/{self.name}/{name}",
-                                auth=RABBITMQ_AUTH, timeout=10)
+        response = requests.get(f"{RABBITMQ_MANAGEMENT}/api/queues/{self.name}/{name}", auth=RABBITMQ_AUTH, timeout=10)
         response.raise_for_status()
         return response.json()
 
@@ -126,8 +129,20 @@ class SmtpSink:
 
     def start(self) -> "SmtpSink":
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "aufbruch.mailsink", "--port", str(self.port), "--maildir", str(self.maildir),
-             "--simulate-failures"], stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+            [
+                sys.executable,
+                "-m",
+                "aufbruch.mailsink",
+                "--port",
+                str(self.port),
+                "--maildir",
+                str(self.maildir),
+                "--simulate-failures",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO_ROOT,
+        )
         assert self.process.stdout.readline().startswith("mail sink listening")
         return self
 

@@ -1,4 +1,5 @@
 """Helpers for tests of the notifications service against the tests' SMTP server."""
+
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,8 +35,11 @@ def html_of(mail) -> str:
 
 
 def wait_for_mails(smtp_sink, to: str, expected: int, timeout: float = WAIT) -> list:
-    return wait_until(lambda: len(messages := smtp_sink.messages_to(to)) >= expected and messages,
-                      timeout=timeout, message=f"{expected} mail(s) to {to}")
+    return wait_until(
+        lambda: len(messages := smtp_sink.messages_to(to)) >= expected and messages,
+        timeout=timeout,
+        message=f"{expected} mail(s) to {to}",
+    )
 
 
 def link_token(url: str) -> str:

@@ -1,6 +1,7 @@
 """The whole platform, every service in its own `nameko run` process, on a vhost and database of its
 own, mailing to a given SMTP server: started by the end-to-end tests and by the benchmark. A test
 may stop, kill and restart services (also with their database behind a proxy)."""
+
 import os
 import signal
 import subprocess
@@ -29,8 +30,9 @@ class Platform:
     """`broker_proxy`: every service reaches RabbitMQ through a CuttableProxy, so that a test can take
     the broker away (the benchmark goes without: the proxy would be what it measures)."""
 
-    def __init__(self, vhost: Vhost, database: TestDatabase, mail, logs: Path, broker_proxy: bool = True,
-                 env: dict | None = None):
+    def __init__(
+        self, vhost: Vhost, database: TestDatabase, mail, logs: Path, broker_proxy: bool = True, env: dict | None = None
+    ):
         self.vhost = vhost
         self.database = database
         self.mail = mail
@@ -44,22 +46,35 @@ class Platform:
         self.broker = None
         if broker_proxy:
             from tests.support.proxy import CuttableProxy  # eventlet: only where a test cuts the broker
+
             self.broker = CuttableProxy(5672).start()
             amqp_uri = amqp_uri.replace(":5672/", f":{self.broker.port}/")
-        self.env = os.environ | {
-            "AMQP_URI": amqp_uri, "DATABASE_URL": database.url,
-            "IDEAS_URL": f"http://127.0.0.1:{self.ideas_port}",
-            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "PUBLIC_BASE_URL": "http://ideas.test",
-            "WEBHOOKS_ALLOW_HTTP": "true",  # the tests' webhook receiver speaks plain http
-            "PUBLIC_WRITE_RATE_LIMIT": "0",  # tests and benchmark submit thousands of ideas from one address
-        } | (env or {})
+        self.env = (
+            os.environ
+            | {
+                "AMQP_URI": amqp_uri,
+                "DATABASE_URL": database.url,
+                "IDEAS_URL": f"http://127.0.0.1:{self.ideas_port}",
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(mail.port),
+                "PUBLIC_BASE_URL": "http://ideas.test",
+                "WEBHOOKS_ALLOW_HTTP": "true",  # the tests' webhook receiver speaks plain http
+                "PUBLIC_WRITE_RATE_LIMIT": "0",  # tests and benchmark submit thousands of ideas from one address
+            }
+            | (env or {})
+        )
 
     def database_url_through(self, proxy) -> str:
         return self.database.url.replace(":5432/", f":{proxy.port}/")
 
     def start(self, services=tuple(SERVICES)) -> "Platform":
-        subprocess.run([sys.executable, "-m", "aufbruch.cli", "prepare"], env=self.env, cwd=REPO_ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "aufbruch.cli", "prepare"],
+            env=self.env,
+            cwd=REPO_ROOT,
+            check=True,
+            capture_output=True,
+        )
         for name in services:
             self.start_service(name)
         if "gateway" in services:
@@ -75,7 +90,11 @@ class Platform:
         http_port = {"gateway": self.port, "ideas": self.ideas_port}.get(name, free_port())
         self.processes[key] = subprocess.Popen(
             [str(nameko), "run", "--config", "deploy/config.yaml", SERVICES[name]],
-            cwd=REPO_ROOT, env=self.env | {"HTTP_PORT": str(http_port)} | env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=REPO_ROOT,
+            env=self.env | {"HTTP_PORT": str(http_port)} | env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         return self.processes[key]
 
     def stop_services(self, *names: str, how: int = signal.SIGTERM, timeout: float = 60) -> list[int]:
@@ -110,8 +129,12 @@ class Platform:
         if name == "gateway":
             wait_until(self.healthy, timeout=60, interval=0.5, message="the gateway to answer again")
             return
-        wait_until(lambda: self.vhost.consumers(f"rpc-{name}") > 0, timeout=60, interval=0.2,
-                   message=f"{name} to consume again")
+        wait_until(
+            lambda: self.vhost.consumers(f"rpc-{name}") > 0,
+            timeout=60,
+            interval=0.2,
+            message=f"{name} to consume again",
+        )
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -140,25 +163,40 @@ class Platform:
         return requests.get(f"{self.base_url}/ideas/{idea_id}", timeout=10).json()
 
     def wait_for_status(self, idea_id: str, statuses=FINAL_STATUSES, timeout: float = 30) -> dict:
-        return wait_until(lambda: (idea := self.idea(idea_id))["status"] in statuses and idea,
-                          timeout=timeout, message=f"idea {idea_id} to reach {statuses} (logs: {self.logs})")
+        return wait_until(
+            lambda: (idea := self.idea(idea_id))["status"] in statuses and idea,
+            timeout=timeout,
+            message=f"idea {idea_id} to reach {statuses} (logs: {self.logs})",
+        )
 
     def summary(self) -> dict:
         return requests.get(f"{self.base_url}/reports/summary", timeout=10).json()
 
     def wait_until_settled(self) -> dict:
         """Every accepted idea has a final status and reporting has counted every one of them."""
+
         def unsettled() -> list:
-            return self.database.query("select id from ideas.ideas where id = any(%s) and status = 'submitted'",
-                                       ([uuid.UUID(idea_id) for idea_id in self.accepted],))
-        wait_until(lambda: not unsettled(), timeout=60, interval=0.5,
-                   message=f"every accepted idea to leave 'submitted' (logs: {self.logs})")
+            return self.database.query(
+                "select id from ideas.ideas where id = any(%s) and status = 'submitted'",
+                ([uuid.UUID(idea_id) for idea_id in self.accepted],),
+            )
+
+        wait_until(
+            lambda: not unsettled(),
+            timeout=60,
+            interval=0.5,
+            message=f"every accepted idea to leave 'submitted' (logs: {self.logs})",
+        )
         try:
-            return wait_until(lambda: (summary := self.summary())["total"] == len(self.accepted) and summary,
-                              timeout=30, message="reporting to count every accepted idea")
+            return wait_until(
+                lambda: (summary := self.summary())["total"] == len(self.accepted) and summary,
+                timeout=30,
+                message="reporting to count every accepted idea",
+            )
         except AssertionError:
             held = {str(idea_id) for (idea_id,) in self.database.query("select id from ideas.ideas")}
             raise AssertionError(
                 f"reporting counts {self.summary()['total']}, the ideas service holds {len(held)}, the ledger "
                 f"{len(self.accepted)}; held, not in the ledger: {sorted(held - self.accepted)[:5]}; in the "
-                f"ledger, not held: {sorted(self.accepted - held)[:5]}") from None
+                f"ledger, not held: {sorted(self.accepted - held)[:5]}"
+            ) from None

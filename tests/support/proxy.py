@@ -1,6 +1,7 @@
 """A TCP proxy between a service and a server, which a test cuts (the server becomes unreachable,
 open connections drop) and restores, to fake an outage of RabbitMQ or PostgreSQL, or pauses (bytes
 are held, nothing drops: the service waits for an answer) and resumes."""
+
 import socket
 
 import eventlet

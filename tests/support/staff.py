@@ -1,4 +1,5 @@
 """Staff of the platform in end-to-end tests: admins, moderators and staff members with their API tokens."""
+
 import uuid
 
 import requests

@@ -1,5 +1,6 @@
 """A real HTTP endpoint in the test process for webhook deliveries: records every request and answers
 each path as told (200, 500, or hang for up to 30 s)."""
+
 import logging
 import time
 
@@ -25,8 +26,7 @@ class WebhookReceiver:
 
     def start(self) -> "WebhookReceiver":
         quiet = logging.getLogger("webhook-receiver")
-        self.thread = eventlet.spawn(eventlet.wsgi.server, self.socket, self._app, log=quiet,
-                                     log_output=False)
+        self.thread = eventlet.spawn(eventlet.wsgi.server, self.socket, self._app, log=quiet, log_output=False)
         return self
 
     def stop(self) -> None:
@@ -39,12 +39,14 @@ class WebhookReceiver:
 
     def _app(self, environ, start_response):
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items()
-                   if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").title(): value for key, value in environ.items() if key.startswith("HTTP_")
+        }
         headers["Content-Type"] = environ.get("CONTENT_TYPE", "")
         path = environ["PATH_INFO"]
-        self.received.append({"path": path, "headers": headers, "body": environ["wsgi.input"].read(length),
-                              "at": time.monotonic()})
+        self.received.append(
+            {"path": path, "headers": headers, "body": environ["wsgi.input"].read(length), "at": time.monotonic()}
+        )
         mode = self.behaviour.get(path, "ok")
         if mode == "hang":
             with eventlet.Timeout(HANG_SECONDS, False):

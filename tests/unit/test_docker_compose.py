@@ -7,12 +7,11 @@ read instruction by instruction.
 
 from __future__ import annotations
 
+import importlib
 import re
 import shlex
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import importlib
 
 import pytest
 import yaml
@@ -23,8 +22,16 @@ DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
 DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 
 INFRASTRUCTURE = ("rabbitmq", "postgres", "mailsink")
-NAMEKO_SERVICES = ("gateway", "ideas", "moderation", "notifications", "reporting", "accounts", "webhooks",
-                   "participation")
+NAMEKO_SERVICES = (
+    "gateway",
+    "ideas",
+    "moderation",
+    "notifications",
+    "reporting",
+    "accounts",
+    "webhooks",
+    "participation",
+)
 SCALABLE = ("ideas", "moderation", "notifications", "reporting", "accounts", "webhooks", "participation")
 ALL_SERVICES = INFRASTRUCTURE + NAMEKO_SERVICES
 
@@ -162,8 +169,9 @@ def test_nameko_command_names_the_service_class(services, name):
 
 
 def test_nameko_config_exists(services):
-    configs = {argv(services[n]["command"])[argv(services[n]["command"]).index("--config") + 1]
-               for n in NAMEKO_SERVICES}
+    configs = {
+        argv(services[n]["command"])[argv(services[n]["command"]).index("--config") + 1] for n in NAMEKO_SERVICES
+    }
     for config in configs:
         assert (REPO_ROOT / config).is_file(), f"{config} does not exist"
 

@@ -3,30 +3,46 @@ responses, and the table from what went wrong to the answer a client gets.
 
 Errors that crossed RPC are sent through Nameko's own (de)serialisation, as a caller of an RPC sees them.
 """
+
 import io
 import json
 import logging
 
 import pytest
-from werkzeug.test import EnvironBuilder
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService, deserialize, serialize
+from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, Unavailable
-from aufbruch.http import (ERROR_RESPONSES, MAX_BODY_BYTES, RETRY_AFTER_SECONDS, SECURITY_HEADERS, HttpError,
-                           ServiceTimeout, ServiceUnreachable, Unauthorized, Forbidden, answers_errors, json_response, parse_json,
-                           read_body, read_json)
+from aufbruch.http import (
+    ERROR_RESPONSES,
+    MAX_BODY_BYTES,
+    RETRY_AFTER_SECONDS,
+    SECURITY_HEADERS,
+    Forbidden,
+    HttpError,
+    ServiceTimeout,
+    ServiceUnreachable,
+    Unauthorized,
+    answers_errors,
+    json_response,
+    parse_json,
+    read_body,
+    read_json,
+)
 
 
 def request(body=b"", content_type="application/json", **kwargs) -> Request:
-    return EnvironBuilder(method="POST", path="/api/v1/ideas", data=body, content_type=content_type,
-                          **kwargs).get_request()
+    return EnvironBuilder(
+        method="POST", path="/api/v1/ideas", data=body, content_type=content_type, **kwargs
+    ).get_request()
 
 
 def chunked_request(body: bytes) -> Request:
     """A body sent without Content-Length (chunked), as a WSGI server hands it over."""
-    environ = EnvironBuilder(method="POST", input_stream=io.BytesIO(body),
-                             content_type="application/json").get_environ()
+    environ = EnvironBuilder(
+        method="POST", input_stream=io.BytesIO(body), content_type="application/json"
+    ).get_environ()
     environ.pop("CONTENT_LENGTH", None)
     environ["HTTP_TRANSFER_ENCODING"] = "chunked"
     environ["wsgi.input_terminated"] = True
@@ -41,21 +57,33 @@ def refused(req: Request) -> HttpError:
 
 # --- content type ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("content_type", [
-    "application/json",
-    "application/json; charset=utf-8",
-    "APPLICATION/JSON",
-    "application/merge-patch+json",
-    "application/vnd.aufbruch.idea+json",
-])
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "APPLICATION/JSON",
+        "application/merge-patch+json",
+        "application/vnd.aufbruch.idea+json",
+    ],
+)
 def test_json_content_types_are_accepted(content_type):
     assert read_json(request('{"title": "Bänke"}'.encode(), content_type)) == {"title": "Bänke"}
 
 
-@pytest.mark.parametrize("content_type", [
-    "text/plain", "text/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-    "application/jsonp", "application/xml", "application/json-seq",
-])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "text/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonp",
+        "application/xml",
+        "application/json-seq",
+    ],
+)
 def test_other_content_types_get_415(content_type):
     error = refused(request('{"title": "Bänke"}'.encode(), content_type))
     assert error.status == 415
@@ -69,6 +97,7 @@ def test_missing_content_type_gets_415():
 
 
 # --- size --------------------------------------------------------------------------------------
+
 
 def test_body_of_exactly_the_limit_is_read():
     body = json.dumps({"d": "x" * (MAX_BODY_BYTES - 9)}).encode()
@@ -110,7 +139,10 @@ def test_deeply_nested_body_over_the_limit_is_refused_for_its_size_first():
 
 # --- malformed bodies --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body", [b"", b"{", b"{'title': 'x'}", b'{"a": 1,}', b"title=x", b"NaN-ish", b"\xef\xbb\xbf{}"])
+
+@pytest.mark.parametrize(
+    "body", [b"", b"{", b"{'title': 'x'}", b'{"a": 1,}', b"title=x", b"NaN-ish", b"\xef\xbb\xbf{}"]
+)
 def test_malformed_json_gets_400(body):
     error = refused(request(body))
     assert error.status == 400
@@ -138,10 +170,11 @@ def test_deeply_nested_but_complete_json_gets_400():
 
 def test_any_json_value_is_returned_as_parsed():
     assert read_json(request(b"[1, 2, 3]")) == [1, 2, 3]
-    assert read_json(request('"Bänke"'.encode("utf-8"))) == "Bänke"
+    assert read_json(request('"Bänke"'.encode())) == "Bänke"
 
 
 # --- json_response -----------------------------------------------------------------------------
+
 
 def test_json_response_writes_json_with_status_and_content_type():
     response = json_response(202, {"id": "42", "title": "Größere Grünflächen"})
@@ -174,12 +207,16 @@ def test_http_error_carries_status_message_and_headers():
 
 # --- read_body / parse_json --------------------------------------------------------------------
 
-@pytest.mark.parametrize("body", [
-    b'{"title": "B\xc3\xa4nke",   "z": 1, "a": [1,2]}\n',  # spacing, key order, trailing newline
-    b'  [1, 2, 3]  ',
-    b'"\\u00e4"',
-    b'{"n": 1.50}',
-])
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"title": "B\xc3\xa4nke",   "z": 1, "a": [1,2]}\n',  # spacing, key order, trailing newline
+        b"  [1, 2, 3]  ",
+        b'"\\u00e4"',
+        b'{"n": 1.50}',
+    ],
+)
 def test_read_body_returns_the_raw_bytes_unchanged(body):
     assert read_body(request(body)) == body
 
@@ -205,15 +242,18 @@ def test_parse_json_returns_the_document():
     assert parse_json('{"title": "Bänke", "n": [1, null]}'.encode()) == {"title": "Bänke", "n": [1, None]}
 
 
-@pytest.mark.parametrize("raw, fragment", [
-    (b"", "not valid JSON"),
-    (b"{", "not valid JSON"),
-    (b"{'a': 1}", "not valid JSON"),
-    (b'{"a": 1,}', "not valid JSON"),
-    (b"\xef\xbb\xbf{}", "not valid JSON"),
-    (b'"\xff"', "UTF-8"),
-    (b"[" * 50_000, "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        (b"", "not valid JSON"),
+        (b"{", "not valid JSON"),
+        (b"{'a': 1}", "not valid JSON"),
+        (b'{"a": 1,}', "not valid JSON"),
+        (b"\xef\xbb\xbf{}", "not valid JSON"),
+        (b'"\xff"', "UTF-8"),
+        (b"[" * 50_000, "nested too deeply"),
+    ],
+)
 def test_parse_json_refuses_with_400(raw, fragment):
     with pytest.raises(HttpError) as info:
         parse_json(raw)
@@ -224,6 +264,7 @@ def test_parse_json_refuses_with_400(raw, fragment):
 
 # --- answers_errors ----------------------------------------------------------------------------
 
+
 def over_rpc(exc: Exception) -> Exception:
     """The exception as the caller of an RPC sees it."""
     return deserialize(serialize(exc))
@@ -233,6 +274,7 @@ def raising(exc: Exception):
     @answers_errors
     def handler(request):
         raise exc
+
     return handler
 
 
@@ -289,15 +331,18 @@ def test_not_found_and_conflict_get_their_status_and_message(kind, status, cross
     assert "Retry-After" not in response.headers
 
 
-@pytest.mark.parametrize("error", [
-    Unavailable("database unreachable at db:5432"),
-    over_rpc(Unavailable("database unreachable at db:5432")),
-    UnknownService("ideas"),
-    RpcTimeout(),
-    ServiceTimeout("ideas"),
-    ServiceUnreachable("ideas"),
-], ids=["Unavailable", "Unavailable_over_rpc", "UnknownService", "RpcTimeout", "ServiceTimeout",
-        "ServiceUnreachable"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        Unavailable("database unreachable at db:5432"),
+        over_rpc(Unavailable("database unreachable at db:5432")),
+        UnknownService("ideas"),
+        RpcTimeout(),
+        ServiceTimeout("ideas"),
+        ServiceUnreachable("ideas"),
+    ],
+    ids=["Unavailable", "Unavailable_over_rpc", "UnknownService", "RpcTimeout", "ServiceTimeout", "ServiceUnreachable"],
+)
 def test_unavailable_services_get_503_with_retry_after(error):
     response = raising(error)(None)
 
@@ -324,8 +369,19 @@ def test_http_error_gets_its_own_status_message_and_headers(status, headers):
 
 
 def test_error_table_covers_exactly_the_expected_kinds():
-    assert set(ERROR_RESPONSES) == {HttpError, InvalidInput, NotFound, Conflict, Unavailable, UnknownService,
-                                    RpcTimeout, ServiceTimeout, ServiceUnreachable, Unauthorized, Forbidden}
+    assert set(ERROR_RESPONSES) == {
+        HttpError,
+        InvalidInput,
+        NotFound,
+        Conflict,
+        Unavailable,
+        UnknownService,
+        RpcTimeout,
+        ServiceTimeout,
+        ServiceUnreachable,
+        Unauthorized,
+        Forbidden,
+    }
 
 
 def test_missing_credentials_get_401_with_a_bearer_challenge():

@@ -1,4 +1,5 @@
 """A background service lowers its process's CPU priority, and never raises it again."""
+
 import os
 import subprocess
 import sys
@@ -16,8 +17,12 @@ print(os.getpriority(os.PRIO_PROCESS, 0))
 
 def niceness_after(first: int, second: int) -> int:
     """In a process of its own: the test's own priority stays as it is."""
-    finished = subprocess.run([sys.executable, "-c", SETUP_TWICE.format(first=first, second=second)],
-                              capture_output=True, text=True, check=True)
+    finished = subprocess.run(
+        [sys.executable, "-c", SETUP_TWICE.format(first=first, second=second)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(finished.stdout)
 
 

@@ -1,4 +1,5 @@
 """The relay marks as published exactly what the broker confirmed of a batch in flight."""
+
 from aufbruch.outbox import Confirms
 
 

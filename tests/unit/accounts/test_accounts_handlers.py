@@ -1,10 +1,10 @@
 """The pure parts of accounts: what a token looks like, how it is hashed, and the account contract."""
+
 import hashlib
 
 import pytest
 
-from aufbruch.contracts.accounts import (MAX_TOKEN_LENGTH, ROLES, TOKEN_PREFIX, NewToken, NewUser,
-                                         looks_like_token)
+from aufbruch.contracts.accounts import MAX_TOKEN_LENGTH, ROLES, TOKEN_PREFIX, NewToken, NewUser, looks_like_token
 from aufbruch.contracts.errors import InvalidInput, NotFound, validated
 from services.accounts import handlers
 
@@ -28,8 +28,21 @@ def test_the_hash_is_the_sha256_of_the_token_and_does_not_contain_it():
     assert token.encode() not in digest and handlers.hash_token(token + "x") != digest
 
 
-@pytest.mark.parametrize("value", [None, 42, "", "aufb_", "Bearer aufb_abc", "aufb_abc def", "aufb_abc+/=",
-                                   "xyz_" + "a" * 43, "aufb_" + "a" * MAX_TOKEN_LENGTH, "aufb_ä"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        42,
+        "",
+        "aufb_",
+        "Bearer aufb_abc",
+        "aufb_abc def",
+        "aufb_abc+/=",
+        "xyz_" + "a" * 43,
+        "aufb_" + "a" * MAX_TOKEN_LENGTH,
+        "aufb_ä",
+    ],
+)
 def test_what_was_never_issued_does_not_look_like_a_token(value):
     assert not looks_like_token(value)
 
@@ -50,7 +63,10 @@ def test_roles_are_moderator_staff_and_admin():
 @pytest.mark.parametrize("role", ROLES)
 def test_a_valid_user_is_loaded_with_username_lower_cased_and_trimmed(role):
     assert validated(NewUser(), {"username": " Anna.K_1-x ", "role": role, "display_name": " Anna K. "}) == {
-        "username": "anna.k_1-x", "role": role, "display_name": "Anna K."}
+        "username": "anna.k_1-x",
+        "role": role,
+        "display_name": "Anna K.",
+    }
 
 
 def test_display_name_is_optional():
@@ -91,9 +107,14 @@ def test_a_token_label_is_optional_and_bounded():
     assert list(raised.value.errors) == ["label"]
 
 
-@pytest.mark.parametrize("call", [lambda: handlers.issue_token(None, "not-a-uuid"),
-                                  lambda: handlers.revoke_token(None, "not-a-uuid"),
-                                  lambda: handlers.disable_user(None, "not-a-uuid")])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: handlers.issue_token(None, "not-a-uuid"),
+        lambda: handlers.revoke_token(None, "not-a-uuid"),
+        lambda: handlers.disable_user(None, "not-a-uuid"),
+    ],
+)
 def test_an_id_that_is_no_uuid_is_not_found(call):
     with pytest.raises(NotFound):
         call()

@@ -1,5 +1,6 @@
 """docs/asyncapi.json is the machine-readable event catalog: generated from the marshmallow contracts,
 checked in, and never allowed to drift from the code."""
+
 import json
 from pathlib import Path
 
@@ -32,8 +33,9 @@ def test_checked_in_document_equals_the_generated_one(document):
     assert CHECKED_IN.exists(), f"docs/asyncapi.json is missing: regenerate with `{REGENERATE}`"
     checked_in = json.loads(CHECKED_IN.read_text(encoding="utf-8"))
     assert checked_in == document, f"docs/asyncapi.json is out of date: regenerate with `{REGENERATE}`"
-    assert CHECKED_IN.read_text(encoding="utf-8") == render(), \
+    assert CHECKED_IN.read_text(encoding="utf-8") == render(), (
         f"docs/asyncapi.json is not formatted as generated: regenerate with `{REGENERATE}`"
+    )
 
 
 def test_generator_is_pure(document):
@@ -58,8 +60,13 @@ def test_every_event_type_has_channel_operation_and_message(document, event_type
     assert channel["address"] == event_type
     binding = channel["bindings"]["amqp"]
     assert binding["is"] == "routingKey"
-    assert binding["exchange"] == {"name": contract.exchange, "type": "topic", "durable": True,
-                                   "autoDelete": False, "vhost": "/"}
+    assert binding["exchange"] == {
+        "name": contract.exchange,
+        "type": "topic",
+        "durable": True,
+        "autoDelete": False,
+        "vhost": "/",
+    }
     operation = document["operations"].get(f"receive{name}")
     assert operation is not None, f"no operation for {event_type}"
     assert operation["action"] == "receive"
@@ -103,7 +110,7 @@ def test_document_is_structurally_valid_asyncapi_3(document):
                 walk(value)
 
     walk(document)  # every $ref anywhere resolves
-    for name, channel in document["channels"].items():
+    for channel in document["channels"].values():
         assert isinstance(channel["address"], str)
         for message in channel["messages"].values():
             assert _resolve(document, message["$ref"]) in document["components"]["messages"].values()
@@ -128,10 +135,12 @@ def test_recorded_example_validates_against_its_message_payload_schema(document,
 
     root = "urn:aufbruch:asyncapi"
     registry = referencing.Registry().with_resource(
-        root, referencing.Resource.from_contents(document, default_specification=DRAFT7))
+        root, referencing.Resource.from_contents(document, default_specification=DRAFT7)
+    )
     schema = {"$ref": f"{root}#/components/messages/{_pascal(event_type)}/payload"}
-    validator = jsonschema.Draft7Validator(schema, registry=registry,
-                                           format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    validator = jsonschema.Draft7Validator(
+        schema, registry=registry, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
     example = load_example(event_type, CATALOG[event_type].version)
     errors = sorted(validator.iter_errors(example), key=str)
     assert not errors, f"{event_type}: " + "; ".join(error.message for error in errors)

@@ -1,6 +1,7 @@
 """docs/events.md must tell the truth: every event in CATALOG documented with its exchange, version and
 every data field, nothing documented that the code doesn't emit, and every JSON example a CloudEvent
 the platform's own parser accepts."""
+
 import json
 import py_compile
 import re
@@ -9,8 +10,7 @@ from pathlib import Path
 import pytest
 from marshmallow import fields, validate
 
-from aufbruch.contracts.events import (CATALOG, DATA_CONTENT_TYPE, SOURCE_PREFIX, SPEC_VERSION, CloudEvent,
-                                       parse_event)
+from aufbruch.contracts.events import CATALOG, DATA_CONTENT_TYPE, SOURCE_PREFIX, SPEC_VERSION, CloudEvent, parse_event
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "events.md"
@@ -50,8 +50,11 @@ def _event_sections() -> dict[str, str]:
 
 
 def _field_table(body: str) -> dict[str, dict[str, str]]:
-    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
-            for line in body.splitlines() if line.lstrip().startswith("|")]
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in body.splitlines()
+        if line.lstrip().startswith("|")
+    ]
     assert rows, "no field table"
     assert [cell.lower() for cell in rows[0]] == FIELD_HEADER, f"table header must be {FIELD_HEADER}"
     assert set("".join(rows[1])) <= set("-: "), "second table row must be the separator"
@@ -61,7 +64,7 @@ def _field_table(body: str) -> dict[str, dict[str, str]]:
         name = re.fullmatch(r"`(\w+)`", row[0])
         assert name, f"field name {row[0]!r} must be in backticks"
         assert name.group(1) not in table, f"field {name.group(1)} listed twice"
-        table[name.group(1)] = dict(zip(FIELD_HEADER, row))
+        table[name.group(1)] = dict(zip(FIELD_HEADER, row, strict=True))
     return table
 
 

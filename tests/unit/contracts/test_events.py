@@ -1,61 +1,141 @@
 """Unit tests of the event contracts: CloudEvents envelopes, data validation, the catalogue itself."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from marshmallow import ValidationError
 
 from aufbruch.contracts.events import (
-    CATALOG, DATA_CONTENT_TYPE, SOURCE_PREFIX, SPEC_VERSION, Event, new_event, parse_event,
+    CATALOG,
+    DATA_CONTENT_TYPE,
+    SOURCE_PREFIX,
+    SPEC_VERSION,
+    Event,
+    new_event,
+    parse_event,
 )
 
-NOW = datetime(2024, 5, 17, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
 IDEA_ID = uuid.UUID("3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01")
 COMMENT_ID = uuid.UUID("7c9e4d2a-1b3f-4a6e-8d5c-0f2e9a1b7c34")
 AUTHOR_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 VALID_DATA = {
-    "idea.submitted": {"idea_id": IDEA_ID, "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
-                       "category": "environment", "district": "Mitte", "submitted_at": NOW,
-                       "author_key": AUTHOR_KEY},
-    "idea.published": {"idea_id": IDEA_ID, "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
-                       "category": "environment", "district": None, "published_at": NOW},
-    "idea.rejected": {"idea_id": IDEA_ID, "category": "environment", "reasons": ["shouting"],
-                      "rejected_at": NOW},
-    "moderation.decided": {"idea_id": IDEA_ID, "decision": "approve", "reasons": [],
-                           "actor_kind": "automatic", "decided_at": NOW},
-    "notification.sent": {"notification_id": uuid.uuid4(), "idea_id": IDEA_ID, "kind": "receipt",
-                          "sent_at": NOW},
-    "notification.failed": {"notification_id": uuid.uuid4(), "idea_id": IDEA_ID, "kind": "rejected",
-                            "failed_at": NOW, "error": "SMTP 550"},
-    "moderation.review_requested": {"case_id": uuid.uuid4(), "idea_id": IDEA_ID, "reasons": ["personal_data"],
-                                    "requested_at": NOW, "subject_type": "comment", "comment_id": COMMENT_ID},
+    "idea.submitted": {
+        "idea_id": IDEA_ID,
+        "title": "Mehr Bänke",
+        "description": "Im Stadtpark fehlen Bänke.",
+        "category": "environment",
+        "district": "Mitte",
+        "submitted_at": NOW,
+        "author_key": AUTHOR_KEY,
+    },
+    "idea.published": {
+        "idea_id": IDEA_ID,
+        "title": "Mehr Bänke",
+        "description": "Im Stadtpark fehlen Bänke.",
+        "category": "environment",
+        "district": None,
+        "published_at": NOW,
+    },
+    "idea.rejected": {"idea_id": IDEA_ID, "category": "environment", "reasons": ["shouting"], "rejected_at": NOW},
+    "moderation.decided": {
+        "idea_id": IDEA_ID,
+        "decision": "approve",
+        "reasons": [],
+        "actor_kind": "automatic",
+        "decided_at": NOW,
+    },
+    "notification.sent": {"notification_id": uuid.uuid4(), "idea_id": IDEA_ID, "kind": "receipt", "sent_at": NOW},
+    "notification.failed": {
+        "notification_id": uuid.uuid4(),
+        "idea_id": IDEA_ID,
+        "kind": "rejected",
+        "failed_at": NOW,
+        "error": "SMTP 550",
+    },
+    "moderation.review_requested": {
+        "case_id": uuid.uuid4(),
+        "idea_id": IDEA_ID,
+        "reasons": ["personal_data"],
+        "requested_at": NOW,
+        "subject_type": "comment",
+        "comment_id": COMMENT_ID,
+    },
     "idea.hidden": {"idea_id": IDEA_ID, "reason": "flags", "actor_kind": "automatic", "hidden_at": NOW},
-    "idea.unhidden": {"idea_id": IDEA_ID, "reason": "false_positive", "actor_kind": "moderator",
-                      "unhidden_at": NOW},
+    "idea.unhidden": {"idea_id": IDEA_ID, "reason": "false_positive", "actor_kind": "moderator", "unhidden_at": NOW},
     "idea.flagged": {"idea_id": IDEA_ID, "reason": "offensive", "flag_count": 2, "flagged_at": NOW},
     "idea.supported": {"idea_id": IDEA_ID, "support_count": 3, "supported_at": NOW},
     "idea.support_withdrawn": {"idea_id": IDEA_ID, "support_count": 2, "withdrawn_at": NOW},
-    "comment.submitted": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "parent_id": None,
-                          "body": "Gute Idee!", "submitted_at": NOW},
-    "comment.moderated": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "decision": "review",
-                          "reasons": ["personal_data"], "actor_kind": "automatic", "decided_at": NOW},
-    "comment.posted": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "parent_id": uuid.uuid4(),
-                       "body": "Gute Idee!", "posted_at": NOW},
-    "comment.hidden": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "reason": "flags",
-                       "actor_kind": "automatic", "hidden_at": NOW},
-    "comment.unhidden": {"comment_id": COMMENT_ID, "idea_id": IDEA_ID, "reason": "acceptable",
-                         "actor_kind": "moderator", "unhidden_at": NOW},
-    "person.erased": {"erasure_id": uuid.uuid4(), "requested_by": "admin", "submissions_erased": 1,
-                      "subscriptions_erased": 0, "mails_erased": 2, "erased_at": NOW},
-    "idea.status_changed": {"idea_id": IDEA_ID, "answer_id": uuid.uuid4(), "title": "Mehr Bänke",
-                            "process_id": "standing", "official_status": "accepted",
-                            "previous_status": None, "answer": "Wir stellen im Juni zehn Bänke auf.",
-                            "answered_at": NOW},
+    "comment.submitted": {
+        "comment_id": COMMENT_ID,
+        "idea_id": IDEA_ID,
+        "parent_id": None,
+        "body": "Gute Idee!",
+        "submitted_at": NOW,
+    },
+    "comment.moderated": {
+        "comment_id": COMMENT_ID,
+        "idea_id": IDEA_ID,
+        "decision": "review",
+        "reasons": ["personal_data"],
+        "actor_kind": "automatic",
+        "decided_at": NOW,
+    },
+    "comment.posted": {
+        "comment_id": COMMENT_ID,
+        "idea_id": IDEA_ID,
+        "parent_id": uuid.uuid4(),
+        "body": "Gute Idee!",
+        "posted_at": NOW,
+    },
+    "comment.hidden": {
+        "comment_id": COMMENT_ID,
+        "idea_id": IDEA_ID,
+        "reason": "flags",
+        "actor_kind": "automatic",
+        "hidden_at": NOW,
+    },
+    "comment.unhidden": {
+        "comment_id": COMMENT_ID,
+        "idea_id": IDEA_ID,
+        "reason": "acceptable",
+        "actor_kind": "moderator",
+        "unhidden_at": NOW,
+    },
+    "person.erased": {
+        "erasure_id": uuid.uuid4(),
+        "requested_by": "admin",
+        "submissions_erased": 1,
+        "subscriptions_erased": 0,
+        "mails_erased": 2,
+        "erased_at": NOW,
+    },
+    "idea.status_changed": {
+        "idea_id": IDEA_ID,
+        "answer_id": uuid.uuid4(),
+        "title": "Mehr Bänke",
+        "process_id": "standing",
+        "official_status": "accepted",
+        "previous_status": None,
+        "answer": "Wir stellen im Juni zehn Bänke auf.",
+        "answered_at": NOW,
+    },
 }
 
-PERSONAL_DATA_WORDS = ("email", "mail_address", "name", "author", "phone", "address", "contact",
-                       "recipient", "submitter", "citizen")
+PERSONAL_DATA_WORDS = (
+    "email",
+    "mail_address",
+    "name",
+    "author",
+    "phone",
+    "address",
+    "contact",
+    "recipient",
+    "submitter",
+    "citizen",
+)
 # Fields that stand for a person only as a keyed hash (aufbruch.pseudonyms), never the data itself.
 PSEUDONYM_FIELDS = {("idea.submitted", "author_key")}
 
@@ -66,9 +146,10 @@ def test_every_catalogued_event_has_sample_data_here():
 
 # --- new_event ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("event_type", sorted(CATALOG))
 def test_new_event_builds_a_cloudevent_1_0_envelope(event_type):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     event = new_event(event_type, VALID_DATA[event_type])
     contract = CATALOG[event_type]
 
@@ -78,18 +159,21 @@ def test_new_event_builds_a_cloudevent_1_0_envelope(event_type):
     assert event["type"] == event_type
     time = datetime.fromisoformat(event["time"])
     assert time.tzinfo is not None
-    assert before - timedelta(seconds=1) <= time <= datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert before - timedelta(seconds=1) <= time <= datetime.now(UTC) + timedelta(seconds=1)
     assert event["datacontenttype"] == DATA_CONTENT_TYPE == "application/json"
     assert event["dataschema"] == f"urn:aufbruch:event:{event_type}:v{contract.version}"
-    assert set(event) == {"specversion", "id", "source", "type", "time", "datacontenttype",
-                          "dataschema", "data"}
+    assert set(event) == {"specversion", "id", "source", "type", "time", "datacontenttype", "dataschema", "data"}
 
 
 def test_new_event_serialises_data_to_json_types():
     event = new_event("idea.submitted", VALID_DATA["idea.submitted"])
     assert event["data"] == {
-        "idea_id": str(IDEA_ID), "title": "Mehr Bänke", "description": "Im Stadtpark fehlen Bänke.",
-        "category": "environment", "district": "Mitte", "submitted_at": NOW.isoformat(),
+        "idea_id": str(IDEA_ID),
+        "title": "Mehr Bänke",
+        "description": "Im Stadtpark fehlen Bänke.",
+        "category": "environment",
+        "district": "Mitte",
+        "submitted_at": NOW.isoformat(),
         "author_key": AUTHOR_KEY,
     }
 
@@ -161,6 +245,7 @@ def test_new_event_refuses_unknown_event_type():
 
 
 # --- parse_event -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("event_type", sorted(CATALOG))
 def test_parse_event_round_trips_new_event(event_type):
@@ -236,6 +321,7 @@ def test_parse_event_refuses_naive_event_time():
 
 
 # --- the catalogue -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("event_type", sorted(CATALOG))
 def test_no_event_data_field_could_hold_personal_data(event_type):

@@ -1,6 +1,7 @@
 """Unit tests of the ideas service's RPC contract: submissions, list queries, the public view."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from marshmallow import ValidationError
@@ -27,13 +28,17 @@ def errors(payload: dict) -> dict:
 
 # --- IdeaSubmission: the minimal valid submission ----------------------------------------------
 
+
 def test_minimal_submission_is_accepted_with_optional_fields_empty():
     assert load(VALID) == VALID | {"district": None, "author": None, "locale": None}
 
 
 def test_full_submission_is_accepted():
-    payload = VALID | {"district": "Mitte", "author": {"name": "Erika Muster", "email": "erika@example.org"},
-                       "locale": "en"}
+    payload = VALID | {
+        "district": "Mitte",
+        "author": {"name": "Erika Muster", "email": "erika@example.org"},
+        "locale": "en",
+    }
     assert load(payload) == payload
 
 
@@ -44,7 +49,9 @@ def test_locale_is_one_the_mails_are_written_in():
 def test_author_fields_are_each_optional():
     assert load(VALID | {"author": {}})["author"] == {"name": None, "email": None}
     assert load(VALID | {"author": {"email": "erika@example.org"}})["author"] == {
-        "name": None, "email": "erika@example.org"}
+        "name": None,
+        "email": "erika@example.org",
+    }
 
 
 def test_explicit_nulls_for_optional_fields_are_accepted():
@@ -53,9 +60,15 @@ def test_explicit_nulls_for_optional_fields_are_accepted():
 
 
 def test_surrounding_whitespace_is_stripped_from_strings():
-    loaded = load({"title": "  Mehr Bänke  ", "description": "\n" + VALID["description"] + "\t",
-                   "category": " environment ", "district": " Mitte ",
-                   "author": {"name": " Erika ", "email": " erika@example.org "}})
+    loaded = load(
+        {
+            "title": "  Mehr Bänke  ",
+            "description": "\n" + VALID["description"] + "\t",
+            "category": " environment ",
+            "district": " Mitte ",
+            "author": {"name": " Erika ", "email": " erika@example.org "},
+        }
+    )
     assert loaded["title"] == "Mehr Bänke"
     assert loaded["description"] == VALID["description"]
     assert loaded["category"] == "environment"
@@ -64,6 +77,7 @@ def test_surrounding_whitespace_is_stripped_from_strings():
 
 
 # --- IdeaSubmission: bounds --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("length, ok", [(4, False), (5, True), (140, True), (141, False)])
 def test_title_length_bounds(length, ok):
@@ -131,6 +145,7 @@ def test_title_must_be_a_string(value):
 
 # --- IdeaSubmission: category ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_each_given_category_is_accepted(category):
     assert load(VALID | {"category": category})["category"] == category
@@ -151,6 +166,7 @@ def test_categories_come_from_the_constructor_not_a_global():
 
 # --- IdeaSubmission: unknown fields, emails, all errors at once --------------------------------
 
+
 def test_unknown_top_level_field_is_refused():
     assert "titel" in errors(VALID | {"titel": "Tippfehler"})
 
@@ -160,8 +176,7 @@ def test_unknown_nested_author_field_is_refused():
     assert "phone" in messages["author"]
 
 
-@pytest.mark.parametrize("email", ["erika", "erika@", "@example.org", "erika example.org",
-                                   "a" * 250 + "@example.org"])
+@pytest.mark.parametrize("email", ["erika", "erika@", "@example.org", "erika example.org", "a" * 250 + "@example.org"])
 def test_invalid_author_email_is_refused(email):
     messages = errors(VALID | {"author": {"email": email}})
     assert "email" in messages["author"]
@@ -172,8 +187,16 @@ def test_author_must_be_an_object():
 
 
 def test_all_invalid_fields_are_reported_at_once():
-    messages = errors({"title": "abc", "description": "zu kurz", "category": "sport",
-                       "district": "", "author": {"email": "nope", "age": 40}, "extra": True})
+    messages = errors(
+        {
+            "title": "abc",
+            "description": "zu kurz",
+            "category": "sport",
+            "district": "",
+            "author": {"email": "nope", "age": 40},
+            "extra": True,
+        }
+    )
     assert set(messages) == {"title", "description", "category", "district", "author", "extra"}
     assert set(messages["author"]) == {"email", "age"}
 
@@ -185,13 +208,13 @@ def test_submission_must_be_an_object():
 
 # --- IdeaListQuery -----------------------------------------------------------------------------
 
+
 def test_list_query_defaults():
     assert IdeaListQuery().load({}) == {"status": "published", "category": None, "page": 1, "per_page": 20}
 
 
 def test_list_query_accepts_status_published_and_strings_from_a_query_string():
-    loaded = IdeaListQuery().load({"status": "published", "category": "mobility", "page": "3",
-                                   "per_page": "50"})
+    loaded = IdeaListQuery().load({"status": "published", "category": "mobility", "page": "3", "per_page": "50"})
     assert loaded == {"status": "published", "category": "mobility", "page": 3, "per_page": 50}
 
 
@@ -202,8 +225,9 @@ def test_list_query_refuses_any_status_but_published(status):
     assert "status" in info.value.messages
 
 
-@pytest.mark.parametrize("page, ok", [(0, False), (1, True), (100_000, True), (100_001, False),
-                                      (-1, False), ("abc", False)])
+@pytest.mark.parametrize(
+    "page, ok", [(0, False), (1, True), (100_000, True), (100_001, False), (-1, False), ("abc", False)]
+)
 def test_list_query_page_bounds(page, ok):
     if ok:
         assert IdeaListQuery().load({"page": page})["page"] == page
@@ -213,8 +237,9 @@ def test_list_query_page_bounds(page, ok):
         assert "page" in info.value.messages
 
 
-@pytest.mark.parametrize("per_page, ok", [(0, False), (1, True), (MAX_PER_PAGE, True),
-                                          (MAX_PER_PAGE + 1, False), ("1.5", False)])
+@pytest.mark.parametrize(
+    "per_page, ok", [(0, False), (1, True), (MAX_PER_PAGE, True), (MAX_PER_PAGE + 1, False), ("1.5", False)]
+)
 def test_list_query_per_page_bounds(per_page, ok):
     if ok:
         assert IdeaListQuery().load({"per_page": per_page})["per_page"] == per_page
@@ -236,21 +261,38 @@ def test_list_query_refuses_unknown_parameters():
 
 # --- PublicIdea --------------------------------------------------------------------------------
 
+
 def test_public_idea_dump_has_no_author_or_contact_fields():
     idea = {
-        "id": uuid.uuid4(), "title": "Mehr Bänke", "description": VALID["description"],
-        "category": "environment", "district": "Mitte", "status": "published",
-        "submitted_at": datetime(2024, 5, 17, 9, 0, tzinfo=timezone.utc),
-        "published_at": datetime(2024, 5, 17, 9, 5, tzinfo=timezone.utc),
+        "id": uuid.uuid4(),
+        "title": "Mehr Bänke",
+        "description": VALID["description"],
+        "category": "environment",
+        "district": "Mitte",
+        "status": "published",
+        "submitted_at": datetime(2024, 5, 17, 9, 0, tzinfo=UTC),
+        "published_at": datetime(2024, 5, 17, 9, 5, tzinfo=UTC),
         "rejection_reasons": [],
         "author": {"name": "Erika Muster", "email": "erika@example.org"},
-        "author_name": "Erika Muster", "email": "erika@example.org", "name": "Erika Muster",
-        "contact": "erika@example.org", "idempotency_key": "k-1",
+        "author_name": "Erika Muster",
+        "email": "erika@example.org",
+        "name": "Erika Muster",
+        "contact": "erika@example.org",
+        "idempotency_key": "k-1",
     }
     dumped = PublicIdea().dump(idea)
 
-    assert set(dumped) == {"id", "title", "description", "category", "district", "status",
-                           "submitted_at", "published_at", "rejection_reasons"}
+    assert set(dumped) == {
+        "id",
+        "title",
+        "description",
+        "category",
+        "district",
+        "status",
+        "submitted_at",
+        "published_at",
+        "rejection_reasons",
+    }
     assert "erika" not in repr(dumped).lower()
     assert dumped["id"] == str(idea["id"])
     assert dumped["published_at"] == "2024-05-17T09:05:00+00:00"

@@ -3,6 +3,7 @@ tests/contracts_examples/<type>/v<version>.json, and today's code must still acc
 
 A recorded example is never edited to make a test pass: a change that breaks one is a breaking
 change and needs a new version (and a new recorded example next to the old one)."""
+
 import json
 import re
 from pathlib import Path
@@ -40,8 +41,10 @@ def test_there_are_recorded_examples():
 def test_every_catalog_type_and_version_has_a_recorded_example(event_type):
     contract = CATALOG[event_type]
     path = EXAMPLES / event_type / f"v{contract.version}.json"
-    assert path.exists(), (f"no recorded example for {event_type} v{contract.version}: record one at "
-                           f"{path.relative_to(ROOT)} (a CloudEvent as new_event() produces it, fixed id and time)")
+    assert path.exists(), (
+        f"no recorded example for {event_type} v{contract.version}: record one at "
+        f"{path.relative_to(ROOT)} (a CloudEvent as new_event() produces it, fixed id and time)"
+    )
 
 
 @pytest.mark.parametrize(("event_type", "version", "path"), RECORDED, ids=[f"{t}-v{v}" for t, v, _ in RECORDED])
@@ -50,8 +53,9 @@ def test_recorded_example_is_still_accepted_and_produced(event_type, version, pa
     assert example["type"] == event_type, f"{path}: type differs from its directory"
     match = DATASCHEMA.match(example.get("dataschema") or "")
     assert match, f"{path}: dataschema must be urn:aufbruch:event:<type>:v<version>"
-    assert match.group("type") == event_type and int(match.group("version")) == version, \
+    assert match.group("type") == event_type and int(match.group("version")) == version, (
         f"{path}: dataschema {example['dataschema']} does not name {event_type} v{version}"
+    )
     event = parse_event(example)  # today's consumers still accept it
     assert str(event.id) == example["id"]
     assert event.type == event_type
@@ -77,11 +81,13 @@ def test_no_required_field_added_or_field_removed_within_a_version(event_type, v
     new_required = required - set(data)
     assert not new_required, (
         f"{event_type} v{version} gained required fields {sorted(new_required)}: within a version only "
-        f"optional fields may be added. Make them optional or bump the version (and record v{version + 1}).")
+        f"optional fields may be added. Make them optional or bump the version (and record v{version + 1})."
+    )
     removed = set(data) - set(declared)
     assert not removed, (
         f"{event_type} v{version} lost fields {sorted(removed)} that the recorded example carries: "
-        f"removing or renaming a field needs a new version.")
+        f"removing or renaming a field needs a new version."
+    )
 
 
 def test_recorded_examples_have_no_stray_types_or_versions():

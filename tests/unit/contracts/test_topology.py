@@ -1,15 +1,20 @@
 """Unit tests of the messaging topology: who subscribes to what, and how each queue is declared."""
+
 import pytest
 
 from aufbruch.contracts import topology
 from aufbruch.contracts.events import CATALOG
 from aufbruch.contracts.topology import (
-    DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, DELIVERY_LIMIT, SUBSCRIPTIONS, Subscription,
-    all_subscriptions, subscription,
+    DEAD_LETTER_EXCHANGE,
+    DEAD_LETTER_QUEUE,
+    DELIVERY_LIMIT,
+    SUBSCRIPTIONS,
+    Subscription,
+    all_subscriptions,
+    subscription,
 )
 
-PAIRS = [(consumer, event_type) for consumer, event_types in SUBSCRIPTIONS.items()
-         for event_type in event_types]
+PAIRS = [(consumer, event_type) for consumer, event_types in SUBSCRIPTIONS.items() for event_type in event_types]
 
 
 @pytest.mark.parametrize("consumer, event_type", PAIRS)
@@ -29,11 +34,14 @@ def test_subscription_returns_the_declared_pair(consumer, event_type):
     assert sub.queue_name == f"{consumer}--{event_type}"
 
 
-@pytest.mark.parametrize("consumer, event_type", [
-    ("moderation", "idea.rejected"),        # known consumer, event it does not subscribe to
-    ("gateway", "idea.submitted"),          # consumer with no subscriptions at all
-    ("reporting", "idea.deleted"),          # event type that does not exist
-])
+@pytest.mark.parametrize(
+    "consumer, event_type",
+    [
+        ("moderation", "idea.rejected"),  # known consumer, event it does not subscribe to
+        ("gateway", "idea.submitted"),  # consumer with no subscriptions at all
+        ("reporting", "idea.deleted"),  # event type that does not exist
+    ],
+)
 def test_subscription_refuses_an_undeclared_pair(consumer, event_type):
     with pytest.raises(LookupError, match="SUBSCRIPTIONS"):
         subscription(consumer, event_type)
@@ -95,8 +103,9 @@ def test_declare_all_declares_dead_letters_every_exchange_and_every_queue_with_i
 
     declared_exchanges = {c.kwargs["exchange"] for c in channel.exchange_declare.call_args_list}
     declared_queues = [c.kwargs["queue"] for c in channel.queue_declare.call_args_list]
-    bindings = {(c.kwargs["queue"], c.kwargs["exchange"], c.kwargs["routing_key"])
-                for c in channel.queue_bind.call_args_list}
+    bindings = {
+        (c.kwargs["queue"], c.kwargs["exchange"], c.kwargs["routing_key"]) for c in channel.queue_bind.call_args_list
+    }
 
     producers = {contract.producer for contract in CATALOG.values()}
     assert declared_exchanges == {DEAD_LETTER_EXCHANGE} | {f"{p}.events" for p in producers}

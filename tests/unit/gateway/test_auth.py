@@ -1,4 +1,5 @@
 """The gateway's sign-in: reading `Authorization: Bearer …` and the role check, with accounts faked."""
+
 import pytest
 from nameko.containers import ServiceContainer
 from nameko.testing.utils import get_extension
@@ -33,8 +34,7 @@ def test_the_bearer_token_is_read(header):
     assert bearer_token(header) == TOKEN
 
 
-@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", f"Basic {TOKEN}", TOKEN,
-                                    f"Bearer {TOKEN} extra"])
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", f"Basic {TOKEN}", TOKEN, f"Bearer {TOKEN} extra"])
 def test_a_missing_or_malformed_header_is_unauthorized(header):
     with pytest.raises(Unauthorized):
         bearer_token(header)

@@ -1,6 +1,7 @@
 """Unit tests of the gateway's city API (services/gateway/city_api.py) with its dependencies mocked:
 which roles each staff endpoint asks for, that the principal travels to ideas, and that the public
 reads are forwarded over HTTP."""
+
 import json
 
 import pytest
@@ -23,8 +24,9 @@ def gateway():
 
 def request(method: str, path: str, body=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
-    return EnvironBuilder(method=method, path=path, data=data, headers=headers or {},
-                          content_type="application/json" if data else None).get_request()
+    return EnvironBuilder(
+        method=method, path=path, data=data, headers=headers or {}, content_type="application/json" if data else None
+    ).get_request()
 
 
 def test_an_answer_needs_staff_or_admin_and_carries_the_principal_to_ideas(gateway):
@@ -57,8 +59,9 @@ def test_an_assisted_idea_needs_staff_or_admin_and_is_answered_like_a_submission
 def test_processes_are_created_and_changed_by_admins_only(gateway):
     gateway.ideas_rpc.create_process.return_value = {"id": "digitalgipfel-2027"}
     created = gateway.admin_create_process(request("POST", "/api/v1/admin/processes", {"id": "digitalgipfel-2027"}))
-    gateway.admin_change_process(request("PATCH", "/api/v1/admin/processes/digitalgipfel-2027", {"closes_on": None}),
-                                 "digitalgipfel-2027")
+    gateway.admin_change_process(
+        request("PATCH", "/api/v1/admin/processes/digitalgipfel-2027", {"closes_on": None}), "digitalgipfel-2027"
+    )
 
     assert created.status_code == 201 and created.headers["Location"] == "/api/v1/processes/digitalgipfel-2027"
     assert [call.args[1:] for call in gateway.auth.require.call_args_list] == [("admin",), ("admin",)]
@@ -68,18 +71,20 @@ def test_processes_are_created_and_changed_by_admins_only(gateway):
 def test_a_refused_role_never_reaches_ideas(gateway):
     gateway.auth.require.side_effect = Forbidden("This needs the role staff or admin.")
 
-    response = gateway.answer_idea(request("POST", f"/api/v1/ideas/{IDEA_ID}/answers", {"status": "accepted"}),
-                                   IDEA_ID)
+    response = gateway.answer_idea(request("POST", f"/api/v1/ideas/{IDEA_ID}/answers", {"status": "accepted"}), IDEA_ID)
 
     assert response.status_code == 403
     assert gateway.ideas_rpc.mock_calls == []
 
 
-@pytest.mark.parametrize("entrypoint, path, args", [
-    ("list_processes", "/api/v1/processes", ()),
-    ("get_process", "/api/v1/processes/standing", ("standing",)),
-    ("idea_answers", f"/api/v1/ideas/{IDEA_ID}/answers", (IDEA_ID,)),
-])
+@pytest.mark.parametrize(
+    "entrypoint, path, args",
+    [
+        ("list_processes", "/api/v1/processes", ()),
+        ("get_process", "/api/v1/processes/standing", ("standing",)),
+        ("idea_answers", f"/api/v1/ideas/{IDEA_ID}/answers", (IDEA_ID,)),
+    ],
+)
 def test_the_public_reads_are_forwarded_over_http_without_signing_in(gateway, entrypoint, path, args):
     sent = request("GET", path)
     getattr(gateway, entrypoint)(sent, *args)

@@ -3,7 +3,9 @@ mocks (worker_factory). The ideas API is forwarded over HTTP; reporting and heal
 
 Errors the services raise over RPC are sent through Nameko's own (de)serialisation first.
 """
+
 import json
+
 import eventlet
 import pytest
 from nameko.exceptions import RemoteError, deserialize, serialize
@@ -19,8 +21,11 @@ from services.gateway.ideas_client import IdeasClient
 from services.gateway.service import GatewayService
 
 IDEA_ID = "3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01"
-SUBMISSION = {"title": "Mehr Bänke im Stadtpark", "description": "Entlang der Wege fehlen Sitzplätze.",
-              "category": "environment"}
+SUBMISSION = {
+    "title": "Mehr Bänke im Stadtpark",
+    "description": "Entlang der Wege fehlen Sitzplätze.",
+    "category": "environment",
+}
 
 
 def over_rpc(exc: Exception) -> Exception:
@@ -35,8 +40,9 @@ def gateway():
 
 def post(body=SUBMISSION, path="/api/v1/ideas", headers=None, content_type="application/json"):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return EnvironBuilder(method="POST", path=path, data=data, content_type=content_type,
-                          headers=headers or {}).get_request()
+    return EnvironBuilder(
+        method="POST", path=path, data=data, content_type=content_type, headers=headers or {}
+    ).get_request()
 
 
 def get(path, query_string=None):
@@ -49,6 +55,7 @@ def body_of(response):
 
 
 # --- POST /api/v1/ideas ------------------------------------------------------------------------
+
 
 def test_worker_factory_replaces_the_ideas_client_with_a_mock(gateway):
     assert not isinstance(gateway.ideas, IdeasClient)
@@ -113,6 +120,7 @@ def test_submit_while_ideas_cannot_be_reached_gets_503_with_retry_after(gateway,
 
 # --- GET /api/v1/ideas/<id> and /api/v1/ideas --------------------------------------------------
 
+
 def test_get_idea_is_forwarded_and_its_answer_returned(gateway):
     req = get(f"/api/v1/ideas/{IDEA_ID}")
     answer = Response(b"{}", status=404)
@@ -147,6 +155,7 @@ def test_forwarding_never_uses_rpc(gateway):
 
 
 # --- GET /api/v1/reports/summary ---------------------------------------------------------------
+
 
 def test_report_summary_returns_what_reporting_says(gateway):
     gateway.reporting.summary.return_value = {"ideas": {"published": 3, "rejected": 1}}
@@ -190,6 +199,7 @@ def test_report_summary_with_an_unexpected_remote_error_gets_500(gateway):
 
 
 # --- health (the broker check itself needs a broker; the rest is covered with fakes) -------------
+
 
 class Reply:
     """Stands in for the reply of `ping.call_async()`."""
@@ -242,9 +252,19 @@ def test_health_is_ok_when_everything_answers(gateway, monkeypatch):
     response = gateway.health(get("/api/v1/health"))
 
     assert response.status_code == 200
-    assert body_of(response) == {"status": "ok", "checks": {
-        "rabbitmq": "ok", "moderation": "ok", "notifications": "ok", "reporting": "ok", "accounts": "ok", "webhooks": "ok",
-        "participation": "ok", "ideas": "ok"}}
+    assert body_of(response) == {
+        "status": "ok",
+        "checks": {
+            "rabbitmq": "ok",
+            "moderation": "ok",
+            "notifications": "ok",
+            "reporting": "ok",
+            "accounts": "ok",
+            "webhooks": "ok",
+            "participation": "ok",
+            "ideas": "ok",
+        },
+    }
 
 
 def test_health_is_degraded_when_one_service_fails(gateway, monkeypatch):

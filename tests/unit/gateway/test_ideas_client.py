@@ -1,5 +1,6 @@
 """Unit tests of the gateway's IdeasClient against a real local HTTP server (eventlet.wsgi, green, in
 this process) standing in for the ideas service: what the gateway forwards, and what comes back."""
+
 import json
 import types
 
@@ -26,16 +27,21 @@ class FakeIdeas:
 
     def __call__(self, environ, start_response):
         length = environ.get("CONTENT_LENGTH") or ""
-        self.seen.append(types.SimpleNamespace(
-            method=environ["REQUEST_METHOD"],
-            path=environ["PATH_INFO"],
-            query=environ.get("QUERY_STRING", ""),
-            content_length=length,
-            body=environ["wsgi.input"].read(int(length)) if length else b"",
-            headers={key[5:].replace("_", "-").title(): value
-                     for key, value in environ.items() if key.startswith("HTTP_")}
-            | ({"Content-Type": environ["CONTENT_TYPE"]} if environ.get("CONTENT_TYPE") else {}),
-        ))
+        self.seen.append(
+            types.SimpleNamespace(
+                method=environ["REQUEST_METHOD"],
+                path=environ["PATH_INFO"],
+                query=environ.get("QUERY_STRING", ""),
+                content_length=length,
+                body=environ["wsgi.input"].read(int(length)) if length else b"",
+                headers={
+                    key[5:].replace("_", "-").title(): value
+                    for key, value in environ.items()
+                    if key.startswith("HTTP_")
+                }
+                | ({"Content-Type": environ["CONTENT_TYPE"]} if environ.get("CONTENT_TYPE") else {}),
+            )
+        )
         start_response(self.status, self.headers)
         return [self.body]
 
@@ -71,16 +77,17 @@ def client(ideas):
 
 
 def post(body: bytes, path="/api/v1/ideas", headers=None, content_type="application/json"):
-    return EnvironBuilder(method="POST", path=path, data=body, content_type=content_type,
-                          headers=headers or {}).get_request()
+    return EnvironBuilder(
+        method="POST", path=path, data=body, content_type=content_type, headers=headers or {}
+    ).get_request()
 
 
 def get(path, query_string=None, headers=None):
-    return EnvironBuilder(method="GET", path=path, query_string=query_string,
-                          headers=headers or {}).get_request()
+    return EnvironBuilder(method="GET", path=path, query_string=query_string, headers=headers or {}).get_request()
 
 
 # --- what arrives at the ideas service ---------------------------------------------------------
+
 
 def test_post_arrives_with_method_path_body_content_type_and_idempotency_key(ideas, client):
     raw = '{"title":  "Mehr Bänke",\n "a": 1.50}'.encode()
@@ -123,8 +130,12 @@ def test_content_length_of_a_get_with_a_body_is_not_forwarded_without_it(ideas, 
 
 
 def test_other_request_headers_stay_at_the_gateway(ideas, client):
-    client.forward(get("/api/v1/ideas", headers={"Cookie": "session=secret", "Authorization": "Bearer x",
-                                                 "X-Forwarded-Host": "evil.example"}))
+    client.forward(
+        get(
+            "/api/v1/ideas",
+            headers={"Cookie": "session=secret", "Authorization": "Bearer x", "X-Forwarded-Host": "evil.example"},
+        )
+    )
     assert not {"Cookie", "Authorization", "X-Forwarded-Host"} & set(ideas.last.headers)
 
 
@@ -151,12 +162,16 @@ def test_repeated_query_parameters_arrive_whole(ideas, client):
 
 # --- what comes back to the gateway's caller ---------------------------------------------------
 
+
 def test_the_answer_comes_back_with_status_body_and_headers(ideas, client):
     body = json.dumps({"id": IDEA_ID, "title": "Größere Grünflächen"}, ensure_ascii=False).encode()
     ideas.status = "202 Accepted"
     ideas.body = body
-    ideas.headers = [("Content-Type", "application/json"), ("Location", f"/api/v1/ideas/{IDEA_ID}"),
-                     ("Idempotent-Replayed", "true")]
+    ideas.headers = [
+        ("Content-Type", "application/json"),
+        ("Location", f"/api/v1/ideas/{IDEA_ID}"),
+        ("Idempotent-Replayed", "true"),
+    ]
 
     response = client.forward(post(b"{}"), body=b"{}")
 
@@ -196,8 +211,7 @@ def test_the_answer_carries_the_security_headers(ideas, client):
 
 
 def test_other_answer_headers_stay_behind(ideas, client):
-    ideas.headers = [("Content-Type", "application/json"), ("Set-Cookie", "internal=1"),
-                     ("X-Internal-Node", "ideas-3")]
+    ideas.headers = [("Content-Type", "application/json"), ("Set-Cookie", "internal=1"), ("X-Internal-Node", "ideas-3")]
 
     response = client.forward(get("/api/v1/ideas"))
 
@@ -206,6 +220,7 @@ def test_other_answer_headers_stay_behind(ideas, client):
 
 
 # --- when the ideas service cannot be reached --------------------------------------------------
+
 
 def free_port() -> int:
     sock = eventlet.listen(("127.0.0.1", 0))
@@ -233,6 +248,7 @@ def test_a_server_that_never_answers_raises_service_timeout(monkeypatch):
 
 
 # --- health ------------------------------------------------------------------------------------
+
 
 def test_health_is_ok_when_ideas_answers_200(ideas, client):
     ideas.status = "200 OK"

@@ -1,5 +1,6 @@
 """The gateway's OpenAPI document (services/gateway/openapi.py): every /api/v1 entrypoint of GatewayService
 is documented, the document is valid OpenAPI 3, and GET /api/v1/openapi.json serves it."""
+
 import json
 import re
 
@@ -14,8 +15,13 @@ from services.gateway.openapi import API, OPERATIONS, openapi_document, openapi_
 from services.gateway.service import GatewayService
 
 CATEGORIES = ["mobility", "environment", "other"]
-SECURED_PREFIXES = (f"{API}/moderation/", f"{API}/admin/", f"{API}/webhooks", f"{API}/reports/moderation.csv",
-                    f"{API}/assisted-ideas")
+SECURED_PREFIXES = (
+    f"{API}/moderation/",
+    f"{API}/admin/",
+    f"{API}/webhooks",
+    f"{API}/reports/moderation.csv",
+    f"{API}/assisted-ideas",
+)
 SECURED_ROUTES = {("POST", f"{API}/ideas/{{idea_id}}/answers")}
 
 
@@ -85,8 +91,9 @@ def test_every_route_appears_in_paths_with_its_method(document, method, path):
     operation = document["paths"][path][method.lower()]
     assert operation["responses"]
     for name in re.findall(r"{([^}]+)}", path):
-        assert {"in": "path", "name": name} in [{"in": p["in"], "name": p["name"]}
-                                               for p in operation.get("parameters", [])]
+        assert {"in": "path", "name": name} in [
+            {"in": p["in"], "name": p["name"]} for p in operation.get("parameters", [])
+        ]
     if path.startswith(SECURED_PREFIXES) or (method, path) in SECURED_ROUTES:
         assert operation["security"] == [{"bearerAuth": []}]
         assert {"401", "403"} <= set(operation["responses"])
@@ -109,16 +116,22 @@ def test_error_schemas(document):
     schemas = document["components"]["schemas"]
     assert schemas["Error"]["properties"]["error"]["type"] == "string"
     errors = schemas["ValidationErrors"]["properties"]["errors"]
-    assert errors["additionalProperties"] == {"oneOf": [{"type": "array", "items": {"type": "string"}},
-                                                        {"type": "object"}]}  # nested: author.email
+    assert errors["additionalProperties"] == {
+        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
+    }  # nested: author.email
     unprocessable = resolve(document, document["paths"][f"{API}/ideas"]["post"]["responses"]["422"]["$ref"])
     assert unprocessable["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ValidationErrors"}
     assert document["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "description": "An API token issued by an admin."}
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token issued by an admin.",
+    }
 
 
 def test_query_parameters(document):
-    names = lambda path: {p["name"]: p for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+    def names(path):
+        return {p["name"]: p for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+
     assert {"category", "page", "per_page"} <= set(names(f"{API}/ideas"))
     assert set(names(f"{API}/reports/summary")) == {"from", "to"}
     timeseries = names(f"{API}/reports/timeseries")

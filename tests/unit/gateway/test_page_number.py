@@ -1,4 +1,5 @@
 """The page of a staff list: a whole number the database can use as an offset, or a 422 naming `page`."""
+
 import pytest
 from werkzeug.test import EnvironBuilder
 

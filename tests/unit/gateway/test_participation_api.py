@@ -1,5 +1,6 @@
 """The gateway's participation endpoints with the RPC proxies mocked: the mailed links answer German
 pages or JSON, the withdrawal link withdraws nothing by itself, and errors keep their statuses."""
+
 import json
 
 import pytest
@@ -22,8 +23,9 @@ def gateway():
 def request(method: str, path: str, *, query=None, accept=None, json_body=None, form=None):
     headers = {"Accept": accept} if accept else {}
     if json_body is not None:
-        return EnvironBuilder(method=method, path=path, data=json.dumps(json_body),
-                              content_type="application/json", headers=headers).get_request()
+        return EnvironBuilder(
+            method=method, path=path, data=json.dumps(json_body), content_type="application/json", headers=headers
+        ).get_request()
     return EnvironBuilder(method=method, path=path, query_string=query, data=form, headers=headers).get_request()
 
 
@@ -42,13 +44,16 @@ def test_the_confirmation_link_answers_a_german_page_by_default(gateway):
 
 def test_the_confirmation_link_answers_json_to_who_asks_for_it(gateway):
     gateway.participation.confirm_support.return_value = STATE
-    response = gateway.confirm_support(request("GET", "/api/v1/supports/confirm", query={"token": "t"},
-                                               accept="application/json"))
+    response = gateway.confirm_support(
+        request("GET", "/api/v1/supports/confirm", query={"token": "t"}, accept="application/json")
+    )
     assert response.mimetype == "application/json" and json.loads(response.get_data()) == STATE
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (InvalidInput({"token": ["invalid"]}), 422), (NotFound("no idea"), 404), (Conflict("not published"), 409)])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [(InvalidInput({"token": ["invalid"]}), 422), (NotFound("no idea"), 404), (Conflict("not published"), 409)],
+)
 def test_a_bad_link_gets_a_page_with_the_right_status(gateway, error, status):
     gateway.participation.confirm_support.side_effect = over_rpc(error)
     response = gateway.confirm_support(request("GET", "/api/v1/supports/confirm", query={"token": "t"}))
@@ -86,15 +91,22 @@ def test_withdrawal_over_json_answers_json(gateway):
 def test_support_and_comment_requests_are_accepted_with_202(gateway):
     gateway.participation.request_support.return_value = {"status": "confirmation_sent"}
     gateway.participation.submit_comment.return_value = {"id": "c", "status": "submitted"}
-    assert gateway.request_support(request("POST", f"/api/v1/ideas/{IDEA_ID}/supports",
-                                           json_body={"email": "a@example.org"}), IDEA_ID).status_code == 202
-    assert gateway.submit_comment(request("POST", f"/api/v1/ideas/{IDEA_ID}/comments",
-                                          json_body={"body": "Gut!"}), IDEA_ID).status_code == 202
+    assert (
+        gateway.request_support(
+            request("POST", f"/api/v1/ideas/{IDEA_ID}/supports", json_body={"email": "a@example.org"}), IDEA_ID
+        ).status_code
+        == 202
+    )
+    assert (
+        gateway.submit_comment(
+            request("POST", f"/api/v1/ideas/{IDEA_ID}/comments", json_body={"body": "Gut!"}), IDEA_ID
+        ).status_code
+        == 202
+    )
     gateway.participation.request_support.assert_called_once_with(IDEA_ID, {"email": "a@example.org"})
 
 
 def test_a_comment_that_is_not_json_gets_415_and_goes_nowhere(gateway):
-    response = gateway.submit_comment(request("POST", f"/api/v1/ideas/{IDEA_ID}/comments", form={"body": "x"}),
-                                      IDEA_ID)
+    response = gateway.submit_comment(request("POST", f"/api/v1/ideas/{IDEA_ID}/comments", form={"body": "x"}), IDEA_ID)
     assert response.status_code == 415
     gateway.participation.submit_comment.assert_not_called()

@@ -1,5 +1,6 @@
 """The per-client rate limit on public writes: token buckets on a fake clock, which address counts as
 the client (X-Forwarded-For only from a trusted proxy), and the 429 the gateway answers."""
+
 import json
 from types import SimpleNamespace
 
@@ -11,8 +12,11 @@ from aufbruch.http import SECURITY_HEADERS
 from aufbruch.rate_limit import PublicWriteLimit, TokenBuckets, client_address, trusted_networks
 from services.gateway.service import GatewayService
 
-SUBMISSION = {"title": "Mehr Bänke im Stadtpark", "description": "Entlang der Wege fehlen Sitzplätze.",
-              "category": "environment"}
+SUBMISSION = {
+    "title": "Mehr Bänke im Stadtpark",
+    "description": "Entlang der Wege fehlen Sitzplätze.",
+    "category": "environment",
+}
 
 
 class Clock:
@@ -55,15 +59,18 @@ def test_beyond_the_tracked_clients_the_least_recently_seen_is_forgotten():
 PROXIES = trusted_networks("10.0.0.0/8, 192.168.1.5")
 
 
-@pytest.mark.parametrize("remote, forwarded, client", [
-    ("203.0.113.7", None, "203.0.113.7"),
-    ("203.0.113.7", "198.51.100.1", "203.0.113.7"),           # not a proxy of ours: its header is a lie
-    ("10.1.2.3", "198.51.100.1", "198.51.100.1"),
-    ("10.1.2.3", "6.6.6.6, 198.51.100.1", "198.51.100.1"),    # the client may prepend what it likes
-    ("192.168.1.5", "198.51.100.1, 10.9.9.9", "198.51.100.1"),  # proxies in a chain are skipped
-    ("10.1.2.3", "10.9.9.9", "10.9.9.9"),
-    ("10.1.2.3", "", "10.1.2.3"),
-])
+@pytest.mark.parametrize(
+    "remote, forwarded, client",
+    [
+        ("203.0.113.7", None, "203.0.113.7"),
+        ("203.0.113.7", "198.51.100.1", "203.0.113.7"),  # not a proxy of ours: its header is a lie
+        ("10.1.2.3", "198.51.100.1", "198.51.100.1"),
+        ("10.1.2.3", "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # the client may prepend what it likes
+        ("192.168.1.5", "198.51.100.1, 10.9.9.9", "198.51.100.1"),  # proxies in a chain are skipped
+        ("10.1.2.3", "10.9.9.9", "10.9.9.9"),
+        ("10.1.2.3", "", "10.1.2.3"),
+    ],
+)
 def test_the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy(remote, forwarded, client):
     assert client_address(remote, forwarded, PROXIES) == client
 
@@ -76,9 +83,14 @@ def limit(**config) -> PublicWriteLimit:
 
 
 def post(remote_addr="203.0.113.7", headers=None):
-    return EnvironBuilder(method="POST", path="/api/v1/ideas", data=json.dumps(SUBMISSION),
-                          content_type="application/json", headers=headers or {},
-                          environ_base={"REMOTE_ADDR": remote_addr}).get_request()
+    return EnvironBuilder(
+        method="POST",
+        path="/api/v1/ideas",
+        data=json.dumps(SUBMISSION),
+        content_type="application/json",
+        headers=headers or {},
+        environ_base={"REMOTE_ADDR": remote_addr},
+    ).get_request()
 
 
 def test_the_gateway_answers_429_with_retry_after_once_a_client_used_its_burst():
@@ -99,8 +111,12 @@ def test_flags_count_against_the_same_limit():
     gateway = worker_factory(GatewayService, public_writes=limit(PUBLIC_WRITE_RATE_LIMIT=1, PUBLIC_WRITE_BURST=1))
     gateway.ideas.forward.return_value = "forwarded"
     gateway.submit_idea(post())
-    flag = EnvironBuilder(method="POST", path="/api/v1/ideas/x/flags", json={"reason": "spam"},
-                          environ_base={"REMOTE_ADDR": "203.0.113.7"}).get_request()
+    flag = EnvironBuilder(
+        method="POST",
+        path="/api/v1/ideas/x/flags",
+        json={"reason": "spam"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    ).get_request()
     assert gateway.flag_idea(flag, "x").status_code == 429
     gateway.moderation.flag.assert_not_called()
 

@@ -1,5 +1,6 @@
 """Unit tests of the gateway's reports API (services/gateway/reports_api.py), with reporting and the
 Authenticator replaced by mocks (worker_factory)."""
+
 import csv
 import io
 import json
@@ -13,8 +14,14 @@ from aufbruch.contracts.errors import InvalidInput
 from aufbruch.http import Forbidden, Unauthorized
 from services.gateway.service import GatewayService
 
-ROW = {"id": "3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01", "title": "=1+1 Bänke", "description": "Am Weg,\n\"bitte\"",
-       "category": "environment", "district": None, "published_at": "2024-05-01T10:00:00+00:00"}
+ROW = {
+    "id": "3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01",
+    "title": "=1+1 Bänke",
+    "description": 'Am Weg,\n"bitte"',
+    "category": "environment",
+    "district": None,
+    "published_at": "2024-05-01T10:00:00+00:00",
+}
 
 
 @pytest.fixture
@@ -58,8 +65,9 @@ def test_an_unknown_parameter_is_refused_before_reporting_is_asked(gateway):
 
 
 def test_reportings_refusal_names_the_http_parameters(gateway):
-    gateway.reporting.summary.side_effect = over_rpc(InvalidInput({"from_date": ["Not a valid date."],
-                                                                    "to_date": ["Not a valid date."]}))
+    gateway.reporting.summary.side_effect = over_rpc(
+        InvalidInput({"from_date": ["Not a valid date."], "to_date": ["Not a valid date."]})
+    )
 
     response = gateway.report_summary(get("/api/v1/reports/summary", {"from": "gestern", "to": "morgen"}))
 
@@ -70,12 +78,12 @@ def test_reportings_refusal_names_the_http_parameters(gateway):
 def test_timeseries_passes_metric_interval_and_period(gateway):
     gateway.reporting.timeseries.return_value = {"metric": "publications", "interval": "week", "points": []}
 
-    response = gateway.report_timeseries(get("/api/v1/reports/timeseries",
-                                             {"metric": "publications", "interval": "week", "from": "2024-05-01"}))
+    response = gateway.report_timeseries(
+        get("/api/v1/reports/timeseries", {"metric": "publications", "interval": "week", "from": "2024-05-01"})
+    )
 
     assert response.status_code == 200 and body_of(response)["interval"] == "week"
-    gateway.reporting.timeseries.assert_called_once_with(metric="publications", interval="week",
-                                                         from_date="2024-05-01")
+    gateway.reporting.timeseries.assert_called_once_with(metric="publications", interval="week", from_date="2024-05-01")
 
 
 def test_timeseries_without_a_metric_lets_reporting_name_it(gateway):
@@ -99,8 +107,10 @@ def test_ideas_csv_is_an_attachment_with_the_documented_columns_and_its_licence(
     assert response.headers["Link"] == '<https://www.govdata.de/dl-de/zero-2-0>; rel="license"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
-    assert rows == [["id", "title", "description", "category", "district", "published_at"],
-                    [ROW["id"], "'=1+1 Bänke", ROW["description"], "environment", "", ROW["published_at"]]]
+    assert rows == [
+        ["id", "title", "description", "category", "district", "published_at"],
+        [ROW["id"], "'=1+1 Bänke", ROW["description"], "environment", "", ROW["published_at"]],
+    ]
 
 
 def test_ideas_json_holds_the_same_columns_and_names_the_licence(gateway):
@@ -127,10 +137,20 @@ def test_moderation_csv_is_for_admins_only(gateway, refusal, status):
 
 def test_moderation_csv_for_an_admin(gateway):
     req = get("/api/v1/reports/moderation.csv", headers={"Authorization": "Bearer aufb_x"})
-    gateway.reporting.moderation_rows.return_value = [{
-        "idea_id": "i", "category": "other", "district": "-Mitte", "submitted_at": "2024-05-01T10:00:00+00:00",
-        "decided_at": None, "decision": None, "actor_kind": None, "reasons": ["shouting", "personal_data"],
-        "turnaround_seconds": None, "hidden": False}]
+    gateway.reporting.moderation_rows.return_value = [
+        {
+            "idea_id": "i",
+            "category": "other",
+            "district": "-Mitte",
+            "submitted_at": "2024-05-01T10:00:00+00:00",
+            "decided_at": None,
+            "decision": None,
+            "actor_kind": None,
+            "reasons": ["shouting", "personal_data"],
+            "turnaround_seconds": None,
+            "hidden": False,
+        }
+    ]
 
     response = gateway.report_moderation_csv(req)
 
@@ -139,4 +159,5 @@ def test_moderation_csv_for_an_admin(gateway):
     assert response.headers["Content-Disposition"] == 'attachment; filename="moderation.csv"'
     assert response.get_data(as_text=True).splitlines() == [
         "idea_id,category,district,submitted_at,decided_at,decision,actor_kind,reasons,turnaround_seconds,hidden",
-        "i,other,'-Mitte,2024-05-01T10:00:00+00:00,,,,shouting;personal_data,,false"]
+        "i,other,'-Mitte,2024-05-01T10:00:00+00:00,,,,shouting;personal_data,,false",
+    ]

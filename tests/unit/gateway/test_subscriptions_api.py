@@ -1,5 +1,6 @@
 """Unit tests of the gateway's subscription endpoints and pages, with the notifications and accounts
 RPC proxies replaced by mocks (worker_factory)."""
+
 import json
 
 import pytest
@@ -26,8 +27,14 @@ def gateway():
 
 def request(method, path, json_body=None, form=None, query=None, headers=None):
     if json_body is not None:
-        return EnvironBuilder(method=method, path=path, data=json.dumps(json_body), content_type="application/json",
-                              headers=headers or {}, query_string=query).get_request()
+        return EnvironBuilder(
+            method=method,
+            path=path,
+            data=json.dumps(json_body),
+            content_type="application/json",
+            headers=headers or {},
+            query_string=query,
+        ).get_request()
     return EnvironBuilder(method=method, path=path, data=form, query_string=query, headers=headers or {}).get_request()
 
 
@@ -39,29 +46,41 @@ def html(response) -> str:
 
 def test_following_passes_the_body_and_the_best_accepted_language(gateway):
     gateway.notifications.follow.return_value = {"status": "confirmation_sent"}
-    response = gateway.follow_idea(request("POST", f"/api/v1/ideas/{IDEA_ID}/followers", {"email": "a@example.org"},
-                                           headers={"Accept-Language": "en-GB,en;q=0.8"}), IDEA_ID)
+    response = gateway.follow_idea(
+        request(
+            "POST",
+            f"/api/v1/ideas/{IDEA_ID}/followers",
+            {"email": "a@example.org"},
+            headers={"Accept-Language": "en-GB,en;q=0.8"},
+        ),
+        IDEA_ID,
+    )
     assert response.status_code == 202
     gateway.notifications.follow.assert_called_once_with(IDEA_ID, {"email": "a@example.org"}, "en")
 
 
 def test_following_an_unknown_idea_is_404(gateway):
     gateway.notifications.follow.side_effect = over_rpc(NotFound("No idea."))
-    response = gateway.follow_idea(request("POST", f"/api/v1/ideas/{IDEA_ID}/followers", {"email": "a@example.org"}),
-                                   IDEA_ID)
+    response = gateway.follow_idea(
+        request("POST", f"/api/v1/ideas/{IDEA_ID}/followers", {"email": "a@example.org"}), IDEA_ID
+    )
     assert response.status_code == 404
 
 
 def test_a_digest_subscription_with_a_bad_field_is_422_naming_it(gateway):
     gateway.notifications.subscribe_digest.side_effect = over_rpc(InvalidInput({"category": ["Must be one of"]}))
-    response = gateway.subscribe_digest(request("POST", "/api/v1/subscriptions/digest", {"email": "a@example.org",
-                                                                                         "category": "x"}))
+    response = gateway.subscribe_digest(
+        request("POST", "/api/v1/subscriptions/digest", {"email": "a@example.org", "category": "x"})
+    )
     assert response.status_code == 422 and "category" in json.loads(response.get_data())["errors"]
 
 
 def test_confirming_shows_a_german_page(gateway):
-    gateway.notifications.confirm.return_value = {"subscription": "follower", "idea_id": IDEA_ID,
-                                                  "title": "Bänke & <Tische>"}
+    gateway.notifications.confirm.return_value = {
+        "subscription": "follower",
+        "idea_id": IDEA_ID,
+        "title": "Bänke & <Tische>",
+    }
     response = gateway.confirm_subscription(request("GET", "/api/v1/subscriptions/confirm", query={"token": TOKEN}))
     assert response.status_code == 200
     page = html(response)
@@ -87,12 +106,20 @@ def test_the_unsubscribe_page_changes_nothing_and_offers_a_button_that_posts_bac
     assert not gateway.notifications.unsubscribe.called
 
 
-@pytest.mark.parametrize("form, erase", [("List-Unsubscribe=One-Click", False),
-                                         ("List-Unsubscribe=One-Click&erase=yes", True)])
+@pytest.mark.parametrize(
+    "form, erase", [("List-Unsubscribe=One-Click", False), ("List-Unsubscribe=One-Click&erase=yes", True)]
+)
 def test_one_click_unsubscribe_and_the_pages_button(gateway, form, erase):
     gateway.notifications.unsubscribe.return_value = {"scope": "idea", "erased": erase}
-    response = gateway.unsubscribe(request("POST", "/api/v1/unsubscribe", form=form, query={"token": TOKEN},
-                                           headers={"Content-Type": "application/x-www-form-urlencoded"}))
+    response = gateway.unsubscribe(
+        request(
+            "POST",
+            "/api/v1/unsubscribe",
+            form=form,
+            query={"token": TOKEN},
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    )
     assert response.status_code == 200
     assert "Abbestellt" in html(response)
     assert ("Ihre E-Mail-Adresse ist bei uns gelöscht." in html(response)) is erase

@@ -1,16 +1,22 @@
 """Unit tests of the ideas domain: how moderation decisions move an idea's status, and fingerprints."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.ideas import domain
 from services.ideas.domain import IN_REVIEW, PUBLISHED, REJECTED, SUBMITTED, apply_decision
 
-SUBMITTED_AT = datetime(2024, 5, 17, 9, 0, tzinfo=timezone.utc)
+SUBMITTED_AT = datetime(2024, 5, 17, 9, 0, tzinfo=UTC)
 DECIDED_AT = SUBMITTED_AT + timedelta(minutes=5)
 LATER = DECIDED_AT + timedelta(hours=1)
-SUBMISSION = {"title": "Mehr Bänke im Stadtpark", "description": "Entlang der Wege fehlen Sitzplätze.",
-              "category": "environment", "district": "Mitte", "author": None}
+SUBMISSION = {
+    "title": "Mehr Bänke im Stadtpark",
+    "description": "Entlang der Wege fehlen Sitzplätze.",
+    "category": "environment",
+    "district": "Mitte",
+    "author": None,
+}
 
 
 def idea_in(status: str) -> domain.Idea:
@@ -21,11 +27,16 @@ def idea_in(status: str) -> domain.Idea:
 
 # --- new_idea ----------------------------------------------------------------------------------
 
+
 def test_new_idea_is_submitted_with_the_submissions_content():
     idea = domain.new_idea(SUBMISSION, now=SUBMITTED_AT)
     assert idea.status == SUBMITTED
     assert (idea.title, idea.description, idea.category, idea.district) == (
-        SUBMISSION["title"], SUBMISSION["description"], "environment", "Mitte")
+        SUBMISSION["title"],
+        SUBMISSION["description"],
+        "environment",
+        "Mitte",
+    )
     assert idea.submitted_at == SUBMITTED_AT
     assert idea.published_at is None and idea.decided_at is None
     assert idea.rejection_reasons == []
@@ -43,6 +54,7 @@ def test_new_idea_without_district():
 
 
 # --- apply_decision: transitions from open statuses --------------------------------------------
+
 
 @pytest.mark.parametrize("start", [SUBMITTED, IN_REVIEW])
 def test_approve_publishes_an_open_idea(start):
@@ -101,6 +113,7 @@ def test_review_then_reject_rejects():
 
 # --- apply_decision: nothing changes -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("final", [PUBLISHED, REJECTED])
 @pytest.mark.parametrize("decision", ["approve", "reject", "review"])
 def test_final_statuses_stay_final(final, decision):
@@ -141,6 +154,7 @@ def test_unknown_decision_is_refused():
 
 # --- request_fingerprint -----------------------------------------------------------------------
 
+
 def test_fingerprint_is_a_sha256_hex_digest():
     fingerprint = domain.request_fingerprint(SUBMISSION)
     assert len(fingerprint) == 64
@@ -163,13 +177,16 @@ def test_fingerprint_is_stable_across_calls():
     assert domain.request_fingerprint(dict(SUBMISSION)) == domain.request_fingerprint(dict(SUBMISSION))
 
 
-@pytest.mark.parametrize("change", [
-    {"title": "Mehr Bänke im Stadtpark!"},
-    {"description": "Entlang der Wege fehlen Sitzplätze"},
-    {"category": "other"},
-    {"district": None},
-    {"author": {"name": "Erika", "email": None}},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "Mehr Bänke im Stadtpark!"},
+        {"description": "Entlang der Wege fehlen Sitzplätze"},
+        {"category": "other"},
+        {"district": None},
+        {"author": {"name": "Erika", "email": None}},
+    ],
+)
 def test_fingerprint_differs_for_different_content(change):
     assert domain.request_fingerprint(SUBMISSION | change) != domain.request_fingerprint(SUBMISSION)
 

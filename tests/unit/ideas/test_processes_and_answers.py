@@ -1,6 +1,7 @@
 """Unit tests of the rules of issue 9: when a participation process takes ideas (city days, both
 inclusive) and which official status may follow which."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,15 +14,24 @@ from services.ideas.processes import CLOSED, OPEN, UPCOMING, Process
 
 CONFIGURED = ["mobility", "environment", "other"]
 BERLIN = ZoneInfo("Europe/Berlin")
-SUMMIT = Process("digitalgipfel-2027", "Digitalgipfel 2027", "Ideen für den Gipfel.", ["mobility"],
-                 opens_on=date(2027, 3, 1), closes_on=date(2027, 3, 31))
+SUMMIT = Process(
+    "digitalgipfel-2027",
+    "Digitalgipfel 2027",
+    "Ideen für den Gipfel.",
+    ["mobility"],
+    opens_on=date(2027, 3, 1),
+    closes_on=date(2027, 3, 31),
+)
 STANDING = Process("standing", "Ideen für Gütersloh", "Immer offen.", [])
 
 
 # --- processes ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("today, expected", [
-    (date(2027, 2, 28), UPCOMING), (date(2027, 3, 1), OPEN), (date(2027, 3, 31), OPEN), (date(2027, 4, 1), CLOSED)])
+
+@pytest.mark.parametrize(
+    "today, expected",
+    [(date(2027, 2, 28), UPCOMING), (date(2027, 3, 1), OPEN), (date(2027, 3, 31), OPEN), (date(2027, 4, 1), CLOSED)],
+)
 def test_a_process_is_open_from_its_first_to_its_last_day_both_inclusive(today, expected):
     assert processes.state(SUMMIT, today) == expected
 
@@ -34,7 +44,7 @@ def test_missing_dates_are_no_limit():
 
 def test_the_day_is_the_citys_day():
     # 22:30 UTC on 31 March is 00:30 on 1 April in Gütersloh: the process has closed there.
-    late_evening_utc = datetime(2027, 3, 31, 22, 30, tzinfo=timezone.utc)
+    late_evening_utc = datetime(2027, 3, 31, 22, 30, tzinfo=UTC)
     assert processes.city_today(BERLIN, late_evening_utc) == date(2027, 4, 1)
     assert processes.city_today(ZoneInfo("UTC"), late_evening_utc) == date(2027, 3, 31)
 
@@ -43,8 +53,9 @@ def test_an_open_process_admits_its_categories():
     processes.admit(SUMMIT, "mobility", CONFIGURED, date(2027, 3, 15))  # no exception
 
 
-@pytest.mark.parametrize("today, word", [(date(2027, 2, 28), "opens on 2027-03-01"),
-                                         (date(2027, 4, 1), "closed on 2027-03-31")])
+@pytest.mark.parametrize(
+    "today, word", [(date(2027, 2, 28), "opens on 2027-03-01"), (date(2027, 4, 1), "closed on 2027-03-31")]
+)
 def test_a_process_that_is_not_open_refuses_with_a_conflict_naming_the_date(today, word):
     with pytest.raises(Conflict, match=word):
         processes.admit(SUMMIT, "mobility", CONFIGURED, today)
@@ -76,8 +87,13 @@ def test_changing_a_process_keeps_its_dates_consistent_and_leaves_the_standing_o
 
 # --- answers -----------------------------------------------------------------------------------
 
-SUBMISSION = {"title": "Mehr Bänke im Stadtpark", "description": "Entlang der Wege fehlen Sitzplätze.",
-              "category": "environment", "district": None, "author": None}
+SUBMISSION = {
+    "title": "Mehr Bänke im Stadtpark",
+    "description": "Entlang der Wege fehlen Sitzplätze.",
+    "category": "environment",
+    "district": None,
+    "author": None,
+}
 
 
 def idea(status=domain.PUBLISHED, official_status=None) -> domain.Idea:
@@ -118,6 +134,6 @@ def test_only_a_published_idea_is_answered(status):
 
 def test_an_answer_is_dated_and_belongs_to_its_idea():
     answered = idea()
-    at = datetime(2027, 5, 1, 8, 0, tzinfo=timezone.utc)
+    at = datetime(2027, 5, 1, 8, 0, tzinfo=UTC)
     given = answers.answer(answered, ACCEPTED, "Wird gemacht.", now=at)
     assert (given.idea_id, given.answered_at, given.text) == (answered.id, at, "Wird gemacht.")

@@ -1,4 +1,5 @@
 """Comments get the rules of ideas (rules.moderate_comment), spans pointing into the comment's body."""
+
 from services.moderation import rules
 
 WORDLIST = rules.WordList(["arschloch"])
@@ -31,7 +32,10 @@ def test_link_spam_in_a_comment_counts_links_in_its_body():
     verdict = rules.moderate_comment(body, WORDLIST)
     assert verdict.outcome == rules.REJECT and verdict.reasons == [rules.LINK_SPAM]
     assert [body[start:end] for start, end in verdict.findings[0].spans] == [
-        "https://a.example", "https://b.example", "www.c.example"]
+        "https://a.example",
+        "https://b.example",
+        "www.c.example",
+    ]
 
 
 def test_one_link_in_a_comment_is_fine():

@@ -1,10 +1,17 @@
 """Unit tests of the retry schedule for mails after passing failures."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.notifications.delivery import (
-    FIRST_RETRY_DELAY, LONGEST_RETRY_DELAY, MAX_ATTEMPTS, RATE_WINDOW, batch_due, gives_up, rate_limited_until,
+    FIRST_RETRY_DELAY,
+    LONGEST_RETRY_DELAY,
+    MAX_ATTEMPTS,
+    RATE_WINDOW,
+    batch_due,
+    gives_up,
+    rate_limited_until,
     retry_delay,
 )
 
@@ -14,8 +21,9 @@ def test_first_retry_waits_ten_seconds():
     assert retry_delay(1) == timedelta(seconds=10)
 
 
-@pytest.mark.parametrize("attempts, seconds", [(1, 10), (2, 20), (3, 40), (4, 80), (5, 160), (6, 320),
-                                                (7, 640), (8, 1280), (9, 2560)])
+@pytest.mark.parametrize(
+    "attempts, seconds", [(1, 10), (2, 20), (3, 40), (4, 80), (5, 160), (6, 320), (7, 640), (8, 1280), (9, 2560)]
+)
 def test_delay_doubles_with_each_attempt(attempts, seconds):
     assert retry_delay(attempts) == timedelta(seconds=seconds)
 
@@ -53,7 +61,7 @@ def test_retries_span_hours_not_minutes_before_giving_up():
 
 # --- the per-recipient rate limit and batch intervals ------------------------------------------
 
-NOW = datetime(2025, 5, 12, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 5, 12, 12, 0, tzinfo=UTC)
 
 
 def test_below_the_limit_a_mail_may_go_now():

@@ -1,4 +1,5 @@
 """Unit tests of the signed links in mails."""
+
 import uuid
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +21,8 @@ def test_urls_are_under_the_public_api():
     assert LINKS.idea_url(ID) == f"https://aufbruch.example/api/v1/ideas/{ID}"
     assert LINKS.unsubscribe_url(ID).startswith("https://aufbruch.example/api/v1/unsubscribe?token=")
     assert LINKS.confirmation_url("follower", ID).startswith(
-        "https://aufbruch.example/api/v1/subscriptions/confirm?token=")
+        "https://aufbruch.example/api/v1/subscriptions/confirm?token="
+    )
 
 
 @pytest.mark.parametrize("subscription", ["follower", "digest"])

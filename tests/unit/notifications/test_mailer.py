@@ -2,6 +2,7 @@
 
 smtplib.SMTP is replaced by a fake that records what it is asked and fails as told.
 """
+
 import smtplib
 import types
 
@@ -9,12 +10,23 @@ import pytest
 
 from services.notifications import mailer as mailer_module
 from services.notifications.mailer import (
-    SMTP_TIMEOUT_SECONDS, DeliveryFailure, Mailer, PermanentFailure, TemporaryFailure, build_message,
+    SMTP_TIMEOUT_SECONDS,
+    DeliveryFailure,
+    Mailer,
+    PermanentFailure,
+    TemporaryFailure,
+    build_message,
 )
 
 RECIPIENT = "erika.muster@example.org"
-CONFIG = {"SMTP_HOST": "mail.example.org", "SMTP_PORT": "2525", "SMTP_FROM": "Aufbruch <no-reply@example.org>",
-          "SMTP_STARTTLS": False, "SMTP_USER": "", "SMTP_PASSWORD": ""}
+CONFIG = {
+    "SMTP_HOST": "mail.example.org",
+    "SMTP_PORT": "2525",
+    "SMTP_FROM": "Aufbruch <no-reply@example.org>",
+    "SMTP_STARTTLS": False,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+}
 
 
 class FakeSMTP:
@@ -79,8 +91,15 @@ UNSUBSCRIBE_URL = "https://aufbruch.example/api/v1/unsubscribe?token=abc.def"
 
 
 def message():
-    return build_message(CONFIG["SMTP_FROM"], RECIPIENT, "Ihre Idee ist eingegangen: Bänke", "Guten Tag,\n\nDanke.",
-                         "<p>Guten Tag,</p><p>Danke.</p>", "<42@aufbruch>", UNSUBSCRIBE_URL)
+    return build_message(
+        CONFIG["SMTP_FROM"],
+        RECIPIENT,
+        "Ihre Idee ist eingegangen: Bänke",
+        "Guten Tag,\n\nDanke.",
+        "<p>Guten Tag,</p><p>Danke.</p>",
+        "<42@aufbruch>",
+        UNSUBSCRIBE_URL,
+    )
 
 
 def send(mailer: Mailer | None = None) -> None:
@@ -96,6 +115,7 @@ def failure_of(smtp, mailer: Mailer | None = None, **errors) -> DeliveryFailure:
 
 
 # --- setup and a successful send ---------------------------------------------------------------
+
 
 def test_setup_reads_the_configuration():
     mailer = make_mailer(SMTP_STARTTLS=True, SMTP_USER="aufbruch", SMTP_PASSWORD="secret")
@@ -143,6 +163,7 @@ def test_send_does_not_log_in_without_a_user(smtp):
 
 # --- classification ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("code", [550, 552, 553, 554])
 def test_5xx_answer_is_a_permanent_failure(smtp, code):
     failure = failure_of(smtp, send_error=smtplib.SMTPDataError(code, b"rejected"))
@@ -167,11 +188,14 @@ def test_greeting_with_4xx_is_temporary(smtp):
     assert isinstance(failure_of(smtp, connect_error=error), TemporaryFailure)
 
 
-@pytest.mark.parametrize("error", [
-    ConnectionRefusedError(111, "Connection refused"),
-    TimeoutError("timed out"),
-    OSError(101, "Network is unreachable"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionRefusedError(111, "Connection refused"),
+        TimeoutError("timed out"),
+        OSError(101, "Network is unreachable"),
+    ],
+)
 def test_unreachable_server_is_a_temporary_failure(smtp, error):
     failure = failure_of(smtp, connect_error=error)
     assert isinstance(failure, TemporaryFailure)
@@ -185,8 +209,9 @@ def test_server_disconnecting_midway_is_a_temporary_failure(smtp):
 
 
 def test_starttls_failure_is_temporary(smtp):
-    failure = failure_of(smtp, make_mailer(SMTP_STARTTLS=True),
-                         starttls_error=smtplib.SMTPNotSupportedError("STARTTLS not supported"))
+    failure = failure_of(
+        smtp, make_mailer(SMTP_STARTTLS=True), starttls_error=smtplib.SMTPNotSupportedError("STARTTLS not supported")
+    )
     assert isinstance(failure, TemporaryFailure)
     assert smtp.sessions[0].calls == ["starttls", "quit"]
 
@@ -213,10 +238,14 @@ def test_failure_keeps_the_smtp_exception_as_its_cause(smtp):
 # --- no personal data in the summary -----------------------------------------------------------
 
 QUOTING_FAILURES = {
-    "recipient_refused_550": dict(send_error=smtplib.SMTPRecipientsRefused(
-        {RECIPIENT: (550, f"5.1.1 <{RECIPIENT}>: Recipient address rejected".encode())})),
-    "recipient_refused_450": dict(send_error=smtplib.SMTPRecipientsRefused(
-        {RECIPIENT: (450, f"4.7.1 <{RECIPIENT}>: greylisted".encode())})),
+    "recipient_refused_550": dict(
+        send_error=smtplib.SMTPRecipientsRefused(
+            {RECIPIENT: (550, f"5.1.1 <{RECIPIENT}>: Recipient address rejected".encode())}
+        )
+    ),
+    "recipient_refused_450": dict(
+        send_error=smtplib.SMTPRecipientsRefused({RECIPIENT: (450, f"4.7.1 <{RECIPIENT}>: greylisted".encode())})
+    ),
     "data_554": dict(send_error=smtplib.SMTPDataError(554, f"message to {RECIPIENT} rejected".encode())),
     "data_451": dict(send_error=smtplib.SMTPDataError(451, f"mailbox {RECIPIENT} busy".encode())),
     "disconnected": dict(send_error=smtplib.SMTPServerDisconnected(f"lost connection sending to {RECIPIENT}")),

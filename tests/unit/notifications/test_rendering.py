@@ -1,10 +1,16 @@
 """Unit tests of the mails' words: every template in German and English, as plain text and HTML."""
+
 import pytest
 from markupsafe import escape
 
 from services.notifications import rendering
 from services.notifications.rendering import (
-    CATEGORIES, HIDING_REASONS, REJECTION_REASONS, UNKNOWN_HIDING_REASON, UNKNOWN_REJECTION_REASON, render,
+    CATEGORIES,
+    HIDING_REASONS,
+    REJECTION_REASONS,
+    UNKNOWN_HIDING_REASON,
+    UNKNOWN_REJECTION_REASON,
+    render,
 )
 
 TITLE = "Mehr Bänke im Stadtpark"
@@ -13,8 +19,10 @@ UNSUBSCRIBE_URL = "https://aufbruch.example/api/v1/unsubscribe?token=abc.def"
 CONFIRM_URL = "https://aufbruch.example/api/v1/subscriptions/confirm?token=ghi.jkl"
 SUPPORT_CONFIRM_URL = "https://aufbruch.example/api/v1/supports/confirm?token=abc.def"
 SUPPORT_WITHDRAW_URL = "https://aufbruch.example/api/v1/supports/withdraw?token=ghi.jkl"
-CASES = [{"case_id": "c-1", "idea_id": "i-1", "requested_at": "12.05.2025 09:14", "reasons": ["personal_data"]},
-         {"case_id": "c-2", "idea_id": "i-2", "requested_at": "12.05.2025 09:20", "reasons": ["near_duplicate"]}]
+CASES = [
+    {"case_id": "c-1", "idea_id": "i-1", "requested_at": "12.05.2025 09:14", "reasons": ["personal_data"]},
+    {"case_id": "c-2", "idea_id": "i-2", "requested_at": "12.05.2025 09:20", "reasons": ["near_duplicate"]},
+]
 CONTEXTS = {  # every template with what it needs
     "receipt": dict(title=TITLE, idea_url=IDEA_URL),
     "published": dict(title=TITLE, idea_url=IDEA_URL),
@@ -27,10 +35,12 @@ CONTEXTS = {  # every template with what it needs
     "follower_hidden": dict(title=TITLE, idea_url=IDEA_URL, reason_code="legal_review"),
     "follower_unhidden": dict(title=TITLE, idea_url=IDEA_URL),
     "digest": dict(category_code="mobility", ideas=[{"title": TITLE, "url": IDEA_URL}]),
-    "status_changed": dict(title=TITLE, idea_url=IDEA_URL, official_status="in_implementation",
-                           answer="Bänke & Tische kommen im Juni."),
-    "follower_status_changed": dict(title=TITLE, idea_url=IDEA_URL, official_status="accepted",
-                                    answer="Wir setzen das um."),
+    "status_changed": dict(
+        title=TITLE, idea_url=IDEA_URL, official_status="in_implementation", answer="Bänke & Tische kommen im Juni."
+    ),
+    "follower_status_changed": dict(
+        title=TITLE, idea_url=IDEA_URL, official_status="accepted", answer="Wir setzen das um."
+    ),
     "support_confirmation": dict(title=TITLE, confirm_url=SUPPORT_CONFIRM_URL, withdraw_url=SUPPORT_WITHDRAW_URL),
     "moderator_alert": dict(cases=CASES, queue_url="https://aufbruch.example/api/v1/moderation/queue"),
 }
@@ -114,8 +124,10 @@ def test_an_unsupported_locale_gets_the_citys_language(locale):
 
 
 def test_a_title_with_a_line_break_cannot_break_the_subject_header():
-    assert mail("receipt", title="Zwei\r\nBcc: someone@example.org").subject == \
-        "Ihre Idee ist eingegangen: Zwei Bcc: someone@example.org"
+    assert (
+        mail("receipt", title="Zwei\r\nBcc: someone@example.org").subject
+        == "Ihre Idee ist eingegangen: Zwei Bcc: someone@example.org"
+    )
 
 
 @pytest.mark.parametrize("locale", ["de", "en"])

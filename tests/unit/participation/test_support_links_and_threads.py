@@ -1,4 +1,5 @@
 """Pure rules of participation: signed support links and one-level comment threads."""
+
 import time
 import uuid
 
@@ -23,12 +24,15 @@ def test_a_link_carries_the_pseudonym_only_never_an_address():
     assert "@" not in token
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),  # the signature
-    lambda token: "x" + token,                                                  # the payload
-    lambda token: "",
-    lambda token: "not-a-token",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),  # the signature
+        lambda token: "x" + token,  # the payload
+        lambda token: "",
+        lambda token: "not-a-token",
+    ],
+)
 def test_a_damaged_link_is_refused(tamper):
     token = links.sign(SECRET, links.CONFIRM, IDEA, PERSON)
     with pytest.raises(links.InvalidLink):
@@ -70,6 +74,7 @@ def test_a_withdrawal_link_never_expires(monkeypatch):
 
 # --- threads -------------------------------------------------------------------------------------
 
+
 def comment(parent_id=None, idea_id=IDEA, status=threads.POSTED, hidden=False, **extra) -> dict:
     return {"id": uuid.uuid4(), "idea_id": idea_id, "parent_id": parent_id, "status": status, "hidden": hidden} | extra
 
@@ -78,14 +83,17 @@ def test_a_visible_top_level_comment_can_be_answered():
     threads.check_parent(comment(), IDEA)
 
 
-@pytest.mark.parametrize(("parent", "message"), [
-    (None, "No comment with this id"),
-    (comment(idea_id=uuid.uuid4()), "No comment with this id"),
-    (comment(parent_id=uuid.uuid4()), "not another reply"),
-    (comment(status="submitted"), "not visible"),
-    (comment(status="rejected"), "not visible"),
-    (comment(hidden=True), "not visible"),
-])
+@pytest.mark.parametrize(
+    ("parent", "message"),
+    [
+        (None, "No comment with this id"),
+        (comment(idea_id=uuid.uuid4()), "No comment with this id"),
+        (comment(parent_id=uuid.uuid4()), "not another reply"),
+        (comment(status="submitted"), "not visible"),
+        (comment(status="rejected"), "not visible"),
+        (comment(hidden=True), "not visible"),
+    ],
+)
 def test_a_reply_needs_a_visible_top_level_comment_of_the_same_idea(parent, message):
     with pytest.raises(InvalidInput) as refused:
         threads.check_parent(parent, IDEA)

@@ -1,8 +1,9 @@
 """Unit tests of reporting's projection: events in any order, any number of times, give the same facts."""
+
 import itertools
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +12,7 @@ from services.reporting.handlers import replay
 from services.reporting.projection import IDEA_EVENTS, STATUSES, IdeaFacts, apply
 
 IDEA_ID = uuid.UUID("3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01")
-SUBMITTED_AT = datetime(2024, 5, 17, 9, 0, tzinfo=timezone.utc)
+SUBMITTED_AT = datetime(2024, 5, 17, 9, 0, tzinfo=UTC)
 DECIDED_AT = SUBMITTED_AT + timedelta(minutes=5)
 LATER = SUBMITTED_AT + timedelta(hours=2)
 MUCH_LATER = SUBMITTED_AT + timedelta(days=2)
@@ -24,15 +25,32 @@ def event(event_type: str, idea_id=IDEA_ID, **data):
     return parse_event(new_event(event_type, {"idea_id": idea_id} | data))
 
 
-def submitted(category="mobility", district="Mitte", at=SUBMITTED_AT, author_key=AUTHOR_KEY, idea_id=IDEA_ID,
-              **process):
-    return event("idea.submitted", idea_id, title=TITLE, description=DESCRIPTION, category=category,
-                 district=district, submitted_at=at, author_key=author_key, **process)
+def submitted(
+    category="mobility", district="Mitte", at=SUBMITTED_AT, author_key=AUTHOR_KEY, idea_id=IDEA_ID, **process
+):
+    return event(
+        "idea.submitted",
+        idea_id,
+        title=TITLE,
+        description=DESCRIPTION,
+        category=category,
+        district=district,
+        submitted_at=at,
+        author_key=author_key,
+        **process,
+    )
 
 
 def published(category="mobility", at=DECIDED_AT, title=TITLE, idea_id=IDEA_ID):
-    return event("idea.published", idea_id, title=title, description=DESCRIPTION, category=category,
-                 district="Mitte", published_at=at)
+    return event(
+        "idea.published",
+        idea_id,
+        title=title,
+        description=DESCRIPTION,
+        category=category,
+        district="Mitte",
+        published_at=at,
+    )
 
 
 def rejected(category="mobility", at=DECIDED_AT, reasons=("shouting",), idea_id=IDEA_ID):
@@ -40,14 +58,23 @@ def rejected(category="mobility", at=DECIDED_AT, reasons=("shouting",), idea_id=
 
 
 def decided(decision, at=DECIDED_AT, actor="automatic", reasons=(), idea_id=IDEA_ID):
-    return event("moderation.decided", idea_id, decision=decision, reasons=list(reasons), actor_kind=actor,
-                 decided_at=at)
+    return event(
+        "moderation.decided", idea_id, decision=decision, reasons=list(reasons), actor_kind=actor, decided_at=at
+    )
 
 
 def answered(status, at=LATER, previous=None, idea_id=IDEA_ID, answer_id=None):
-    return event("idea.status_changed", idea_id, answer_id=answer_id or uuid.uuid4(), title=TITLE,
-                 process_id="standing", official_status=status, previous_status=previous,
-                 answer="Die Verwaltung prüft den Vorschlag.", answered_at=at)
+    return event(
+        "idea.status_changed",
+        idea_id,
+        answer_id=answer_id or uuid.uuid4(),
+        title=TITLE,
+        process_id="standing",
+        official_status=status,
+        previous_status=previous,
+        answer="Die Verwaltung prüft den Vorschlag.",
+        answered_at=at,
+    )
 
 
 def hidden(at=LATER, reason="flags", idea_id=IDEA_ID):
@@ -73,16 +100,30 @@ def test_initial_facts_are_submitted_and_empty():
 
 
 def test_idea_events_are_the_ones_that_change_facts():
-    assert set(IDEA_EVENTS) == {"idea.submitted", "idea.published", "idea.rejected", "moderation.decided",
-                                "idea.hidden", "idea.unhidden", "idea.status_changed"}
+    assert set(IDEA_EVENTS) == {
+        "idea.submitted",
+        "idea.published",
+        "idea.rejected",
+        "moderation.decided",
+        "idea.hidden",
+        "idea.unhidden",
+        "idea.status_changed",
+    }
 
 
 # --- in order ----------------------------------------------------------------------------------
 
+
 def test_submitted_records_the_ideas_facts_but_not_its_unmoderated_text():
     facts = project(submitted())
-    assert facts == IdeaFacts(IDEA_ID, category="mobility", district="Mitte", submitted_at=SUBMITTED_AT,
-                              author_key=AUTHOR_KEY, process_id="standing")
+    assert facts == IdeaFacts(
+        IDEA_ID,
+        category="mobility",
+        district="Mitte",
+        submitted_at=SUBMITTED_AT,
+        author_key=AUTHOR_KEY,
+        process_id="standing",
+    )
     assert facts.status == "submitted" and facts.title is None
 
 
@@ -92,10 +133,20 @@ def test_an_idea_without_an_address_has_no_author_key():
 
 def test_the_usual_way_to_publication():
     facts = project(submitted(), decided("approve"), published())
-    assert facts == IdeaFacts(IDEA_ID, category="mobility", district="Mitte", submitted_at=SUBMITTED_AT,
-                              author_key=AUTHOR_KEY, title=TITLE, description=DESCRIPTION,
-                              published_at=DECIDED_AT, decided_at=DECIDED_AT, decision="approve",
-                              decision_actor="automatic", process_id="standing")
+    assert facts == IdeaFacts(
+        IDEA_ID,
+        category="mobility",
+        district="Mitte",
+        submitted_at=SUBMITTED_AT,
+        author_key=AUTHOR_KEY,
+        title=TITLE,
+        description=DESCRIPTION,
+        published_at=DECIDED_AT,
+        decided_at=DECIDED_AT,
+        decision="approve",
+        decision_actor="automatic",
+        process_id="standing",
+    )
     assert facts.status == "published"
     assert facts.turnaround_seconds == 300
 
@@ -115,8 +166,12 @@ def test_moderation_approve_or_reject_alone_does_not_change_the_status():
 
 
 def test_review_then_a_moderators_decision_is_a_human_turnaround():
-    facts = project(submitted(), decided("review", reasons=["shouting"]),
-                    decided("approve", at=LATER, actor="moderator", reasons=["acceptable"]), published(at=LATER))
+    facts = project(
+        submitted(),
+        decided("review", reasons=["shouting"]),
+        decided("approve", at=LATER, actor="moderator", reasons=["acceptable"]),
+        published(at=LATER),
+    )
     assert facts.status == "published" and facts.reviewed
     assert (facts.decided_at, facts.decision_actor, facts.decision_reasons) == (LATER, "moderator", ("acceptable",))
     assert facts.turnaround_seconds == 7200
@@ -139,15 +194,22 @@ def test_hidden_again_after_unhiding_is_hidden():
 
 
 def test_a_hidden_idea_a_moderator_rejects_stays_rejected():
-    facts = project(submitted(), decided("approve"), published(), hidden(),
-                    decided("reject", at=MUCH_LATER, actor="moderator", reasons=["offensive_language"]),
-                    rejected(at=MUCH_LATER, reasons=["offensive_language"]), unhidden(at=MUCH_LATER + timedelta(hours=1)))
+    facts = project(
+        submitted(),
+        decided("approve"),
+        published(),
+        hidden(),
+        decided("reject", at=MUCH_LATER, actor="moderator", reasons=["offensive_language"]),
+        rejected(at=MUCH_LATER, reasons=["offensive_language"]),
+        unhidden(at=MUCH_LATER + timedelta(hours=1)),
+    )
     assert facts.status == "rejected"
     # the moderator's later decision on flags does not replace the answer to the submission
     assert (facts.decided_at, facts.decision, facts.decision_actor) == (DECIDED_AT, "approve", "automatic")
 
 
 # --- out of order ------------------------------------------------------------------------------
+
 
 def test_published_before_submitted_ends_published_with_all_facts():
     assert project(published(), submitted()) == project(submitted(), published())
@@ -196,10 +258,12 @@ def test_the_earliest_settling_decision_wins_whenever_it_arrives():
 
 # --- duplicates and monotonicity ---------------------------------------------------------------
 
+
 def test_duplicate_events_change_nothing():
     once = project(submitted(), decided("review"), published(), hidden())
-    twice = project(submitted(), submitted(), decided("review"), decided("review"), published(), published(),
-                    hidden(), hidden())
+    twice = project(
+        submitted(), submitted(), decided("review"), decided("review"), published(), published(), hidden(), hidden()
+    )
     assert twice == once
 
 
@@ -211,8 +275,12 @@ def test_a_second_publication_keeps_the_first_publication_and_its_text():
 @pytest.mark.parametrize("late", ["submitted", "review", "published", "rejected"])
 def test_rejected_is_final(late):
     start = project(submitted(), rejected())
-    late_event = {"submitted": submitted(), "review": decided("review", at=LATER),
-                  "published": published(at=LATER), "rejected": rejected(at=LATER)}[late]
+    late_event = {
+        "submitted": submitted(),
+        "review": decided("review", at=LATER),
+        "published": published(at=LATER),
+        "rejected": rejected(at=LATER),
+    }[late]
     after = apply(start, late_event)
     assert after.status == "rejected"
     assert after.rejected_at == DECIDED_AT
@@ -241,9 +309,13 @@ def test_an_idea_submitted_to_a_process_is_counted_in_it():
 
 def test_the_latest_answer_sets_the_official_status_and_the_first_one_the_answer_time():
     first, second = uuid.UUID(int=1), uuid.UUID(int=2)
-    facts = project(submitted(), decided("approve"), published(),
-                    answered("under_evaluation", at=LATER, answer_id=first),
-                    answered("accepted", at=MUCH_LATER, previous="under_evaluation", answer_id=second))
+    facts = project(
+        submitted(),
+        decided("approve"),
+        published(),
+        answered("under_evaluation", at=LATER, answer_id=first),
+        answered("accepted", at=MUCH_LATER, previous="under_evaluation", answer_id=second),
+    )
     assert facts.official_status == "accepted"
     assert (facts.official_status_at, facts.official_answer_id) == (MUCH_LATER, second)
     assert facts.first_answered_at == LATER
@@ -267,26 +339,46 @@ def test_apply_returns_new_facts_and_leaves_the_old_ones_unchanged():
 # --- order independence: every permutation gives the same facts ---------------------------------
 
 SEQUENCES = {
-    "published, hidden, unhidden": [
-        submitted(), decided("approve"), published(), hidden(), unhidden(), submitted()],
+    "published, hidden, unhidden": [submitted(), decided("approve"), published(), hidden(), unhidden(), submitted()],
     "review, human rejection": [
-        submitted(), decided("review", reasons=["shouting"]),
+        submitted(),
+        decided("review", reasons=["shouting"]),
         decided("reject", at=LATER, actor="moderator", reasons=["off_topic"]),
-        rejected(at=LATER, reasons=["off_topic"]), decided("review", at=LATER)],
+        rejected(at=LATER, reasons=["off_topic"]),
+        decided("review", at=LATER),
+    ],
     "flags, hidden, rejected": [
-        submitted(district=None), decided("approve"), published(), hidden(),
-        decided("reject", at=MUCH_LATER, actor="moderator", reasons=["spam"]), rejected(at=MUCH_LATER)],
+        submitted(district=None),
+        decided("approve"),
+        published(),
+        hidden(),
+        decided("reject", at=MUCH_LATER, actor="moderator", reasons=["spam"]),
+        rejected(at=MUCH_LATER),
+    ],
     "hidden twice": [
-        published(), hidden(), unhidden(), hidden(at=MUCH_LATER + timedelta(hours=1)),
-        unhidden(at=MUCH_LATER + timedelta(hours=2)), decided("approve")],
+        published(),
+        hidden(),
+        unhidden(),
+        hidden(at=MUCH_LATER + timedelta(hours=1)),
+        unhidden(at=MUCH_LATER + timedelta(hours=2)),
+        decided("approve"),
+    ],
     "answers, one of them at the same time as another": [
-        submitted(process_id="u30-ideenaufruf"), decided("approve"), published(),
+        submitted(process_id="u30-ideenaufruf"),
+        decided("approve"),
+        published(),
         answered("under_evaluation", at=LATER, answer_id=uuid.UUID(int=7)),
         answered("declined", at=MUCH_LATER, previous="under_evaluation", answer_id=uuid.UUID(int=8)),
-        answered("accepted", at=MUCH_LATER, previous="under_evaluation", answer_id=uuid.UUID(int=9))],
+        answered("accepted", at=MUCH_LATER, previous="under_evaluation", answer_id=uuid.UUID(int=9)),
+    ],
     "conflicting duplicates": [
-        published(at=LATER, title="Zweite Fassung"), published(), rejected(at=LATER, reasons=["b"]),
-        rejected(at=LATER, reasons=["a"]), hidden(at=LATER), unhidden(at=LATER)],
+        published(at=LATER, title="Zweite Fassung"),
+        published(),
+        rejected(at=LATER, reasons=["b"]),
+        rejected(at=LATER, reasons=["a"]),
+        hidden(at=LATER),
+        unhidden(at=LATER),
+    ],
 }
 
 
@@ -304,6 +396,7 @@ def test_every_order_of_hiding_and_unhiding_ends_as_the_last_change_by_time_says
 
 
 # --- figures by hand on a known sequence --------------------------------------------------------
+
 
 def _ideas(count: int) -> list[uuid.UUID]:
     return [uuid.UUID(int=number + 1) for number in range(count)]
@@ -324,8 +417,7 @@ def test_a_known_sequence_gives_the_facts_computed_by_hand():
         # c: reviewed, approved by a moderator after one hour, later hidden by flags
         submitted(idea_id=c, at=SUBMITTED_AT, author_key=keys[c]),
         decided("review", idea_id=c, at=SUBMITTED_AT + timedelta(seconds=1)),
-        decided("approve", idea_id=c, actor="moderator", reasons=["acceptable"],
-                at=SUBMITTED_AT + timedelta(hours=1)),
+        decided("approve", idea_id=c, actor="moderator", reasons=["acceptable"], at=SUBMITTED_AT + timedelta(hours=1)),
         published(idea_id=c, at=SUBMITTED_AT + timedelta(hours=1)),
         hidden(idea_id=c, at=MUCH_LATER),
         # d: waits for a moderator
@@ -337,12 +429,26 @@ def test_a_known_sequence_gives_the_facts_computed_by_hand():
     facts = {each.idea_id: each for each in replay(events)}
 
     assert Counter(each.status for each in facts.values()) == {
-        "published": 2, "rejected": 1, "hidden": 1, "in_review": 1}
+        "published": 2,
+        "rejected": 1,
+        "hidden": 1,
+        "in_review": 1,
+    }
     assert set(Counter(each.status for each in facts.values())) <= set(STATUSES)
     assert {idea: each.turnaround_seconds for idea, each in facts.items()} == {
-        a: 2.0, b: 4.0, c: 3600.0, d: None, e: None}
+        a: 2.0,
+        b: 4.0,
+        c: 3600.0,
+        d: None,
+        e: None,
+    }
     assert {idea: each.decision_actor for idea, each in facts.items()} == {
-        a: "automatic", b: "automatic", c: "moderator", d: None, e: None}
+        a: "automatic",
+        b: "automatic",
+        c: "moderator",
+        d: None,
+        e: None,
+    }
     assert len({each.author_key for each in facts.values() if each.author_key}) == 2  # e's is not known yet
     assert Counter(each.category for each in facts.values()) == {"mobility": 3, "culture": 1, "health": 1}
     assert Counter(each.district for each in facts.values()) == {"Mitte": 4, None: 1}

@@ -1,5 +1,6 @@
 """Unit tests of webhook signing, event filters, registration input, retry delays and the service's
 handlers (one per public event type)."""
+
 import hashlib
 import hmac
 from datetime import timedelta
@@ -10,8 +11,15 @@ from marshmallow import ValidationError
 from aufbruch.backoff import doubling_delay
 from aufbruch.contracts import topology
 from aufbruch.contracts.events import CATALOG
-from aufbruch.contracts.webhooks import (NewWebhook, is_allowed_url, matches, new_secret, signature,
-                                         signed_headers, verify)
+from aufbruch.contracts.webhooks import (
+    NewWebhook,
+    is_allowed_url,
+    matches,
+    new_secret,
+    signature,
+    signed_headers,
+    verify,
+)
 from services.webhooks import sender
 from services.webhooks.service import WebhooksService
 
@@ -22,6 +30,7 @@ NOW = 1_700_000_000
 
 # --- signing ------------------------------------------------------------------------------------
 
+
 def test_signature_is_hmac_sha256_of_timestamp_dot_body_in_hex():
     expected = hmac.new(SECRET.encode(), b"1700000000." + BODY, hashlib.sha256).hexdigest()
     assert signature(SECRET, NOW, BODY) == f"v1={expected}"
@@ -29,20 +38,27 @@ def test_signature_is_hmac_sha256_of_timestamp_dot_body_in_hex():
 
 def test_signed_headers_name_the_delivery_time_and_signature():
     headers = signed_headers(SECRET, "d-1", NOW, BODY)
-    assert headers == {"Content-Type": "application/cloudevents+json", "Webhook-Id": "d-1",
-                       "Webhook-Timestamp": "1700000000", "Webhook-Signature": signature(SECRET, NOW, BODY)}
+    assert headers == {
+        "Content-Type": "application/cloudevents+json",
+        "Webhook-Id": "d-1",
+        "Webhook-Timestamp": "1700000000",
+        "Webhook-Signature": signature(SECRET, NOW, BODY),
+    }
 
 
 def test_verify_accepts_a_fresh_correctly_signed_body():
     assert verify(SECRET, signed_headers(SECRET, "d-1", NOW, BODY), BODY, now=NOW + 299)
 
 
-@pytest.mark.parametrize("secret, body, now", [
-    ("whsec_other", BODY, NOW),             # another subscription's secret
-    (SECRET, BODY + b" ", NOW),             # the body changed on the way
-    (SECRET, BODY, NOW + 301),              # replayed more than five minutes later
-    (SECRET, BODY, NOW - 301),              # from the future
-])
+@pytest.mark.parametrize(
+    "secret, body, now",
+    [
+        ("whsec_other", BODY, NOW),  # another subscription's secret
+        (SECRET, BODY + b" ", NOW),  # the body changed on the way
+        (SECRET, BODY, NOW + 301),  # replayed more than five minutes later
+        (SECRET, BODY, NOW - 301),  # from the future
+    ],
+)
 def test_verify_refuses_wrong_secret_changed_body_and_old_timestamps(secret, body, now):
     assert not verify(secret, signed_headers(SECRET, "d-1", NOW, BODY), body, now=now)
 
@@ -64,13 +80,17 @@ def test_secrets_are_random_and_long():
 
 # --- filters and registration --------------------------------------------------------------------
 
-@pytest.mark.parametrize("event_types, event_type, expected", [
-    (["idea.published"], "idea.published", True),
-    (["idea.published"], "idea.rejected", False),
-    (["idea.rejected", "idea.published"], "idea.published", True),
-    (["*"], "notification.failed", True),
-    (["idea.*"], "idea.published", False),  # no patterns: exact types or "*"
-])
+
+@pytest.mark.parametrize(
+    "event_types, event_type, expected",
+    [
+        (["idea.published"], "idea.published", True),
+        (["idea.published"], "idea.rejected", False),
+        (["idea.rejected", "idea.published"], "idea.published", True),
+        (["*"], "notification.failed", True),
+        (["idea.*"], "idea.published", False),  # no patterns: exact types or "*"
+    ],
+)
 def test_filter_takes_exact_types_or_everything(event_types, event_type, expected):
     assert matches(event_types, event_type) is expected
 
@@ -80,36 +100,42 @@ def test_registration_accepts_https_and_known_types_or_star():
     assert loaded == {"url": "https://city.example/hooks", "event_types": ["*", "idea.hidden"]}
 
 
-@pytest.mark.parametrize("payload, fields", [
-    ({"url": "ftp://city.example/x", "event_types": ["idea.published"]}, {"url"}),
-    ({"url": "not a url", "event_types": ["idea.published"]}, {"url"}),
-    ({"url": "https://city.example/x", "event_types": ["idea.deleted"]}, {"event_types"}),
-    ({"url": "https://city.example/x", "event_types": []}, {"event_types"}),
-    ({"url": "https://city.example/x", "event_types": "idea.published"}, {"event_types"}),
-    ({"url": "https://city.example/x", "event_types": ["idea.published", "idea.published"]}, {"event_types"}),
-    ({"event_types": ["idea.published"]}, {"url"}),
-    ({"url": "https://city.example/x", "event_types": ["*"], "secret": "mine"}, {"secret"}),
-])
+@pytest.mark.parametrize(
+    "payload, fields",
+    [
+        ({"url": "ftp://city.example/x", "event_types": ["idea.published"]}, {"url"}),
+        ({"url": "not a url", "event_types": ["idea.published"]}, {"url"}),
+        ({"url": "https://city.example/x", "event_types": ["idea.deleted"]}, {"event_types"}),
+        ({"url": "https://city.example/x", "event_types": []}, {"event_types"}),
+        ({"url": "https://city.example/x", "event_types": "idea.published"}, {"event_types"}),
+        ({"url": "https://city.example/x", "event_types": ["idea.published", "idea.published"]}, {"event_types"}),
+        ({"event_types": ["idea.published"]}, {"url"}),
+        ({"url": "https://city.example/x", "event_types": ["*"], "secret": "mine"}, {"secret"}),
+    ],
+)
 def test_registration_refuses_bad_input_naming_the_field(payload, fields):
     with pytest.raises(ValidationError) as raised:
         NewWebhook().load(payload)
     assert set(raised.value.messages) == fields
 
 
-@pytest.mark.parametrize("url, allow_http, expected", [
-    ("https://city.example/x", False, True),
-    ("http://city.example/x", False, False),
-    ("http://127.0.0.1:8080/x", True, True),
-    ("HTTPS://city.example/x", False, True),
-])
+@pytest.mark.parametrize(
+    "url, allow_http, expected",
+    [
+        ("https://city.example/x", False, True),
+        ("http://city.example/x", False, False),
+        ("http://127.0.0.1:8080/x", True, True),
+        ("HTTPS://city.example/x", False, True),
+    ],
+)
 def test_plain_http_only_when_configured(url, allow_http, expected):
     assert is_allowed_url(url, allow_http) is expected
 
 
 # --- retry delays ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("attempts, seconds", [(1, 10), (2, 20), (3, 40), (4, 80), (9, 2560), (10, 3600),
-                                                (1000, 3600)])
+
+@pytest.mark.parametrize("attempts, seconds", [(1, 10), (2, 20), (3, 40), (4, 80), (9, 2560), (10, 3600), (1000, 3600)])
 def test_doubling_delay_doubles_and_is_capped(attempts, seconds):
     assert doubling_delay(attempts, timedelta(seconds=10), timedelta(hours=1)) == timedelta(seconds=seconds)
 
@@ -130,18 +156,24 @@ def test_a_send_is_bounded_well_below_its_lease():
     assert timedelta(seconds=sender.SEND_TIMEOUT_SECONDS + 1) * 2 < sender.LEASE
 
 
-@pytest.mark.parametrize("value, expected", [(True, True), ("true", True), ("1", True), (False, False),
-                                             ("false", False), (None, False), ("", False)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [(True, True), ("true", True), ("1", True), (False, False), ("false", False), (None, False), ("", False)],
+)
 def test_truthy_reads_configuration_flags(value, expected):
     assert sender.truthy(value) is expected
 
 
 # --- one handler per public event type ------------------------------------------------------------
 
+
 def _handled_event_types() -> list[str]:
-    return [extension.event_type for name in dir(WebhooksService)
-            for extension in getattr(getattr(WebhooksService, name), "nameko_entrypoints", ())
-            if hasattr(extension, "event_type")]
+    return [
+        extension.event_type
+        for name in dir(WebhooksService)
+        for extension in getattr(getattr(WebhooksService, name), "nameko_entrypoints", ())
+        if hasattr(extension, "event_type")
+    ]
 
 
 def test_every_public_event_type_has_exactly_one_handler():
