@@ -1,0 +1,62 @@
+"""A service's settings, read once: when the service starts, not in every worker.
+
+Each service describes its settings as a frozen dataclass with a pure `from_config(config)` that
+raises `SettingError` naming the setting and what it must be; `Settings` is the dependency
+provider that reads them at start-up (`Settings(ThatClass.from_config)`), so a wrong value stops the service there instead of failing
+requests or sending events to the dead-letter queue later. Command-line tools call
+`ThatClass.from_config(load_config())` and so never disagree with the services.
+"""
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from nameko.extensions import DependencyProvider
+
+
+class SettingError(ValueError):
+    """A setting is missing or has a value the service cannot work with."""
+
+    def __init__(self, name: str, expected: str, value: Any = None):
+        super().__init__(f"setting {name}={value!r} is not valid: it must be {expected} (deploy/config.yaml)")
+        self.name = name
+
+
+T = TypeVar("T")
+
+
+class Settings(DependencyProvider, Generic[T]):
+    def __init__(self, read: Callable[[dict], T]):
+        self.read = read
+
+    def setup(self) -> None:
+        self.value = self.read(self.container.config)
+
+    def get_dependency(self, worker_ctx) -> T:
+        return self.value
+
+
+def integer(config: dict, name: str, minimum: int = 0) -> int:
+    """The setting `name` as a whole number of at least `minimum`."""
+    try:
+        value = int(config[name])
+    except (KeyError, TypeError, ValueError):
+        raise SettingError(name, f"a whole number of at least {minimum}", config.get(name)) from None
+    if value < minimum:
+        raise SettingError(name, f"a whole number of at least {minimum}", value)
+    return value
+
+
+def flag(config: dict, name: str) -> bool:
+    value = config.get(name, False)
+    if isinstance(value, bool):
+        return value
+    if str(value).strip().lower() in ("true", "1", "yes", "on"):
+        return True
+    if str(value).strip().lower() in ("false", "0", "no", "off", ""):
+        return False
+    raise SettingError(name, "true or false", value)
+
+
+def words(config: dict, name: str) -> tuple[str, ...]:
+    """A comma-separated setting as its items, blanks dropped."""
+    return tuple(item.strip() for item in str(config.get(name) or "").split(",") if item.strip())
