@@ -1,9 +1,9 @@
 """A service's settings, read once: when the service starts, not in every worker.
 
 Each service describes its settings as a frozen dataclass with a pure `from_config(config)` that
-raises `SettingError` naming the setting and what it must be; `Settings` is the dependency
-provider that reads them at start-up (`Settings(ThatClass.from_config)`), so a wrong value stops the service there instead of failing
-requests or sending events to the dead-letter queue later. Command-line tools call
+raises `SettingError` naming the setting and what it must be; `Settings(ThatClass.from_config)` is
+the dependency provider that reads them at start-up, so a wrong value stops the service there instead
+of failing requests or sending events to the dead-letter queue later. Command-line tools call
 `ThatClass.from_config(load_config())` and so never disagree with the services.
 """
 
