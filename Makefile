@@ -27,10 +27,13 @@ check: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# The dashboard's browser test drives Debian's Chromium (Playwright cannot download its own here);
-# install it when missing (CI runs as root).
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here); install it when
+# missing (CI runs as root). They check every web page with axe-core, the npm package of package.json,
+# installed into node_modules/ from package-lock.json.
 test: install
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	command -v npm >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm)
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 	command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
 	$(BIN)/pytest
 

@@ -7,72 +7,24 @@ same numbers as the summary API, log no console error and load nothing from any 
 
 from urllib.parse import urlsplit
 
-import eventlet
-import greenlet
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
-from playwright.sync_api._context_manager import PlaywrightContextManager
 
 from services.gateway.charts import german_date
 from services.gateway.dashboard import CATEGORY_LABELS, DASHBOARD_CSP
+from tests.support.browser import launched_browser
 from tests.support.ideas import distinct_idea
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HEADINGS = ["Stand der Ideen", "Ideen im Zeitverlauf", "Ideen nach Kategorie", "Dauer der Moderation"]
 CHARTS = ["#chart-status svg", "#chart-timeline svg", "#chart-categories svg", "#chart-turnaround svg"]
 
 
-def stop_playwright(manager: PlaywrightContextManager) -> None:
-    """Stop Playwright's sync API under eventlet without hanging.
-
-    The tests run monkey-patched (tests/conftest.py, as `nameko run` does), which is what keeps the
-    broker proxy's green threads running while Playwright waits: its dispatcher greenlet runs asyncio on
-    eventlet's green select. But eventlet makes its hub the parent of every greenlet that waits in it, so
-    when the dispatcher finishes on stop, control passes to the hub instead of back to the caller waiting
-    in `__exit__`, and the caller would wait forever. A green thread hands control back to the caller
-    once the dispatcher has finished and the caller still waits for it there.
-    """
-    caller = greenlet.getcurrent()
-
-    def hand_back():
-        while not (
-            manager._dispatcher_fiber.dead
-            and caller.gr_frame is not None
-            and caller.gr_frame.f_code is PlaywrightContextManager.__exit__.__code__
-        ):
-            if caller.dead:
-                return
-            eventlet.sleep(0.01)
-        caller.switch()
-
-    helper = eventlet.spawn(hand_back)
-    try:
-        manager.__exit__()
-    finally:
-        helper.kill()
-
-
 @pytest.fixture(scope="module")
 def browser():
-    manager = sync_playwright()
-    playwright = manager.start()
-    try:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_browser() as launched:
         yield launched
-        launched.close()
-    finally:
-        stop_playwright(manager)
 
 
 @pytest.fixture(scope="module")

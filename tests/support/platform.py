@@ -22,7 +22,11 @@ SERVICES = {
     "webhooks": "services.webhooks.service:WebhooksService",
     "participation": "services.participation.service:ParticipationService",
     "gateway": "services.gateway.service:GatewayService",
+    "web": "services.web.service:WebService",
 }
+# The web calls the gateway on the citizens' behalf and names them in X-Forwarded-For: only this
+# platform's gateway believes it (a test's own gateway, started with the platform's env, does not).
+SERVICE_ENV = {"gateway": {"TRUSTED_PROXIES": "127.0.0.1"}}
 FINAL_STATUSES = {"published", "rejected", "in_review"}
 
 
@@ -39,7 +43,9 @@ class Platform:
         self.logs = logs
         self.port = free_port()
         self.ideas_port = free_port()
+        self.web_port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/api/v1"
+        self.web_url = f"http://127.0.0.1:{self.web_port}"
         self.processes = {}
         self.accepted = set()
         amqp_uri = vhost.amqp_uri
@@ -58,6 +64,9 @@ class Platform:
                 "SMTP_HOST": "127.0.0.1",
                 "SMTP_PORT": str(mail.port),
                 "PUBLIC_BASE_URL": "http://ideas.test",
+                "PUBLIC_WEB_URL": self.web_url,
+                "GATEWAY_URL": f"http://127.0.0.1:{self.port}",
+                "WEB_SESSION_SECRET": "aufbruch-development-only-session-secret",
                 "WEBHOOKS_ALLOW_HTTP": "true",  # the tests' webhook receiver speaks plain http
                 "PUBLIC_WRITE_RATE_LIMIT": "0",  # tests and benchmark submit thousands of ideas from one address
             }
@@ -79,6 +88,8 @@ class Platform:
             self.start_service(name)
         if "gateway" in services:
             wait_until(self.healthy, timeout=60, interval=0.5, message="the platform to report healthy")
+        if "web" in services:
+            wait_until(self.web_serves, timeout=60, interval=0.5, message="the web pages to be served")
         return self
 
     def start_service(self, name: str, replica: int = 1, **env: str) -> subprocess.Popen:
@@ -87,11 +98,11 @@ class Platform:
         key = name if replica == 1 else f"{name}-{replica}"
         log = open(self.logs / f"{key}.log", "ab")
         nameko = Path(sys.executable).parent / "nameko"
-        http_port = {"gateway": self.port, "ideas": self.ideas_port}.get(name, free_port())
+        http_port = {"gateway": self.port, "ideas": self.ideas_port, "web": self.web_port}.get(name, free_port())
         self.processes[key] = subprocess.Popen(
             [str(nameko), "run", "--config", "deploy/config.yaml", SERVICES[name]],
             cwd=REPO_ROOT,
-            env=self.env | {"HTTP_PORT": str(http_port)} | env,
+            env=self.env | {"HTTP_PORT": str(http_port)} | SERVICE_ENV.get(name, {}) | env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -126,8 +137,9 @@ class Platform:
         """`name` (not the gateway) takes messages again: Nameko starts its RPC and event consumers
         together. (The gateway's health check would also wait for every other service, which may be
         too busy under load to answer its 2 s pings.)"""
-        if name == "gateway":
-            wait_until(self.healthy, timeout=60, interval=0.5, message="the gateway to answer again")
+        if name in ("gateway", "web"):
+            answers = self.healthy if name == "gateway" else self.web_serves
+            wait_until(answers, timeout=60, interval=0.5, message=f"{name} to answer again")
             return
         wait_until(
             lambda: self.vhost.consumers(f"rpc-{name}") > 0,
@@ -150,6 +162,12 @@ class Platform:
     def healthy(self) -> bool:
         try:
             return requests.get(f"{self.base_url}/health", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def web_serves(self) -> bool:
+        try:
+            return requests.get(f"{self.web_url}/static/site.css", timeout=5).status_code == 200
         except requests.RequestException:
             return False
 

@@ -31,6 +31,7 @@ NAMEKO_SERVICES = (
     "accounts",
     "webhooks",
     "participation",
+    "web",
 )
 SCALABLE = ("ideas", "moderation", "notifications", "reporting", "accounts", "webhooks", "participation")
 ALL_SERVICES = INFRASTRUCTURE + NAMEKO_SERVICES
@@ -212,10 +213,11 @@ def test_scalable_services_have_no_fixed_name_or_host_port(services, name):
     assert "hostname" not in service
 
 
-def test_only_the_gateway_publishes_a_host_port(services):
+def test_only_the_gateway_and_the_web_publish_a_host_port(services):
     published = {name for name, svc in services.items() if svc.get("ports")}
-    assert published == {"gateway"}, published
+    assert published == {"gateway", "web"}, published
     assert [str(p) for p in services["gateway"]["ports"]] == ["8000:8000"]
+    assert [str(p) for p in services["web"]["ports"]] == ["8080:8080"]
 
 
 def test_gateway_healthcheck_calls_the_health_endpoint(services):

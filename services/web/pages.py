@@ -1,0 +1,138 @@
+"""Rendering a page: the Jinja2 templates (autoescaped) with the site's layout, texts and headers.
+
+Every template gets `locale`, `t` (the page's texts: `t("key")`, `t("key", n=3)` formats), `link`
+(a German path in the page's language: `link("/ideen")`), `other_language_url`, `dashboard_url` and
+`path` (the German path of this page). Staff pages render through the same `Pages.render`; their
+own texts come as `texts={"de": {...}, "en": {...}}`, looked up before the site's.
+"""
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from nameko.extensions import DependencyProvider
+from werkzeug.wrappers import Request, Response
+
+from aufbruch.http import SECURITY_HEADERS
+from aufbruch.labels import category_label, official_status_label
+from services.web import i18n
+from services.web.settings import WebSettings
+from services.web.texts import TEXTS
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).parent / "templates"
+# Nothing from another origin, no script, no inline style; forms post only here.
+PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+PAGE_HEADERS = SECURITY_HEADERS | {"Content-Security-Policy": PAGE_CSP}
+
+
+MONTHS = {
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
+           "Dezember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+CITY_TIMEZONE = ZoneInfo("Europe/Berlin")
+
+
+def city_date(locale: str, value: str | None) -> str:
+    """An API date or timestamp as the city's day, written out: "3. Dezember 2026", "3 December 2026"."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    day = moment.astimezone(CITY_TIMEZONE).date() if moment.tzinfo else moment.date()
+    month = MONTHS[locale][day.month - 1]
+    return f"{day.day}. {month} {day.year}" if locale == "de" else f"{day.day} {month} {day.year}"
+
+
+def translator(locale: str, extra: Mapping[str, Mapping[str, str]] | None = None):
+    tables = [table[locale] for table in (extra or {}, TEXTS) if locale in table]
+
+    def t(key: str, **values: Any) -> str:
+        text = next((table[key] for table in tables if key in table), None)
+        if text is None:
+            raise KeyError(f"no {locale} text {key!r}")
+        return text.format(**values) if values else text
+
+    return t
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals |= {"category_label": category_label, "official_status_label": official_status_label}
+    return env
+
+
+class Pages(DependencyProvider):
+    """`self.pages.render(request, "idea.html", status=200, idea=...)`, `self.pages.redirect(request, "/ideen")`."""
+
+    def setup(self) -> None:
+        self.settings = WebSettings.from_config(self.container.config)
+        self.env = environment()
+
+    def get_dependency(self, worker_ctx) -> "Pages":
+        return self
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        status: int = 200,
+        texts: Mapping[str, Mapping[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **context: Any,
+    ) -> Response:
+        locale = i18n.page_locale(request)
+        html = self.env.get_template(template).render(
+            locale=locale,
+            t=translator(locale, texts),
+            link=lambda path: i18n.localized(locale, path),
+            date=lambda value: city_date(locale, value),
+            other_language_url=i18n.other_language_url(request),
+            dashboard_url=f"{self.settings.public_base_url}/dashboard",
+            path=i18n.german_path(request.path),
+            **context,
+        )
+        response = Response(html, status=status, mimetype="text/html")
+        response.headers.update(PAGE_HEADERS)
+        response.headers.update(headers or {})
+        return response
+
+    def message(
+        self,
+        request: Request,
+        status: int,
+        heading_key: str,
+        *paragraph_keys: str,
+        headers: Mapping[str, str] | None = None,
+        idea_id: str | None = None,
+        **values: Any,
+    ) -> Response:
+        """A page that says one thing (confirmed, not found, unavailable, ...): the texts' keys, formatted
+        with `values`; `idea_id` adds a link to the idea."""
+        t = translator(i18n.page_locale(request))
+        return self.render(
+            request,
+            "message.html",
+            status,
+            headers=headers,
+            heading=t(heading_key, **values),
+            paragraphs=[t(key, **values) for key in paragraph_keys],
+            idea_id=idea_id,
+        )
+
+    def redirect(self, request: Request, german_path: str) -> Response:
+        """303 See Other to `german_path` in the page's language: the Get after a successful Post."""
+        response = Response(status=303, headers={"Location": i18n.localized(i18n.page_locale(request), german_path)})
+        response.headers.update(PAGE_HEADERS)
+        return response

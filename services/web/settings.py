@@ -1,0 +1,31 @@
+"""The web service's settings, read once at start-up (aufbruch/settings.py)."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from aufbruch.settings import SettingError
+from services.web.session import session_secret
+
+
+def _base_url(config: dict, name: str) -> str:
+    value = str(config.get(name) or "").strip().rstrip("/")
+    if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+        raise SettingError(name, "an http:// or https:// address", config.get(name))
+    return value
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    gateway_url: str  # where the web reaches the gateway's public API (it needs nothing else)
+    public_base_url: str  # where citizens reach the gateway (the dashboard link)
+    public_web_url: str  # where citizens reach these pages
+    session_secret: str  # signs the staff pages' session cookie (services/web/session.py)
+
+    @classmethod
+    def from_config(cls, config: dict) -> "WebSettings":
+        return cls(
+            gateway_url=_base_url(config, "GATEWAY_URL"),
+            public_base_url=_base_url(config, "PUBLIC_BASE_URL"),
+            public_web_url=_base_url(config, "PUBLIC_WEB_URL"),
+            session_secret=session_secret(config),
+        )
