@@ -1,0 +1,6 @@
+"""The staff pages' words in German and English (looked up before the site's, pages.translator);
+`label(kind, code)` in a template reads `<kind>_<code>` from here (reasons, roles, audit actions)."""
+
+from services.web.staff.texts import de, en
+
+STAFF_TEXTS = {"de": de.TEXTS, "en": en.TEXTS}
