@@ -86,12 +86,14 @@ class GatewayClient(DependencyProvider):
         *,
         token: str | None = None,
         json: Any = None,
+        form: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         client_address: str | None = None,
         locale: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Answer:
-        """Call `API + path`; `params` without None or "" values; `token` a staff bearer token."""
+        """Call `API + path` with a `json` or a `form` (url-encoded) body; `params` without None or ""
+        values; `token` a staff bearer token."""
         query = urlencode({key: value for key, value in (params or {}).items() if value not in (None, "")})
         url = f"{'/' + self.prefix if self.prefix else ''}{API}{path}{'?' + query if query else ''}"
         sent = {"Accept": "application/json"} | dict(headers or {})
@@ -105,6 +107,9 @@ class GatewayClient(DependencyProvider):
         if json is not None:
             body = _dumps(json)
             sent["Content-Type"] = "application/json"
+        elif form is not None:
+            body = urlencode(form).encode("ascii")
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             answer = self.pool.urlopen(
                 method, url, body=body, headers=sent, timeout=TIMEOUT_SECONDS, redirect=False, preload_content=True

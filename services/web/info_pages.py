@@ -1,12 +1,12 @@
 """The start page and the pages that explain the site: Leichte Sprache and the accessibility statement."""
 
 from services.web import i18n
-from services.web.routing import expect, page
+from services.web.routing import PageGroup, expect, page
 
 NEWEST_IDEAS = 6
 
 
-class InfoPages:
+class InfoPages(PageGroup):
     """Mixed into WebService (services/web/service.py names its dependencies)."""
 
     @page("GET", "/")
@@ -17,9 +17,7 @@ class InfoPages:
             return response
         client = request.remote_addr
         processes = expect(self.gateway.request("GET", "/processes", client_address=client))["items"]
-        newest = expect(
-            self.gateway.request("GET", "/ideas", params={"per_page": NEWEST_IDEAS}, client_address=client)
-        )
+        newest = expect(self.gateway.request("GET", "/ideas", params={"per_page": NEWEST_IDEAS}, client_address=client))
         response = self.pages.render(
             request,
             "start.html",

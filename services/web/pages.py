@@ -11,12 +11,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
+from aufbruch.contracts.ideas import OFFICIAL_STATUSES
 from aufbruch.http import SECURITY_HEADERS
 from aufbruch.labels import category_label, official_status_label
 from services.web import i18n
@@ -31,10 +33,34 @@ PAGE_HEADERS = SECURITY_HEADERS | {"Content-Security-Policy": PAGE_CSP}
 
 
 MONTHS = {
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
-           "Dezember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
+    "de": (
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 CITY_TIMEZONE = ZoneInfo("Europe/Berlin")
 
@@ -61,6 +87,11 @@ def translator(locale: str, extra: Mapping[str, Mapping[str, str]] | None = None
     return t
 
 
+def query(values: Mapping[str, Any], **more: Any) -> str:
+    """A query string of the values given (empty ones left out): the filters kept across pages."""
+    return urlencode({key: value for key, value in (dict(values) | more).items() if value not in (None, "")})
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -69,7 +100,12 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals |= {"category_label": category_label, "official_status_label": official_status_label}
+    env.globals |= {
+        "category_label": category_label,
+        "official_status_label": official_status_label,
+        "official_statuses": OFFICIAL_STATUSES,
+        "query": query,
+    }
     return env
 
 
@@ -107,6 +143,9 @@ class Pages(DependencyProvider):
         response.headers.update(PAGE_HEADERS)
         response.headers.update(headers or {})
         return response
+
+    def translate(self, request: Request, key: str, **values: Any) -> str:
+        return translator(i18n.page_locale(request))(key, **values)
 
     def message(
         self,

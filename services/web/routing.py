@@ -8,9 +8,18 @@ from typing import Any
 
 from aufbruch.http import http
 from services.web import i18n
-from services.web.gateway import Answer
+from services.web.gateway import Answer, GatewayClient
+from services.web.pages import Pages
 
 log = logging.getLogger(__name__)
+
+
+class PageGroup:
+    """The base of each group of pages that WebService mixes in: the dependencies WebService declares,
+    annotated here for the type checker (Nameko injects them into each worker)."""
+
+    gateway: GatewayClient
+    pages: Pages
 
 
 class PageNotFound(Exception):
@@ -28,6 +37,11 @@ def expect(answer: Answer) -> Any:
     if answer.status == 404:
         raise PageNotFound()
     raise PlatformUnavailable(answer.status)
+
+
+def ask(gateway, request, method: str, path: str, **kwargs: Any) -> Answer:
+    """Call the API for the citizen behind `request`: their address, the page's language."""
+    return gateway.request(method, path, client_address=request.remote_addr, locale=i18n.page_locale(request), **kwargs)
 
 
 def page(method: str, path: str) -> Callable:

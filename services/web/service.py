@@ -20,7 +20,9 @@ from werkzeug.wrappers import Response
 from aufbruch.http import SECURITY_HEADERS, http
 from aufbruch.settings import Settings
 from services.web.gateway import GatewayClient
+from services.web.idea_pages import IdeaPages
 from services.web.info_pages import InfoPages
+from services.web.link_pages import LinkPages
 from services.web.pages import Pages
 from services.web.routing import PageNotFound, page
 from services.web.settings import WebSettings
@@ -31,7 +33,7 @@ STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml"}
 STATIC_MAX_AGE_SECONDS = 3600
 
 
-class WebService(StaffPages, InfoPages):
+class WebService(StaffPages, IdeaPages, LinkPages, InfoPages):
     name = "web"
 
     settings = Settings(WebSettings.from_config)

@@ -24,7 +24,8 @@ TEXTS = {
     "required": "Pflichtfeld",
     "busy": "Gerade ist sehr viel los. Bitte versuchen Sie es in einer Minute noch einmal – Ihr Text ist noch da.",
     "unavailable_title": "Gerade nicht erreichbar",
-    "unavailable_text": "Die Plattform ist gerade nicht erreichbar. Bitte versuchen Sie es in einer Minute noch einmal.",
+    "unavailable_text": "Die Plattform ist gerade nicht erreichbar. "
+    "Bitte versuchen Sie es in einer Minute noch einmal.",
     "not_found_title": "Seite nicht gefunden",
     "not_found_text": "Diese Seite gibt es nicht. Vielleicht finden Sie, was Sie suchen, auf der Startseite.",
     "error_title": "Ein Fehler ist aufgetreten",
@@ -171,4 +172,7 @@ TEXTS = {
     "unsubscribe_erased": "Ihre E-Mail-Adresse ist bei uns gelöscht.",
     "easy_title": "Leichte Sprache",
     "accessibility_title": "Erklärung zur Barrierefreiheit",
+    "process_closed": "Diese Beteiligung nimmt zurzeit keine Ideen an. Bitte wählen Sie eine andere.",
+    "idea_dates": "Datum",
+    "anonymous": "Anonym",
 }

@@ -169,4 +169,7 @@ TEXTS = {
     "unsubscribe_erased": "Your e-mail address has been erased.",
     "easy_title": "Easy read",
     "accessibility_title": "Accessibility statement",
+    "process_closed": "This consultation does not take ideas right now. Please choose another one.",
+    "idea_dates": "Dates",
+    "anonymous": "Anonymous",
 }
