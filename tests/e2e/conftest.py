@@ -1,10 +1,12 @@
-"""The whole platform for the end-to-end tests (tests/support/platform.py starts it), and its staff."""
+"""The whole platform for the end-to-end tests (tests/support/platform.py starts it), its staff, and the
+browser the web pages' tests drive (tests/support/browser.py)."""
 
 import subprocess
 import sys
 
 import pytest
 
+from tests.support.browser import PageVisits, launched_browser
 from tests.support.infrastructure import REPO_ROOT, TestDatabase, Vhost, unique_name
 from tests.support.platform import Platform
 from tests.support.staff import Admin, unique_username
@@ -60,3 +62,18 @@ def moderator_token(admin) -> str:
 def staff_member(admin) -> dict:
     """A digital guide of the administration (role `staff`): {user, token_id, token}."""
     return admin.create_user("staff", display_name="Lena Lotsin")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, one per test module: starting it costs about a second, a context per test is cheap."""
+    with launched_browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def visits(browser, request):
+    """The test's own browser context: every page it visits is checked with axe-core and photographed."""
+    visiting = PageVisits(browser, request.node.name)
+    yield visiting
+    visiting.close()

@@ -12,19 +12,12 @@ import requests
 
 from services.gateway.charts import german_date
 from services.gateway.dashboard import CATEGORY_LABELS, DASHBOARD_CSP
-from tests.support.browser import launched_browser
 from tests.support.ideas import distinct_idea
 
 pytestmark = pytest.mark.e2e
 
 HEADINGS = ["Stand der Ideen", "Ideen im Zeitverlauf", "Ideen nach Kategorie", "Dauer der Moderation"]
 CHARTS = ["#chart-status svg", "#chart-timeline svg", "#chart-categories svg", "#chart-turnaround svg"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_browser() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ test-artifacts/screenshots/<test>/ (gitignored).
 
     browser = launched_browser()          # a module fixture: one browser per test module
     visits = PageVisits(browser, "test_submit")
-    page = visits.open(f"{web_url}/ideen/neu", "submission-form")
+    response = visits.open(f"{web_url}/ideen/neu", "submission-form")
+    visits.page.get_by_label("Titel").fill(...)
 """
 
 import re
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 
 import eventlet
 import greenlet
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Response, sync_playwright
 from playwright.sync_api._context_manager import PlaywrightContextManager
 
 from tests.support.infrastructure import REPO_ROOT
@@ -97,18 +98,20 @@ class PageVisits:
     The context bypasses the pages' Content-Security-Policy only so that axe-core can be injected; the
     pages themselves need no script (the policy is asserted by the tests on the responses)."""
 
-    def __init__(self, browser: Browser, test_name: str):
-        self.context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    def __init__(self, browser: Browser, test_name: str, locale: str = "de-DE"):
+        self.context = browser.new_context(viewport=DESKTOP, bypass_csp=True, locale=locale)
         self.page = self.context.new_page()
         self.folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", test_name)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.requested: list[str] = []
         self.page.on("request", lambda request: self.requested.append(request.url))
 
-    def open(self, url: str, name: str) -> Page:
-        """Go to `url` and check the page (`name` names its screenshots)."""
-        self.page.goto(url, wait_until="load")
-        return self.check(name)
+    def open(self, url: str, name: str) -> Response:
+        """Go to `url` and check the page (`name` names its screenshots); the page's response."""
+        response = self.page.goto(url, wait_until="load")
+        assert response is not None
+        self.check(name)
+        return response
 
     def check(self, name: str) -> Page:
         """Check the page the browser shows now (after a form was sent, a link followed)."""
@@ -126,4 +129,3 @@ class PageVisits:
 
     def close(self) -> None:
         self.context.close()
-

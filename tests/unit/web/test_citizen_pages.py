@@ -209,7 +209,7 @@ def test_the_support_confirmation_page_shows_the_new_count_and_links_the_idea():
     response = web(gateway).confirm_support(request("/unterstuetzung/bestaetigen?token=abc"))
 
     assert gateway.sent("GET", "/supports/confirm")["params"] == {"token": "abc"}
-    assert "jetzt 8 Unterstützungen" in html(response) and f'href="/ideen/{IDEA_ID}"' in html(response)
+    assert "Unterstützungen jetzt: 8." in html(response) and f'href="/ideen/{IDEA_ID}"' in html(response)
 
 
 def test_a_bad_link_is_its_own_page():
@@ -251,7 +251,7 @@ def test_withdrawing_takes_a_button():
 
     assert "„Mehr Bänke“" in asked and 'method="post"' in asked
     assert gateway.sent("POST", "/supports/withdraw")["json"] == {"token": "w"}
-    assert "jetzt 2 Unterstützungen" in done
+    assert "Unterstützungen jetzt: 2." in done
 
 
 def test_a_confirmed_follow_names_the_idea():
