@@ -31,20 +31,23 @@ class AssistedIdeaPages:
         )
         if submitted.ok:
             return visit.render("staff/assisted_done.html", idea_id=submitted.body["id"])
-        return assisted_form(visit, Refusal("assisted", submitted), key)
+        return assisted_form(visit, Refusal("assisted", submitted, forms.ASSISTED_FIELDS), key)
 
 
 def assisted_form(visit: Visit, refused: Refusal | None = None, key: str | None = None) -> Response:
     """The form, with the configured categories and the processes that take ideas now; a refused
     submission keeps its text and its Idempotency-Key (the same idea, however often it is sent)."""
     processes = expect(visit.api("GET", "/processes"))["items"]
+    state = form_state(visit, refused)
+    if "consent" in state["errors"]:  # the one field the citizens' form lacks: said in the page's words
+        state["errors"]["consent"] = visit.text("field_consent_missing")
     return visit.render(
         "staff/assisted.html",
         status=refused.status if refused else 200,
         categories=category_options(visit),
         processes=[(each["id"], each["title"]) for each in processes if each["state"] == "open"],
         idempotency_key=key or str(uuid.uuid4()),
-        **form_state(visit, refused),
+        **state,
     )
 
 

@@ -1,29 +1,32 @@
 """What the staff forms send to the API, and the API's field errors back beside the form's fields.
 
-A form's field names are the API's, nested ones joined by `_` (`author_email` for `author.email`);
-an empty optional field is left out (or sent as null where the API clears it with null), so that the
-API, not the page, decides what is valid.
+A form's field names are the API's (the assisted idea's those of the citizens' submission form); an
+empty optional field is left out (or sent as null where the API clears it with null), so that the API,
+not the page, decides what is valid. The API's field errors come back through `services.web.forms`
+(in the page's language), with the fields each form has.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
+from services.web.forms import IDEA_FIELDS, idea_submission
+
 Form = Mapping[str, str]
+REASON_FIELDS = {"reason": "reason", "note": "note"}  # a decision, a hide, an unhide
+ANSWER_FIELDS = {"status": "status", "text": "text"}
+ASSISTED_FIELDS = IDEA_FIELDS | {"consent": "consent"}
+PROCESS_FIELDS = {name: name for name in ("id", "title", "description", "categories", "opens_on", "closes_on")}
 
 
-def field_errors(errors: Mapping[str, Any]) -> dict[str, str]:
-    """marshmallow's `{field: [messages]}` (nested for nested fields) as `{form field: message}`."""
-    flat: dict[str, str] = {}
-    for name, messages in errors.items():
-        if isinstance(messages, Mapping) and all(str(inner).isdigit() for inner in messages):
-            flat[name] = " ".join(field_errors(messages).values())  # a list's items: the list's field
-        elif isinstance(messages, Mapping):
-            flat |= {f"{name}_{inner}": message for inner, message in field_errors(messages).items()}
-        elif isinstance(messages, list | tuple):
-            flat[name] = " ".join(str(message) for message in messages)
-        else:
-            flat[name] = str(messages)
-    return flat
+def lists_as_fields(errors: Mapping[str, Any]) -> dict[str, Any]:
+    """marshmallow names a list's wrong items by index (`{"categories": {"0": [...]}}`); the form has
+    one field for the whole list, so their messages go to it."""
+    return {
+        name: [message for item in messages.values() for message in item]
+        if isinstance(messages, Mapping) and messages and all(str(key).isdigit() for key in messages)
+        else messages
+        for name, messages in errors.items()
+    }
 
 
 def _text(form: Form, name: str) -> str | None:
@@ -49,19 +52,8 @@ def answer(form: Form) -> dict[str, Any]:
 
 
 def assisted_idea(form: Form) -> dict[str, Any]:
-    """`POST /assisted-ideas`: an idea entered for a citizen, with the citizen's consent."""
-    author = _present({"name": _text(form, "author_name"), "email": _text(form, "author_email")})
-    return _present(
-        {
-            "title": (form.get("title") or "").strip(),
-            "description": (form.get("description") or "").strip(),
-            "category": form.get("category", ""),
-            "district": _text(form, "district"),
-            "process_id": _text(form, "process_id"),
-            "locale": _text(form, "locale"),
-            "author": author or None,
-        }
-    ) | {"consent": form.get("consent") == "yes"}
+    """`POST /assisted-ideas`: the citizens' submission form's fields, and the citizen's consent."""
+    return idea_submission(form) | {"consent": form.get("consent") == "yes"}
 
 
 def process(form: Form, *, new: bool, categories: list[str]) -> dict[str, Any]:

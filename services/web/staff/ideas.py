@@ -51,7 +51,7 @@ class StaffIdeaPages:
         answered = visit.api("POST", f"/ideas/{idea_id}/answers", json=forms.answer(visit.request.form))
         if answered.ok:
             return visit.redirect(f"{IDEAS}/{idea_id}", notice="answered")
-        return idea_page(visit, idea_id, Refusal("answer", answered))
+        return idea_page(visit, idea_id, Refusal("answer", answered, forms.ANSWER_FIELDS))
 
     @page("POST", f"{IDEAS}/<idea_id>/{VISIBILITY_CHANGES}")
     @staff_page(*MODERATORS)
@@ -75,7 +75,7 @@ def _change_visibility(visit: Visit, subject: str, subject_id: str, change: str)
     if changed.ok:
         back = f"{QUEUE}/{case_id}" if case_id else f"{IDEAS}/{idea_id}"
         return visit.redirect(back, notice=f"{subject}_{action}")
-    refused = Refusal(f"{action}_{subject_id}", changed)
+    refused = Refusal(f"{action}_{subject_id}", changed, forms.REASON_FIELDS)
     return case_page(visit, case_id, refused) if case_id else idea_page(visit, idea_id, refused)
 
 

@@ -38,7 +38,9 @@ class ModerationPages:
         decided = visit.api("POST", f"/moderation/cases/{case_id}/decision", json=forms.decision(visit.request.form))
         if decided.ok:
             return visit.redirect(QUEUE, notice=f"decided_{decided.body.get('decision')}")
-        return case_page(visit, case_id, Refusal(f"decision_{visit.request.form.get('decision')}", decided))
+        return case_page(
+            visit, case_id, Refusal(f"decision_{visit.request.form.get('decision')}", decided, forms.REASON_FIELDS)
+        )
 
 
 def case_page(visit: Visit, case_id: str, refused: Refusal | None = None) -> Response:

@@ -31,7 +31,7 @@ class ProcessPages:
         created = visit.api("POST", "/admin/processes", json=payload)
         if created.ok:
             return visit.redirect(PROCESSES, notice="process_created")
-        return process_form(visit, None, _entered(visit), Refusal("process", created))
+        return process_form(visit, None, _entered(visit), Refusal("process", created, forms.PROCESS_FIELDS))
 
     @page("GET", f"{PROCESSES}/<process_id>")
     @staff_page(*ADMINS)
@@ -47,7 +47,7 @@ class ProcessPages:
         if changed.ok:
             return visit.redirect(PROCESSES, notice="process_changed")
         process = expect(visit.api("GET", f"/processes/{process_id}"))
-        return process_form(visit, process, _entered(visit), Refusal("process", changed))
+        return process_form(visit, process, _entered(visit), Refusal("process", changed, forms.PROCESS_FIELDS))
 
 
 def _entered(visit: Visit) -> dict:
@@ -57,6 +57,8 @@ def _entered(visit: Visit) -> dict:
 def process_form(visit: Visit, process: dict | None, values: dict, refused: Refusal | None = None) -> Response:
     """The form for a new process (`process` None) or for changing one, with `values` in its fields."""
     state = form_state(visit, refused) | {"values": values}
+    if "categories" in state["errors"] and not values["categories"]:  # the API's "length" means items here
+        state["errors"]["categories"] = visit.text("field_categories_missing")
     return visit.render(
         "staff/process_form.html",
         status=refused.status if refused else 200,

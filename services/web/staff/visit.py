@@ -3,7 +3,7 @@ called with the signed-in token. `staff_page(...)` wraps every staff entrypoint 
 that no page can forget one of them; `routing.page` outside it serves both languages and turns a
 missing resource or a failing platform into its page."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -13,11 +13,12 @@ from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
 from services.web import i18n
+from services.web.forms import field_errors
 from services.web.gateway import Answer, GatewayClient
 from services.web.pages import Pages, translator
 from services.web.session import CSRF_FIELD, Session, SessionCookie
 from services.web.settings import WebSettings
-from services.web.staff import forms
+from services.web.staff.forms import lists_as_fields
 from services.web.staff.texts import STAFF_TEXTS
 
 STAFF = "/verwaltung"
@@ -154,6 +155,7 @@ class Refusal:
 
     form: str
     answer: Answer
+    fields: Mapping[str, str]  # the API's field → the form's field (staff/forms.py)
 
     @property
     def status(self) -> int:
@@ -176,7 +178,7 @@ def form_state(visit: Visit, refused: Refusal | None) -> dict:
         problem = visit.text("error_403" if answer.status == 403 else "error_other")
     return {
         "failed_form": refused.form,
-        "errors": forms.field_errors(answer.field_errors),
+        "errors": field_errors(lists_as_fields(answer.field_errors), refused.fields, visit.locale),
         "problem": problem,
         "values": dict(visit.request.form),
     }

@@ -285,7 +285,7 @@ def test_an_answers_field_error_is_shown_next_to_its_field_with_the_text_kept():
 
     page = html(response)
     assert response.status_code == 422
-    assert 'id="text-fehler"' in page and "Shorter than minimum length 1." in page
+    assert 'id="text-fehler"' in page and "Bitte mindestens 1 Zeichen." in page  # the API's words in German
     assert '<option value="accepted" selected>' in page
 
 
@@ -311,7 +311,7 @@ def test_an_assisted_idea_is_sent_with_the_citizens_consent_and_its_idempotency_
         "title": "Mehr Bänke",
         "description": "Im Stadtpark fehlen Bänke für ältere Menschen.",
         "category": "other",
-        "author_email": "buerger@example.org",
+        "email": "buerger@example.org",
         "locale": "de",
         "consent": "yes",
     }
@@ -327,8 +327,9 @@ def test_an_assisted_idea_is_sent_with_the_citizens_consent_and_its_idempotency_
         "title": "Mehr Bänke",
         "description": "Im Stadtpark fehlen Bänke für ältere Menschen.",
         "category": "other",
+        "district": None,
         "locale": "de",
-        "author": {"email": "buerger@example.org"},
+        "author": {"name": None, "email": "buerger@example.org"},
         "consent": True,
     }
 
@@ -339,7 +340,14 @@ def test_a_process_form_shows_list_item_errors_at_the_categories():
         "errors": {"categories": {"0": ["Must be one of: other."]}, "id": ["String does not match expected pattern."]}
     }
     gateway = FakeGateway({("POST", "/admin/processes"): Answer(422, errors)})
-    form = {CSRF_FIELD: csrf, "id": "X", "title": "Digitalgipfel", "description": "d", "opens_on": "2027-01-01"}
+    form = {
+        CSRF_FIELD: csrf,
+        "id": "X",
+        "title": "Digitalgipfel",
+        "description": "d",
+        "opens_on": "2027-01-01",
+        "categories": "mobility",
+    }
 
     response = StaffPages.staff_create_process(
         service(gateway), request("/verwaltung/prozesse/neu", "POST", cookie, form)
@@ -347,7 +355,8 @@ def test_a_process_form_shows_list_item_errors_at_the_categories():
 
     page = html(response)
     assert response.status_code == 422
-    assert 'id="categories-fehler"' in page and "Must be one of: other." in page and 'id="id-fehler"' in page
+    assert 'id="categories-fehler"' in page and "Bitte wählen Sie einen Eintrag der Liste." in page
+    assert 'id="id-fehler"' in page
     assert 'value="Digitalgipfel"' in page
 
 
