@@ -16,6 +16,7 @@ from tests.support.browser import PageVisits, accessibility_violations
 from tests.support.ideas import distinct_idea, distinct_text
 from tests.support.infrastructure import wait_until
 from tests.support.notifications import link_token
+from tests.support.staff import bearer
 
 pytestmark = pytest.mark.e2e
 SUPPORT_CONFIRMATION_LINK = re.compile(r"\S+(?:/unterstuetzung/bestaetigen|/api/v1/supports/confirm)\?token=\S+")
@@ -87,9 +88,25 @@ def test_a_field_error_stands_next_to_its_field_with_the_text_kept(platform, vis
     assert visits.page.evaluate("document.activeElement.id") == "title"
 
 
-def test_a_support_confirmed_from_the_mailed_link_raises_the_count(platform, visits, open_idea):
+def answer(platform, token: str, idea_id: str, status: str, text: str) -> None:
+    answered = requests.post(
+        f"{platform.base_url}/ideas/{idea_id}/answers",
+        json={"status": status, "text": text},
+        headers=bearer(token),
+        timeout=15,
+    )
+    assert answered.status_code == 201, answered.text
+
+
+def test_a_support_confirmed_from_the_mailed_link_raises_the_count(platform, visits, open_idea, staff_member):
     address = f"fan-{uuid.uuid4().hex[:8]}@example.org"
+    answer(platform, staff_member["token"], open_idea, "under_evaluation", "Das Grünflächenamt prüft den Vorschlag.")
+    answer(platform, staff_member["token"], open_idea, "accepted", "Die Bänke werden im Frühjahr aufgestellt.")
     visits.open(f"{platform.web_url}/ideen/{open_idea}", "idea")
+    answers = visits.page.locator(".answers li").all_inner_texts()
+    assert len(answers) == 2, answers  # in the order given
+    assert answers[0].startswith("wird geprüft") and "prüft den Vorschlag" in answers[0]
+    assert answers[1].startswith("angenommen") and "im Frühjahr" in answers[1]
     assert "0 Unterstützungen" in visits.page.inner_text("#support")
     visits.page.locator("#support_email").fill(address)
     visits.page.get_by_role("button", name="Idee unterstützen").click()
