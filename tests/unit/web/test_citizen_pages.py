@@ -27,6 +27,7 @@ def test_the_start_page_shows_open_processes_and_the_newest_ideas_with_strict_he
     assert "Mehr Bänke im Stadtpark" in page
     assert 'href="/en/"' in page  # the other language
     assert 'href="#inhalt"' in page and '<main id="inhalt"' in page
+    assert "<script" not in page and "style=" not in page  # the policy allows neither
 
 
 def test_the_start_page_sends_an_english_browser_to_english_unless_german_was_chosen():
@@ -271,3 +272,25 @@ def test_the_explaining_pages_render(path):
     response = (worker.easy_read if "leichte" in path else worker.accessibility)(request(path))
 
     assert response.status_code == 200 and "<h1>" in html(response)
+
+
+@pytest.mark.parametrize(
+    ("action", "path", "form", "sent"),
+    [
+        ("folgen", "followers", {"email": "f@example.org"}, {"email": "f@example.org", "locale": "en"}),
+        ("melden", "flags", {"reason": "spam", "email": "m@example.org"}, {"reason": "spam", "email": "m@example.org"}),
+    ],
+)
+def test_follow_and_flag_forms_send_what_the_api_takes(action, path, form, sent):
+    gateway = FakeGateway({("POST", f"/ideas/{IDEA_ID}/{path}"): Answer(202, {})})
+
+    response = web(gateway).idea_form(request(f"/en/ideen/{IDEA_ID}/{action}", "POST", form), IDEA_ID, action)
+
+    assert response.status_code == 303
+    assert gateway.sent("POST", f"/ideas/{IDEA_ID}/{path}")["json"] == sent
+
+
+def test_an_unknown_form_action_is_not_found():
+    response = web().idea_form(request(f"/ideen/{IDEA_ID}/loeschen", "POST", {}), IDEA_ID, "loeschen")
+
+    assert response.status_code == 404
