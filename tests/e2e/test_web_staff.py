@@ -10,24 +10,11 @@ import uuid
 import pytest
 import requests
 
-from tests.support.browser import PageVisits, launched_browser
+from tests.support.browser import PageVisits
 from tests.support.ideas import distinct_idea
 from tests.support.infrastructure import wait_until
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_browser() as launched:
-        yield launched
-
-
-@pytest.fixture
-def visits(browser, request):
-    visits = PageVisits(browser, request.node.name)
-    yield visits
-    visits.close()
 
 
 def sign_in(visits: PageVisits, web_url: str, token: str, language: str = "") -> None:
@@ -202,3 +189,46 @@ def test_a_revoked_token_ends_the_session(platform, admin, visits):
     visits.check("session-ended")
     assert page.url == f"{web}/verwaltung/anmelden?hinweis=session_ended"
     assert "nicht mehr gilt" in page.locator('[role="status"]').inner_text()
+
+
+def test_a_moderator_hides_a_comment_and_hides_and_shows_again_an_idea(platform, moderator_token, visits):
+    idea = published_idea(platform)
+    api = platform.base_url
+    wait_until(
+        lambda: requests.get(f"{api}/ideas/{idea['id']}/supports", timeout=10).json().get("open"),
+        message="the idea to take comments",
+    )
+    body = f"Gute Idee, am Nordring fehlen auch Bügel ({uuid.uuid4().hex[:6]})."
+    comment = requests.post(f"{api}/ideas/{idea['id']}/comments", json={"body": body}, timeout=10)
+    assert comment.status_code == 202, comment.text
+
+    def comment_listed() -> bool:
+        return body in requests.get(f"{api}/ideas/{idea['id']}/comments", timeout=10).text
+
+    wait_until(comment_listed, message="the comment to be posted")
+    web = platform.web_url
+    page = visits.page
+
+    sign_in(visits, web, moderator_token)
+    visits.open(f"{web}/verwaltung/ideen/{idea['id']}", "staff-idea-moderator")
+    page.get_by_text("Kommentar ausblenden", exact=True).first.click()  # opens the <details>
+    hide_comment = page.locator("form", has=page.get_by_role("button", name="Kommentar ausblenden"))
+    hide_comment.get_by_label("Grund").select_option("spam")
+    hide_comment.get_by_role("button", name="Kommentar ausblenden").click()
+    visits.check("comment-hidden")
+    assert "Der Kommentar ist ausgeblendet." in page.locator('[role="status"]').inner_text()
+    wait_until(lambda: not comment_listed(), message="the comment to leave the list")
+
+    hide_idea = page.locator("form", has=page.get_by_role("button", name="Idee ausblenden"))
+    hide_idea.get_by_label("Grund").select_option("legal_review")
+    hide_idea.get_by_label("Notiz").fill("Prüfung durch das Rechtsamt")
+    hide_idea.get_by_role("button", name="Idee ausblenden").click()
+    assert "Die Idee ist ausgeblendet." in page.locator('[role="status"]').inner_text()
+    platform.wait_for_status(idea["id"], {"hidden"})
+
+    page.reload()
+    visits.check("staff-idea-hidden")
+    page.get_by_label("Grund").select_option("corrected")
+    page.get_by_role("button", name="Idee wieder einblenden").click()
+    visits.check("idea-shown-again")
+    assert platform.wait_for_status(idea["id"], {"published"})["status"] == "published"

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
+from aufbruch.labels import moderation_reason_label
 from services.web import i18n
 from services.web.forms import field_errors
 from services.web.gateway import Answer, GatewayClient
@@ -80,6 +81,8 @@ class Visit:
 
     def label(self, kind: str, code: str) -> str:
         """What a code (a reason, an audit action, a role) is called; an unknown code as itself."""
+        if kind == "reason":
+            return moderation_reason_label(self.locale, code)
         return STAFF_TEXTS[self.locale].get(f"{kind}_{code}", code)
 
     def notice(self) -> str | None:

@@ -10,11 +10,14 @@ import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
+from aufbruch.contracts.moderation import DECISION_REASONS, FLAG_REASONS, HIDE_REASONS, UNHIDE_REASONS
+from aufbruch.labels import MODERATION_REASON_LABELS
 from services.web.gateway import Answer
 from services.web.pages import Pages, environment
 from services.web.session import COOKIE_NAME, CSRF_FIELD, SessionCookie, StaffUser, signed_in_session
 from services.web.settings import WebSettings
 from services.web.staff import StaffPages
+from services.web.staff.texts import STAFF_TEXTS
 
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
 SETTINGS = WebSettings.from_config(
@@ -383,3 +386,30 @@ def test_every_staff_page_renders_in_both_languages_with_one_h1_and_the_sign_out
     assert response.status_code == 200
     assert page.count("<h1>") == 1 and f'<html lang="{"en" if language else "de"}">' in page
     assert 'action="' + language + '/verwaltung/abmelden"' in page
+
+
+def test_every_staff_text_and_every_moderation_reason_has_both_languages():
+    reasons = {code for codes in DECISION_REASONS.values() for code in codes} | {
+        *HIDE_REASONS,
+        *UNHIDE_REASONS,
+        *FLAG_REASONS,
+    }
+
+    assert set(STAFF_TEXTS["de"]) == set(STAFF_TEXTS["en"])
+    assert set(MODERATION_REASON_LABELS["de"]) == set(MODERATION_REASON_LABELS["en"])
+    assert reasons <= set(MODERATION_REASON_LABELS["de"])
+
+
+def test_a_hidden_idea_shows_what_the_api_shows_and_the_form_to_show_it_again():
+    hidden = {"id": IDEA_ID, "status": "hidden", "category": "other", "submitted_at": "2026-12-01T10:00:00+00:00"}
+    cookie, _ = cookie_for("moderator")
+    gateway = FakeGateway({("GET", f"/ideas/{IDEA_ID}"): Answer(200, hidden)})
+
+    response = StaffPages.staff_idea(
+        service(gateway), request(f"/verwaltung/ideen/{IDEA_ID}", cookie=cookie), idea_id=IDEA_ID
+    )
+
+    page = html(response)
+    assert response.status_code == 200 and "Ausgeblendete Idee" in page
+    assert f'action="/verwaltung/ideen/{IDEA_ID}/einblenden"' in page and 'value="corrected"' in page
+    assert "/antwort" not in page

@@ -1,27 +1,6 @@
 """The staff pages' words in German."""
 
-_REASONS = {
-    "acceptable": "Unbedenklich",
-    "false_positive": "Fehlalarm der automatischen Prüfung",
-    "corrected": "Berichtigt",
-    "offensive_language": "Beleidigende Sprache",
-    "offensive": "Beleidigend",
-    "personal_data": "Persönliche Daten",
-    "link_spam": "Link-Spam",
-    "spam": "Spam",
-    "off_topic": "Nicht zum Thema",
-    "duplicate": "Doppelt eingereicht",
-    "near_duplicate": "Ähnliche Idee vorhanden",
-    "shouting": "Großbuchstaben",
-    "illegal_content": "Rechtswidriger Inhalt",
-    "legal_review": "Rechtliche Prüfung",
-    "misinformation": "Falschinformation",
-    "flags": "Meldungen von Bürgerinnen und Bürgern",
-    "pre_moderation": "Vorabprüfung (jede Idee wird geprüft)",
-    "other": "Sonstiges",
-}
-
-TEXTS = {f"reason_{code}": name for code, name in _REASONS.items()} | {
+TEXTS = {
     "staff_nav_label": "Verwaltung",
     "staff_nav_start": "Verwaltung",
     "staff_nav_queue": "Prüfung",

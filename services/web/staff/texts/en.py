@@ -1,27 +1,6 @@
 """The staff pages' words in English."""
 
-_REASONS = {
-    "acceptable": "Acceptable",
-    "false_positive": "False alarm of the automatic check",
-    "corrected": "Corrected",
-    "offensive_language": "Offensive language",
-    "offensive": "Offensive",
-    "personal_data": "Personal data",
-    "link_spam": "Link spam",
-    "spam": "Spam",
-    "off_topic": "Off topic",
-    "duplicate": "Duplicate",
-    "near_duplicate": "Similar idea exists",
-    "shouting": "Capital letters",
-    "illegal_content": "Illegal content",
-    "legal_review": "Legal review",
-    "misinformation": "Misinformation",
-    "flags": "Citizens' flags",
-    "pre_moderation": "Pre-moderation (every idea is reviewed)",
-    "other": "Other",
-}
-
-TEXTS = {f"reason_{code}": name for code, name in _REASONS.items()} | {
+TEXTS = {
     "staff_nav_label": "Staff",
     "staff_nav_start": "Staff",
     "staff_nav_queue": "Review",
