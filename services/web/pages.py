@@ -1,9 +1,10 @@
 """Rendering a page: the Jinja2 templates (autoescaped) with the site's layout, texts and headers.
 
 Every template gets `locale`, `t` (the page's texts: `t("key")`, `t("key", n=3)` formats), `link`
-(a German path in the page's language: `link("/ideen")`), `other_language_url`, `dashboard_url` and
-`path` (the German path of this page). Staff pages render through the same `Pages.render`; their
-own texts come as `texts={"de": {...}, "en": {...}}`, looked up before the site's.
+(a German path in the page's language: `link("/ideen")`), `date` (an API date as the city's day),
+`other_language_url`, `dashboard_url`, `accessibility_contact` and `path` (the German path of this
+page). Staff pages render through the same `Pages.render`; their own texts come as
+`texts={"de": {...}, "en": {...}}`, looked up before the site's.
 """
 
 import logging
@@ -136,6 +137,7 @@ class Pages(DependencyProvider):
             date=lambda value: city_date(locale, value),
             other_language_url=i18n.other_language_url(request),
             dashboard_url=f"{self.settings.public_base_url}/dashboard",
+            accessibility_contact=self.settings.accessibility_contact,
             path=i18n.german_path(request.path),
             **context,
         )

@@ -12,6 +12,7 @@ SETTINGS = WebSettings(
     public_base_url="http://api.test",
     public_web_url="http://web.test",
     session_secret="x" * 32,
+    accessibility_contact="barrierefreiheit@guetersloh.test",
 )
 IDEA_ID = "0b5f2c1e-8a1d-4c1e-9f3a-2d4e5f6a7b8c"
 COMMENT_ID = "1c6f2c1e-8a1d-4c1e-9f3a-2d4e5f6a7b8c"

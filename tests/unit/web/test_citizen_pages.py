@@ -272,6 +272,7 @@ def test_the_explaining_pages_render(path):
     response = (worker.easy_read if "leichte" in path else worker.accessibility)(request(path))
 
     assert response.status_code == 200 and "<h1>" in html(response)
+    assert 'href="mailto:barrierefreiheit@guetersloh.test"' in html(response)  # ACCESSIBILITY_CONTACT
 
 
 @pytest.mark.parametrize(
