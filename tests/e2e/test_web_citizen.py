@@ -168,3 +168,23 @@ def test_the_accessibility_check_finds_what_it_looks_for(browser):
 
     assert "image-alt" in violations and "label" in violations and "html-has-lang" in violations
     page.close()
+
+
+def test_a_form_sent_twice_submits_one_idea(platform):
+    form_page = requests.get(f"{platform.web_url}/ideen/neu", timeout=15)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form_page.text).group(1)
+    form = {
+        "idempotency_key": key,
+        "title": f"Zweimal geklickt {uuid.uuid4().hex[:6]}",
+        "description": distinct_text(12, random.Random()),
+        "category": "other",
+        "locale": "de",
+    }
+
+    first, second = (
+        requests.post(f"{platform.web_url}/ideen/neu", data=form, allow_redirects=False, timeout=15) for _ in range(2)
+    )
+
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    platform.accepted.add(urlsplit(first.headers["Location"]).path.rsplit("/", 1)[1])
