@@ -1,14 +1,27 @@
 """Ideas as staff see them: the published ones to choose from, and an idea's staff page with the city's
 official answer (staff, admins) and hiding or unhiding it and its comments (moderators, admins)."""
 
+import uuid
+from functools import partial
+
 from werkzeug.wrappers import Response
 
 from aufbruch.contracts.moderation import HIDE_REASONS, UNHIDE_REASONS
 from aufbruch.labels import OFFICIAL_STATUS_LABELS, official_status_label
-from services.web.routing import expect, page
+from services.web.routing import PageNotFound, expect, page
 from services.web.staff import forms
 from services.web.staff.moderation import QUEUE, case_page
-from services.web.staff.visit import ANSWERERS, EVERY_ROLE, MODERATORS, STAFF, Refusal, Visit, form_state, staff_page
+from services.web.staff.visit import (
+    ANSWERERS,
+    EVERY_ROLE,
+    MODERATORS,
+    STAFF,
+    Refusal,
+    Visit,
+    form_id,
+    form_state,
+    staff_page,
+)
 
 IDEAS = f"{STAFF}/ideen"
 PER_PAGE = 20
@@ -40,46 +53,50 @@ class StaffIdeaPages:
             status_options=status_options(visit),
         )
 
-    @page("GET", f"{IDEAS}/<idea_id>")
+    @page("GET", f"{IDEAS}/<uuid:idea_id>")
     @staff_page(*EVERY_ROLE)
-    def staff_idea(self, visit: Visit, idea_id: str) -> Response:
+    def staff_idea(self, visit: Visit, idea_id: uuid.UUID) -> Response:
         return idea_page(visit, idea_id)
 
-    @page("POST", f"{IDEAS}/<idea_id>/antwort")
+    @page("POST", f"{IDEAS}/<uuid:idea_id>/antwort")
     @staff_page(*ANSWERERS)
-    def staff_answer_idea(self, visit: Visit, idea_id: str) -> Response:
+    def staff_answer_idea(self, visit: Visit, idea_id: uuid.UUID) -> Response:
         answered = visit.api("POST", f"/ideas/{idea_id}/answers", json=forms.answer(visit.request.form))
         if answered.ok:
             return visit.redirect(f"{IDEAS}/{idea_id}", notice="answered")
         return idea_page(visit, idea_id, Refusal("answer", answered, forms.ANSWER_FIELDS))
 
-    @page("POST", f"{IDEAS}/<idea_id>/{VISIBILITY_CHANGES}")
+    @page("POST", f"{IDEAS}/<uuid:idea_id>/{VISIBILITY_CHANGES}")
     @staff_page(*MODERATORS)
-    def staff_hide_or_unhide_idea(self, visit: Visit, idea_id: str, change: str) -> Response:
+    def staff_hide_or_unhide_idea(self, visit: Visit, idea_id: uuid.UUID, change: str) -> Response:
         return _change_visibility(visit, "idea", idea_id, change)
 
-    @page("POST", f"{STAFF}/kommentare/<comment_id>/{VISIBILITY_CHANGES}")
+    @page("POST", f"{STAFF}/kommentare/<uuid:comment_id>/{VISIBILITY_CHANGES}")
     @staff_page(*MODERATORS)
-    def staff_hide_or_unhide_comment(self, visit: Visit, comment_id: str, change: str) -> Response:
+    def staff_hide_or_unhide_comment(self, visit: Visit, comment_id: uuid.UUID, change: str) -> Response:
         return _change_visibility(visit, "comment", comment_id, change)
 
 
-def _change_visibility(visit: Visit, subject: str, subject_id: str, change: str) -> Response:
+def _change_visibility(visit: Visit, subject: str, subject_id: uuid.UUID, change: str) -> Response:
     """Hide or unhide an idea or a comment with a reason, then back where the form was: the case
-    (`case_id` in the form) or the idea's staff page."""
+    (`case_id` in the form) or the idea's staff page (`idea_id` in a comment's form)."""
     action = "hide" if change == "ausblenden" else "unhide"
     form = visit.request.form
+    idea_id = subject_id if subject == "idea" else form_id(form, "idea_id", "idea")
+    case_id = form_id(form, "case_id", "case")
+    if case_id is not None:
+        back, shown_again = f"{QUEUE}/{case_id}", partial(case_page, visit, case_id)
+    elif idea_id is not None:
+        back, shown_again = f"{IDEAS}/{idea_id}", partial(idea_page, visit, idea_id)
+    else:
+        raise PageNotFound()  # not a form of ours: each says where it was
     changed = visit.api("POST", f"/moderation/{subject}s/{subject_id}/{action}", json=forms.note_and_reason(form))
-    idea_id = subject_id if subject == "idea" else form.get("idea_id", "")
-    case_id = form.get("case_id")
     if changed.ok:
-        back = f"{QUEUE}/{case_id}" if case_id else f"{IDEAS}/{idea_id}"
         return visit.redirect(back, notice=f"{subject}_{action}")
-    refused = Refusal(f"{action}_{subject_id}", changed, forms.REASON_FIELDS)
-    return case_page(visit, case_id, refused) if case_id else idea_page(visit, idea_id, refused)
+    return shown_again(Refusal(f"{action}_{subject_id}", changed, forms.REASON_FIELDS))
 
 
-def idea_page(visit: Visit, idea_id: str, refused: Refusal | None = None) -> Response:
+def idea_page(visit: Visit, idea_id: uuid.UUID, refused: Refusal | None = None) -> Response:
     """The idea as the API shows it (a hidden idea: only what the API shows), its answers and comments,
     and the forms the visitor's role may use."""
     idea = expect(visit.api("GET", f"/ideas/{idea_id}"))

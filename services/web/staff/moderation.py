@@ -1,6 +1,8 @@
 """Moderators' pages: the review queue with the automatic findings marked in the text, and a case
 with its audit trail, the decision and hiding or unhiding what it is about."""
 
+import uuid
+
 from werkzeug.wrappers import Response
 
 from aufbruch.contracts.moderation import DECISION_REASONS, HIDE_REASONS, UNHIDE_REASONS
@@ -27,14 +29,14 @@ class ModerationPages:
             case["pieces"] = highlighted(case.get("text") or "", case.get("findings"))
         return visit.render("staff/queue.html", cases=cases, page_number=number, more=len(cases) >= QUEUE_PAGE_SIZE)
 
-    @page("GET", f"{QUEUE}/<case_id>")
+    @page("GET", f"{QUEUE}/<uuid:case_id>")
     @staff_page(*MODERATORS)
-    def staff_case(self, visit: Visit, case_id: str) -> Response:
+    def staff_case(self, visit: Visit, case_id: uuid.UUID) -> Response:
         return case_page(visit, case_id)
 
-    @page("POST", f"{QUEUE}/<case_id>")
+    @page("POST", f"{QUEUE}/<uuid:case_id>")
     @staff_page(*MODERATORS)
-    def staff_decide_case(self, visit: Visit, case_id: str) -> Response:
+    def staff_decide_case(self, visit: Visit, case_id: uuid.UUID) -> Response:
         decided = visit.api("POST", f"/moderation/cases/{case_id}/decision", json=forms.decision(visit.request.form))
         if decided.ok:
             return visit.redirect(QUEUE, notice=f"decided_{decided.body.get('decision')}")
@@ -43,7 +45,7 @@ class ModerationPages:
         )
 
 
-def case_page(visit: Visit, case_id: str, refused: Refusal | None = None) -> Response:
+def case_page(visit: Visit, case_id: uuid.UUID, refused: Refusal | None = None) -> Response:
     """A case, its text with the findings marked, its trail, and the forms to decide it and to hide or
     unhide what it is about (for an idea only the one that applies now)."""
     case = expect(visit.api("GET", f"/moderation/cases/{case_id}"))

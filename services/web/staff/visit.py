@@ -3,6 +3,7 @@ called with the signed-in token. `staff_page(...)` wraps every staff entrypoint 
 that no page can forget one of them; `routing.page` outside it serves both languages and turns a
 missing resource or a failing platform into its page."""
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
@@ -12,6 +13,7 @@ from urllib.parse import urlencode
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
+from aufbruch.contracts.errors import NotFound, resource_id
 from aufbruch.labels import moderation_reason_label
 from services.web import i18n
 from services.web.forms import field_errors
@@ -185,3 +187,11 @@ def form_state(visit: Visit, refused: Refusal | None) -> dict:
         "problem": problem,
         "values": dict(visit.request.form),
     }
+
+
+def form_id(form: Mapping[str, str], name: str, what: str) -> uuid.UUID | None:
+    """The id of a `what` in a form's hidden field `name`; None if it is missing or no id."""
+    try:
+        return resource_id(form[name], what) if form.get(name) else None
+    except NotFound:
+        return None

@@ -13,23 +13,13 @@ from werkzeug.wrappers import Request, Response
 from aufbruch.contracts.moderation import DECISION_REASONS, FLAG_REASONS, HIDE_REASONS, UNHIDE_REASONS
 from aufbruch.labels import MODERATION_REASON_LABELS
 from services.web.gateway import Answer
-from services.web.pages import Pages, environment
 from services.web.session import COOKIE_NAME, CSRF_FIELD, SessionCookie, StaffUser, signed_in_session
-from services.web.settings import WebSettings
 from services.web.staff import StaffPages
 from services.web.staff.texts import STAFF_TEXTS
+from tests.unit.web.fakes import IDEA_ID, SETTINGS, FakeGateway, pages
 
-SECRET = "a-test-secret-that-is-long-enough-0123456789"
-SETTINGS = WebSettings.from_config(
-    {
-        "GATEWAY_URL": "http://gateway.test",
-        "PUBLIC_BASE_URL": "http://api.test",
-        "PUBLIC_WEB_URL": "http://web.test",
-        "WEB_SESSION_SECRET": SECRET,
-    }
-)
+SECRET = SETTINGS.session_secret
 CASE_ID = str(uuid.uuid4())
-IDEA_ID = str(uuid.uuid4())
 TEXT = "Spielplatz reparieren\n\nBitte abends anrufen unter 0171 2345678, danke."
 PHONE = [TEXT.index("0171"), TEXT.index("0171") + 12]
 CASE = {
@@ -51,47 +41,20 @@ HISTORY = [
     {"at": "2026-12-03T10:00:00+00:00", "actor_kind": "automatic", "actor_name": None, "action": "automatic_decision",
      "outcome": "review", "reasons": ["personal_data"], "findings": None, "note": None, "case_id": None},
 ]  # fmt: skip
-IDEA = {
-    "id": IDEA_ID,
-    "title": "Spielplatz reparieren",
-    "description": "Die Schaukel am Spielplatz ist seit Wochen kaputt.",
-    "category": "other",
-    "district": "Mitte",
-    "status": "published",
-    "submitted_at": "2026-12-01T10:00:00+00:00",
-    "published_at": "2026-12-01T10:01:00+00:00",
-    "process_id": "standing",
-    "assisted": False,
-    "official_status": None,
-    "answers": [],
+STAFF_ANSWERS = {
+    ("GET", "/moderation/queue"): Answer(200, {"items": [CASE]}),
+    ("GET", f"/moderation/cases/{CASE_ID}"): Answer(200, CASE | {"history": HISTORY}),
 }
 
 
-class FakeGateway:
-    """Answers by (method, path); records every call."""
-
-    def __init__(self, answers: dict | None = None):
-        self.answers = {
-            ("GET", "/moderation/queue"): Answer(200, {"items": [CASE]}),
-            ("GET", f"/moderation/cases/{CASE_ID}"): Answer(200, CASE | {"history": HISTORY}),
-            ("GET", f"/ideas/{IDEA_ID}"): Answer(200, IDEA),
-            ("GET", f"/ideas/{IDEA_ID}/comments"): Answer(200, {"idea_id": IDEA_ID, "items": [], "total": 0}),
-            ("GET", "/ideas"): Answer(200, {"items": [IDEA], "page": 1, "per_page": 20, "total": 1}),
-            ("GET", "/categories"): Answer(200, {"items": [{"id": "other", "labels": {"de": "Sonst", "en": "Other"}}]}),
-            ("GET", "/processes"): Answer(200, {"items": []}),
-        } | (answers or {})  # fmt: skip
-        self.calls: list[tuple] = []
-
-    def request(self, method: str, path: str, **kwargs) -> Answer:
-        self.calls.append((method, path, kwargs))
-        return self.answers.get((method, path), Answer(404, {"error": "unknown"}))
+def staff_gateway(answers: dict | None = None) -> FakeGateway:
+    return FakeGateway(STAFF_ANSWERS | (answers or {}))
 
 
 def service(gateway: FakeGateway | None = None) -> SimpleNamespace:
-    pages = Pages()
-    pages.settings, pages.env = SETTINGS, environment()
+    """What the staff entrypoints use of the web service: its pages, gateway and session cookies."""
     return SimpleNamespace(
-        pages=pages, gateway=gateway or FakeGateway(), session_cookies=SessionCookie(SECRET, https_site=False)
+        pages=pages(), gateway=gateway or staff_gateway(), session_cookies=SessionCookie(SECRET, https_site=False)
     )
 
 
@@ -127,7 +90,7 @@ def _set_cookie(response: Response) -> str:
 
 
 def test_signing_in_checks_the_token_with_me_and_starts_a_session():
-    gateway = FakeGateway(
+    gateway = staff_gateway(
         {
             ("GET", "/me"): Answer(
                 200, {"user_id": "u-9", "username": "mona", "display_name": "Mona", "role": "moderator"}
@@ -143,7 +106,7 @@ def test_signing_in_checks_the_token_with_me_and_starts_a_session():
     )
 
     assert response.status_code == 303 and response.headers["Location"] == "/verwaltung?hinweis=signed_in"
-    assert gateway.calls[-1][:2] == ("GET", "/me") and gateway.calls[-1][2]["token"] == "aufb_mona"
+    assert gateway.sent("GET", "/me")["token"] == "aufb_mona"
     session = page.session_cookies.read(request("/", cookie=_set_cookie(response)))
     assert session.signed_in and session.api_token == "aufb_mona" and session.user.role == "moderator"
     assert session.csrf_token != csrf
@@ -151,7 +114,7 @@ def test_signing_in_checks_the_token_with_me_and_starts_a_session():
 
 @pytest.mark.parametrize(("status", "expected"), [(401, "gilt nicht"), (503, "überlastet")])
 def test_a_refused_token_or_a_busy_platform_is_said_next_to_the_field(status, expected):
-    page = service(FakeGateway({("GET", "/me"): Answer(status, {"error": "no"})}))
+    page = service(staff_gateway({("GET", "/me"): Answer(status, {"error": "no"})}))
     cookie, csrf = cookie_for("moderator")
 
     response = StaffPages.staff_sign_in(
@@ -164,7 +127,7 @@ def test_a_refused_token_or_a_busy_platform_is_said_next_to_the_field(status, ex
 
 
 def test_a_post_without_the_sessions_csrf_token_is_refused_with_a_403_page_and_nothing_is_sent():
-    gateway = FakeGateway()
+    gateway = staff_gateway()
     cookie, _ = cookie_for("moderator")
 
     response = StaffPages.staff_decide_case(
@@ -174,7 +137,7 @@ def test_a_post_without_the_sessions_csrf_token_is_refused_with_a_403_page_and_n
     )
 
     assert response.status_code == 403 and "Formular abgelaufen" in html(response)
-    assert gateway.calls == []
+    assert gateway.requests == []
 
 
 def test_a_visitor_not_signed_in_is_sent_to_the_sign_in_page():
@@ -193,19 +156,19 @@ def test_a_role_without_the_page_gets_a_403_page():
 
 def test_the_queue_marks_the_findings_in_the_text_and_names_them():
     cookie, _ = cookie_for("moderator")
-    gateway = FakeGateway()
+    gateway = staff_gateway()
 
     response = StaffPages.staff_review_queue(service(gateway), request("/verwaltung/pruefung", cookie=cookie))
 
     assert response.status_code == 200
     assert '<mark>0171 2345678</mark><span class="finding-name"> [Fund: Persönliche Daten]</span>' in html(response)
-    assert gateway.calls[0][2]["token"] == "aufb_secret"
+    assert gateway.sent("GET", "/moderation/queue")["token"] == "aufb_secret"
     assert f'href="/verwaltung/pruefung/{CASE_ID}"' in html(response)
 
 
 def test_a_revoked_token_ends_the_session():
     cookie, _ = cookie_for("moderator")
-    gateway = FakeGateway({("GET", "/moderation/queue"): Answer(401, {"error": "Authentication required."})})
+    gateway = staff_gateway({("GET", "/moderation/queue"): Answer(401, {"error": "Authentication required."})})
 
     response = StaffPages.staff_review_queue(service(gateway), request("/verwaltung/pruefung", cookie=cookie))
 
@@ -241,7 +204,7 @@ def test_a_case_shows_its_marked_text_trail_and_both_decision_forms():
 
 def test_deciding_sends_the_decision_and_goes_back_to_the_queue():
     cookie, csrf = cookie_for("moderator")
-    gateway = FakeGateway(
+    gateway = staff_gateway(
         {("POST", f"/moderation/cases/{CASE_ID}/decision"): Answer(200, CASE | {"decision": "approve"})}
     )
     form = {CSRF_FIELD: csrf, "decision": "approve", "reason": "acceptable", "note": ""}
@@ -253,12 +216,16 @@ def test_deciding_sends_the_decision_and_goes_back_to_the_queue():
     assert (
         response.status_code == 303 and response.headers["Location"] == "/verwaltung/pruefung?hinweis=decided_approve"
     )
-    assert gateway.calls[-1][2]["json"] == {"decision": "approve", "reason": "acceptable", "note": None}
+    assert gateway.sent("POST", f"/moderation/cases/{CASE_ID}/decision")["json"] == {
+        "decision": "approve",
+        "reason": "acceptable",
+        "note": None,
+    }
 
 
 def test_a_case_decided_meanwhile_is_explained_in_words():
     cookie, csrf = cookie_for("moderator")
-    gateway = FakeGateway(
+    gateway = staff_gateway(
         {
             ("POST", f"/moderation/cases/{CASE_ID}/decision"): Answer(
                 409, {"error": "This case has been decided already."}
@@ -277,7 +244,7 @@ def test_a_case_decided_meanwhile_is_explained_in_words():
 
 def test_an_answers_field_error_is_shown_next_to_its_field_with_the_text_kept():
     cookie, csrf = cookie_for("staff")
-    gateway = FakeGateway(
+    gateway = staff_gateway(
         {("POST", f"/ideas/{IDEA_ID}/answers"): Answer(422, {"errors": {"text": ["Shorter than minimum length 1."]}})}
     )
     form = {CSRF_FIELD: csrf, "status": "accepted", "text": "   "}
@@ -294,7 +261,7 @@ def test_an_answers_field_error_is_shown_next_to_its_field_with_the_text_kept():
 
 def test_an_answer_is_sent_and_the_idea_page_shown_again():
     cookie, csrf = cookie_for("staff")
-    gateway = FakeGateway({("POST", f"/ideas/{IDEA_ID}/answers"): Answer(201, {"id": "a-1"})})
+    gateway = staff_gateway({("POST", f"/ideas/{IDEA_ID}/answers"): Answer(201, {"id": "a-1"})})
     form = {CSRF_FIELD: csrf, "status": "accepted", "text": " Wir reparieren die Schaukel. "}
 
     response = StaffPages.staff_answer_idea(
@@ -302,12 +269,15 @@ def test_an_answer_is_sent_and_the_idea_page_shown_again():
     )
 
     assert response.headers["Location"] == f"/en/verwaltung/ideen/{IDEA_ID}?hinweis=answered"
-    assert gateway.calls[-1][2]["json"] == {"status": "accepted", "text": "Wir reparieren die Schaukel."}
+    assert gateway.sent("POST", f"/ideas/{IDEA_ID}/answers")["json"] == {
+        "status": "accepted",
+        "text": "Wir reparieren die Schaukel.",
+    }
 
 
 def test_an_assisted_idea_is_sent_with_the_citizens_consent_and_its_idempotency_key():
     cookie, csrf = cookie_for("staff")
-    gateway = FakeGateway({("POST", "/assisted-ideas"): Answer(202, {"id": IDEA_ID, "status": "submitted"})})
+    gateway = staff_gateway({("POST", "/assisted-ideas"): Answer(202, {"id": IDEA_ID, "status": "submitted"})})
     form = {
         CSRF_FIELD: csrf,
         "idempotency_key": "key-1",
@@ -324,7 +294,7 @@ def test_an_assisted_idea_is_sent_with_the_citizens_consent_and_its_idempotency_
     )
 
     assert response.status_code == 200 and IDEA_ID in html(response)
-    method, path, sent = gateway.calls[-1]
+    sent = gateway.sent("POST", "/assisted-ideas")
     assert sent["headers"] == {"Idempotency-Key": "key-1"}
     assert sent["json"] == {
         "title": "Mehr Bänke",
@@ -342,7 +312,7 @@ def test_a_process_form_shows_list_item_errors_at_the_categories():
     errors = {
         "errors": {"categories": {"0": ["Must be one of: other."]}, "id": ["String does not match expected pattern."]}
     }
-    gateway = FakeGateway({("POST", "/admin/processes"): Answer(422, errors)})
+    gateway = staff_gateway({("POST", "/admin/processes"): Answer(422, errors)})
     form = {
         CSRF_FIELD: csrf,
         "id": "X",
@@ -403,7 +373,7 @@ def test_every_staff_text_and_every_moderation_reason_has_both_languages():
 def test_a_hidden_idea_shows_what_the_api_shows_and_the_form_to_show_it_again():
     hidden = {"id": IDEA_ID, "status": "hidden", "category": "other", "submitted_at": "2026-12-01T10:00:00+00:00"}
     cookie, _ = cookie_for("moderator")
-    gateway = FakeGateway({("GET", f"/ideas/{IDEA_ID}"): Answer(200, hidden)})
+    gateway = staff_gateway({("GET", f"/ideas/{IDEA_ID}"): Answer(200, hidden)})
 
     response = StaffPages.staff_idea(
         service(gateway), request(f"/verwaltung/ideen/{IDEA_ID}", cookie=cookie), idea_id=IDEA_ID
@@ -413,3 +383,53 @@ def test_a_hidden_idea_shows_what_the_api_shows_and_the_form_to_show_it_again():
     assert response.status_code == 200 and "Ausgeblendete Idee" in page
     assert f'action="/verwaltung/ideen/{IDEA_ID}/einblenden"' in page and 'value="corrected"' in page
     assert "/antwort" not in page
+
+
+def test_hiding_a_comment_sends_the_reason_and_goes_back_to_its_idea():
+    cookie, csrf = cookie_for("moderator")
+    comment_id = str(uuid.uuid4())
+    gateway = staff_gateway({("POST", f"/moderation/comments/{comment_id}/hide"): Answer(200, {})})
+    form = {CSRF_FIELD: csrf, "idea_id": IDEA_ID, "reason": "spam", "note": " Werbung "}
+
+    response = StaffPages.staff_hide_or_unhide_comment(
+        service(gateway),
+        request(f"/verwaltung/kommentare/{comment_id}/ausblenden", "POST", cookie, form),
+        comment_id=comment_id,
+        change="ausblenden",
+    )
+
+    assert response.headers["Location"] == f"/verwaltung/ideen/{IDEA_ID}?hinweis=comment_hide"
+    assert gateway.sent("POST", f"/moderation/comments/{comment_id}/hide")["json"] == {
+        "reason": "spam",
+        "note": "Werbung",
+    }
+
+
+def test_a_visibility_form_that_names_no_idea_or_case_of_ours_changes_nothing():
+    cookie, csrf = cookie_for("moderator")
+    gateway = staff_gateway()
+    form = {CSRF_FIELD: csrf, "case_id": "../../elsewhere", "reason": "spam"}
+
+    response = StaffPages.staff_hide_or_unhide_comment(
+        service(gateway),
+        request(f"/verwaltung/kommentare/{CASE_ID}/ausblenden", "POST", cookie, form),
+        comment_id=CASE_ID,
+        change="ausblenden",
+    )
+
+    assert response.status_code == 404 and gateway.requests == []
+
+
+def test_an_idea_already_hidden_is_explained_on_its_case():
+    cookie, csrf = cookie_for("moderator")
+    gateway = staff_gateway({("POST", f"/moderation/ideas/{IDEA_ID}/hide"): Answer(409, {"error": "hidden already"})})
+    form = {CSRF_FIELD: csrf, "case_id": CASE_ID, "reason": "spam"}
+
+    response = StaffPages.staff_hide_or_unhide_idea(
+        service(gateway),
+        request(f"/verwaltung/ideen/{IDEA_ID}/ausblenden", "POST", cookie, form),
+        idea_id=IDEA_ID,
+        change="ausblenden",
+    )
+
+    assert response.status_code == 409 and "schon ausgeblendet" in html(response)
