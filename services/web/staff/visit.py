@@ -30,6 +30,7 @@ MODERATORS = ("moderator", "admin")
 ANSWERERS = ("staff", "admin")  # the city's official answers and assisted submissions
 ADMINS = ("admin",)
 EVERY_ROLE = ("moderator", "staff", "admin")
+WARNINGS = ("session_ended",)  # notices that something went other than the visitor asked
 
 
 class SessionCookies(DependencyProvider):
@@ -107,6 +108,7 @@ class Visit:
             csrf_field=CSRF_FIELD,
             role=self.role,
             notice=self.notice(),
+            notice_kind="warning" if self.request.args.get("hinweis") in WARNINGS else "success",
             label=self.label,
             **context,
         )

@@ -175,6 +175,8 @@ def test_a_revoked_token_ends_the_session():
     assert response.status_code == 303
     assert response.headers["Location"] == "/verwaltung/anmelden?hinweis=session_ended"
     assert "Max-Age=0" in response.headers["Set-Cookie"]
+    shown = StaffPages.staff_sign_in_form(service(), request("/verwaltung/anmelden?hinweis=session_ended"))
+    assert 'class="notice notice-warning" role="status"' in html(shown) and "nicht mehr gilt" in html(shown)
 
 
 def test_signing_out_clears_the_cookie():
