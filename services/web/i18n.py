@@ -33,11 +33,12 @@ def localized(locale: str, path: str) -> str:
     return path
 
 
-def other_language_url(request: Request) -> str:
-    """This page in the other language, its query kept."""
+def other_language_url(request: Request, page_path: str | None = None) -> str:
+    """This page in the other language, its query kept; `page_path` (German) for a page shown in answer
+    to a form sent elsewhere (a comment's errors, shown on the idea's page)."""
     locale = page_locale(request)
     other = "de" if locale == "en" else "en"
-    path = localized(other, german_path(request.path))
+    path = localized(other, page_path or german_path(request.path))
     query = [(key, value) for key, value in request.args.items(multi=True) if key != CHOSEN_LANGUAGE]
     if other == DEFAULT_LOCALE and path == "/":
         query.append((CHOSEN_LANGUAGE, DEFAULT_LOCALE))

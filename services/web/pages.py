@@ -127,18 +127,20 @@ class Pages(DependencyProvider):
         status: int = 200,
         texts: Mapping[str, Mapping[str, str]] | None = None,
         headers: Mapping[str, str] | None = None,
+        page_path: str | None = None,
         **context: Any,
     ) -> Response:
+        """`page_path`: the German path of the page shown, when the request was a form sent to another."""
         locale = i18n.page_locale(request)
         html = self.env.get_template(template).render(
             locale=locale,
             t=translator(locale, texts),
             link=lambda path: i18n.localized(locale, path),
             date=lambda value: city_date(locale, value),
-            other_language_url=i18n.other_language_url(request),
+            other_language_url=i18n.other_language_url(request, page_path),
             dashboard_url=f"{self.settings.public_base_url}/dashboard",
             accessibility_contact=self.settings.accessibility_contact,
-            path=i18n.german_path(request.path),
+            path=page_path or i18n.german_path(request.path),
             **context,
         )
         response = Response(html, status=status, mimetype="text/html")

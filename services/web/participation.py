@@ -73,6 +73,7 @@ class ParticipationForms(PageGroup):
             request,
             "idea.html",
             status,
+            page_path=f"/ideen/{idea_id}",
             idea=idea,
             supports=supports,
             comments=comments,

@@ -154,6 +154,7 @@ def test_a_reply_with_an_error_shows_it_at_the_reply_form_with_the_text_kept():
 
     page = html(response)
     assert response.status_code == 422
+    assert f'href="/en/ideen/{IDEA_ID}" hreflang="en"' in page  # the idea's page, not the form's address
     assert f'id="reply_{COMMENT_ID}_body-fehler"' in page and f'href="#reply_{COMMENT_ID}_body"' in page
     assert f'id="reply_{COMMENT_ID}_author_name" name="author_name" type="text" value="Erika"' in page
     assert gateway.sent("POST", f"/ideas/{IDEA_ID}/comments")["json"] == {
