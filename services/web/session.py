@@ -7,6 +7,10 @@ cannot be forged or kept beyond SESSION_LIFETIME. It is HttpOnly (no script read
 (no other site's page sends it along) and Secure when the site is served over https. Every visitor of
 a staff page gets a session, at first without a token, so that the sign-in form carries a CSRF token
 too (no other site can sign a browser in under its own account); signing in issues a new one.
+
+Signed is not encrypted: whoever holds the cookie holds the token, as whoever holds the token does.
+Signing out clears the cookie in this browser; it does not revoke the token (an admin does that, and
+then every page answers with the sign-in page, see staff/visit.py).
 """
 
 import hmac
