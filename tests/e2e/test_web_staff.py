@@ -26,6 +26,12 @@ def sign_in(visits: PageVisits, web_url: str, token: str, language: str = "") ->
     assert visits.page.url.startswith(f"{web_url}{language}/verwaltung?")
 
 
+def fits_at_320_px(visits: PageVisits) -> bool:
+    """WCAG 1.4.10 Reflow: the page reads without scrolling sideways at 320 CSS pixels."""
+    visits.page.set_viewport_size({"width": 320, "height": 700})
+    return visits.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def published_idea(platform, **fields) -> dict:
     idea = distinct_idea(**fields)
     idea_id = platform.submit(idea).json()["id"]
@@ -46,12 +52,14 @@ def test_a_moderator_signs_in_approves_a_queued_idea_and_it_appears_in_the_ideas
         message="the queued idea in the review queue page",
     )
     visits.check("queue")
+    assert fits_at_320_px(visits)
     card = page.locator(".case-card", has_text=idea["title"])
     assert card.locator("mark").first.inner_text() == "0171 2345678"
     assert "Persönliche Daten" in card.locator(".finding-name").first.inner_text()
 
     card.get_by_role("link", name=re.compile("Fall öffnen")).click()
     visits.check("case")
+    assert fits_at_320_px(visits)
     assert page.get_by_role("table").locator("tbody tr").count() >= 2  # automatic decision, case opened
     approve = page.locator("form", has=page.locator('input[name="decision"][value="approve"]'))
     approve.get_by_label("Grund").select_option("acceptable")
