@@ -435,3 +435,23 @@ def test_an_idea_already_hidden_is_explained_on_its_case():
     )
 
     assert response.status_code == 409 and "schon ausgeblendet" in html(response)
+
+
+def test_a_case_about_a_comment_offers_to_hide_or_show_the_comment_and_comes_back_to_the_case():
+    comment_id = str(uuid.uuid4())
+    comment_case = CASE | {"subject_type": "comment", "comment_id": comment_id, "kind": "flags", "text": "Kauft bei X!"}
+    cookie, _ = cookie_for("admin")
+    gateway = staff_gateway(
+        {("GET", f"/moderation/cases/{CASE_ID}"): Answer(200, comment_case | {"findings": [], "history": HISTORY})}
+    )
+
+    response = StaffPages.staff_case(
+        service(gateway), request(f"/en/verwaltung/pruefung/{CASE_ID}", cookie=cookie), case_id=CASE_ID
+    )
+
+    page = html(response)
+    assert response.status_code == 200 and "Case about a comment" in page and "Kauft bei X!" in page
+    assert f'action="/en/verwaltung/kommentare/{comment_id}/ausblenden"' in page
+    assert f'action="/en/verwaltung/kommentare/{comment_id}/einblenden"' in page
+    assert page.count(f'name="case_id" value="{CASE_ID}"') == 2
+    assert ("GET", f"/ideas/{IDEA_ID}") not in [(each["method"], each["path"]) for each in gateway.requests]

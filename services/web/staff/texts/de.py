@@ -128,8 +128,10 @@ TEXTS = {
     "status_rejected": "abgelehnt",
     "status_hidden": "ausgeblendet",
     "ideas_staff_title": "Ideen bearbeiten",
-    "ideas_staff_intro": "Die veröffentlichten Ideen, neueste zuerst. Öffnen Sie eine Idee, um sie zu beantworten "
-    "oder auszublenden.",
+    "ideas_staff_intro_answer": "Die veröffentlichten Ideen, neueste zuerst. Öffnen Sie eine Idee, um sie "
+    "offiziell zu beantworten.",
+    "ideas_staff_intro_moderate": "Die veröffentlichten Ideen, neueste zuerst. Öffnen Sie eine Idee, um sie oder "
+    "ihre Kommentare auszublenden.",
     "ideas_filter_answer": "Antwort der Stadt",
     "ideas_filter_all": "alle",
     "ideas_filter_unanswered": "noch nicht beantwortet",
