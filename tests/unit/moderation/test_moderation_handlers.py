@@ -12,7 +12,6 @@ from aufbruch.contracts.events import new_event, parse_event
 from services.moderation import handlers, repository, rules
 from services.moderation.settings import ModerationSettings
 from services.moderation.subjects import COMMENT, IDEA
-from tests.unit.moderation.conftest import FakeRepository
 
 SETTINGS = ModerationSettings(policy=rules.POST, flag_hide_threshold=3, pseudonym_secret="test-secret")
 MIA = {"user_id": str(uuid.uuid4()), "username": "mia", "role": "moderator"}
@@ -48,9 +47,9 @@ def flag(uow, subject_type: str, subject_id, n: int, reason: str = "offensive") 
     handlers.flag(uow, SETTINGS, subject_type, subject_id, {"reason": reason, "email": f"reporter{n}@example.org"})
 
 
-def test_the_fake_repository_offers_what_the_handlers_use_of_the_real_one():
+def test_the_fake_repository_offers_every_method_of_the_real_one(uow):
     public = {name for name in vars(repository.Repository) if not name.startswith("_")}
-    assert public <= set(dir(FakeRepository))
+    assert public <= set(dir(uow.repo))
 
 
 def test_a_clean_idea_is_approved_once_however_often_its_event_arrives(uow):
