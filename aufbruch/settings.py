@@ -77,11 +77,3 @@ def secret(config: dict, name: str) -> str:
             "<missing>" if not value else "<too short>",
         )
     return value
-
-
-def text(config: dict, name: str) -> str:
-    """A setting that must be set to some text (a secret, a URL)."""
-    value = config.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise SettingError(name, "a non-empty text", value)
-    return value

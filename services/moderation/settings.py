@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from aufbruch.settings import SettingError, integer, text
+from aufbruch.settings import SettingError, integer, secret
 from services.moderation import rules
 
 
@@ -22,5 +22,5 @@ class ModerationSettings:
         return cls(
             policy=str(policy),
             flag_hide_threshold=integer(config, "FLAG_HIDE_THRESHOLD", minimum=1),
-            pseudonym_secret=text(config, "PSEUDONYM_SECRET"),
+            pseudonym_secret=secret(config, "PSEUDONYM_SECRET"),
         )

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from aufbruch.settings import SettingError, text
+from aufbruch.settings import SettingError, secret
 
 
 @dataclass(frozen=True)
@@ -13,11 +13,11 @@ class ParticipationSettings:
 
     @classmethod
     def from_config(cls, config: dict) -> "ParticipationSettings":
-        web_url = text(config, "PUBLIC_WEB_URL").rstrip("/")
+        web_url = str(config.get("PUBLIC_WEB_URL") or "").rstrip("/")
         if not web_url.startswith(("http://", "https://")):
             raise SettingError("PUBLIC_WEB_URL", "an http:// or https:// address", web_url)
         return cls(
-            pseudonym_secret=text(config, "PSEUDONYM_SECRET"),
-            link_secret=text(config, "LINK_SECRET"),
+            pseudonym_secret=secret(config, "PSEUDONYM_SECRET"),
+            link_secret=secret(config, "LINK_SECRET"),
             public_web_url=web_url,
         )

@@ -20,6 +20,7 @@ def test_the_deployed_configuration_reads():
         ("FLAG_HIDE_THRESHOLD", "0"),
         ("FLAG_HIDE_THRESHOLD", "drei"),
         ("PSEUDONYM_SECRET", ""),
+        ("PSEUDONYM_SECRET", "short"),
     ],
 )
 def test_a_wrong_setting_is_refused_naming_it(name, value):

@@ -17,6 +17,7 @@ def test_the_deployed_configuration_reads_and_the_web_url_loses_its_trailing_sla
     "name, value",
     [
         ("LINK_SECRET", ""),
+        ("LINK_SECRET", "too-short-to-sign-with"),
         ("PSEUDONYM_SECRET", None),
         ("PUBLIC_WEB_URL", "beteiligung.example"),
         ("PUBLIC_WEB_URL", ""),
