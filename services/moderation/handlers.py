@@ -2,7 +2,7 @@
 citizens' flags, hiding and unhiding, for ideas and comments alike (a `Subject` says which). Every
 decision lands in the append-only audit log; a comment's entries name the comment and its idea.
 
-Each use case takes its unit of work (`repository.UnitOfWork`, or a fake in the unit tests) and input
+Each use case takes its unit of work (aufbruch/unit_of_work.py; a fake in the unit tests) and input
 that service.py has parsed and validated already."""
 
 import uuid
@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from aufbruch.contracts.errors import Conflict, NotFound
 from aufbruch.contracts.events import Event
 from aufbruch.pseudonyms import pseudonym
+from aufbruch.unit_of_work import UnitOfWork
 from services.moderation import rules
-from services.moderation.repository import Repository, UnitOfWork, findings_of
+from services.moderation.repository import Repository, findings_of
 from services.moderation.settings import ModerationSettings
 from services.moderation.subjects import FLAGGABLE, IDEA, Subject
 
@@ -66,7 +67,7 @@ def _announce_automatic(repo: Repository, subject: Subject, verdict: rules.Verdi
         _request_review(repo, subject, "review", verdict.reasons, findings)
 
 
-def moderate_submission(uow: UnitOfWork, event: Event, policy: str) -> None:
+def moderate_submission(uow: UnitOfWork[Repository], event: Event, policy: str) -> None:
     idea = event.data
     text = rules.combined_text(idea["title"], idea["description"])
     with uow.transaction() as repo:
@@ -80,7 +81,7 @@ def moderate_submission(uow: UnitOfWork, event: Event, policy: str) -> None:
             _announce_automatic(repo, Subject.idea(idea["idea_id"]), verdict, decided_at)
 
 
-def moderate_comment(uow: UnitOfWork, event: Event, policy: str) -> None:
+def moderate_comment(uow: UnitOfWork[Repository], event: Event, policy: str) -> None:
     """The idea's rules on a comment's text (rules.moderate_comment), announced as comment.moderated."""
     comment = event.data
     with uow.transaction() as repo:
@@ -91,24 +92,24 @@ def moderate_comment(uow: UnitOfWork, event: Event, policy: str) -> None:
             _announce_automatic(repo, Subject.comment(comment["comment_id"], comment["idea_id"]), verdict, _now())
 
 
-def remember_posted_comment(uow: UnitOfWork, event: Event) -> None:
+def remember_posted_comment(uow: UnitOfWork[Repository], event: Event) -> None:
     with uow.transaction() as repo:
         if repo.first_delivery(event):
             repo.mark_comment_posted(event.data["comment_id"])
 
 
-def remember_publication(uow: UnitOfWork, event: Event) -> None:
+def remember_publication(uow: UnitOfWork[Repository], event: Event) -> None:
     with uow.transaction() as repo:
         if repo.first_delivery(event):
             repo.remember_public_idea(event.data["idea_id"])
 
 
-def review_queue(uow: UnitOfWork, page: int = 1) -> list[dict]:
+def review_queue(uow: UnitOfWork[Repository], page: int = 1) -> list[dict]:
     with uow.transaction() as repo:
         return repo.open_cases(QUEUE_PAGE_SIZE, (max(page, 1) - 1) * QUEUE_PAGE_SIZE)
 
 
-def case_with_history(uow: UnitOfWork, case_id: uuid.UUID) -> dict:
+def case_with_history(uow: UnitOfWork[Repository], case_id: uuid.UUID) -> dict:
     with uow.transaction() as repo:
         case = repo.case(case_id)
         if case is None:
@@ -116,7 +117,7 @@ def case_with_history(uow: UnitOfWork, case_id: uuid.UUID) -> dict:
         return case | {"history": repo.history(Subject.of(case))}
 
 
-def decide(uow: UnitOfWork, case_id: uuid.UUID, decision: dict, principal: dict) -> dict:
+def decide(uow: UnitOfWork[Repository], case_id: uuid.UUID, decision: dict, principal: dict) -> dict:
     """A moderator decides an open case; of two at once the first wins, the second gets Conflict."""
     actor = _moderator(principal)
     with uow.transaction() as repo:
@@ -170,7 +171,9 @@ def _flaggable(repo: Repository, subject_type: str, subject_id: uuid.UUID) -> Su
     return subject
 
 
-def flag(uow: UnitOfWork, settings: ModerationSettings, subject_type: str, subject_id: uuid.UUID, flag: dict) -> None:
+def flag(
+    uow: UnitOfWork[Repository], settings: ModerationSettings, subject_type: str, subject_id: uuid.UUID, flag: dict
+) -> None:
     """A citizen flags a published idea or posted comment; FLAG_HIDE_THRESHOLD distinct flags hide it
     at once and open a case."""
     with uow.transaction() as repo:
@@ -192,7 +195,7 @@ def flag(uow: UnitOfWork, settings: ModerationSettings, subject_type: str, subje
             _request_review(repo, subject, "flags", [reason for reason, _ in reasons], [])
 
 
-def hide(uow: UnitOfWork, subject_type: str, subject_id: uuid.UUID, request: dict, principal: dict) -> None:
+def hide(uow: UnitOfWork[Repository], subject_type: str, subject_id: uuid.UUID, request: dict, principal: dict) -> None:
     with uow.transaction() as repo:
         subject = _flaggable(repo, subject_type, subject_id)
         if subject.hidden:
@@ -200,7 +203,9 @@ def hide(uow: UnitOfWork, subject_type: str, subject_id: uuid.UUID, request: dic
         _change_visibility(repo, subject, True, request["reason"], _moderator(principal), note=request["note"])
 
 
-def unhide(uow: UnitOfWork, subject_type: str, subject_id: uuid.UUID, request: dict, principal: dict) -> None:
+def unhide(
+    uow: UnitOfWork[Repository], subject_type: str, subject_id: uuid.UUID, request: dict, principal: dict
+) -> None:
     """A moderator shows a hidden subject again; its open case, if any, is decided with it."""
     with uow.transaction() as repo:
         subject = _flaggable(repo, subject_type, subject_id)

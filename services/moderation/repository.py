@@ -5,17 +5,13 @@ Ideas and comments live in tables of their own (public_ideas and flags, comments
 """
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 from psycopg.types.json import Jsonb
 
-from aufbruch import inbox, outbox
-from aufbruch.contracts.events import Event
-from aufbruch.db import Database
+from aufbruch.unit_of_work import Transaction
 from services.moderation.rules import NEAR_DUPLICATE_THRESHOLD, SimilarIdea, Verdict
 from services.moderation.subjects import COMMENT, IDEA, Subject
 
@@ -53,28 +49,7 @@ def findings_of(verdict: Verdict) -> list[dict]:
     return [asdict(finding) for finding in verdict.findings]
 
 
-class UnitOfWork:
-    """The handlers' way to the database: `with uow.transaction() as repository:` commits on exit."""
-
-    def __init__(self, db: Database):
-        self.db = db
-
-    @contextmanager
-    def transaction(self) -> Iterator["Repository"]:
-        with self.db.transaction() as conn:
-            yield Repository(conn)
-
-
-class Repository:
-    def __init__(self, conn):
-        self.conn = conn
-
-    def first_delivery(self, event: Event) -> bool:
-        return inbox.first_delivery(self.conn, event)
-
-    def add_event(self, event_type: str, data: dict) -> None:
-        outbox.add_event(self.conn, event_type, data)
-
+class Repository(Transaction):
     # --- automatic decisions ---------------------------------------------------------------------
 
     def record_decision(self, idea_id: uuid.UUID, verdict: Verdict, decided_at: datetime) -> bool:

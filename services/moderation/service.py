@@ -14,6 +14,7 @@ from aufbruch.entrypoints import Pingable, PublishesEvents
 from aufbruch.messaging import on_event
 from aufbruch.priority import BackgroundWork
 from aufbruch.settings import Settings
+from aufbruch.unit_of_work import UnitOfWork
 from services.moderation import handlers, repository
 from services.moderation.settings import ModerationSettings
 from services.moderation.subjects import COMMENT, FLAGGABLE, IDEA
@@ -27,8 +28,8 @@ class ModerationService(Pingable, PublishesEvents):
     settings = Settings(ModerationSettings.from_config)
 
     @property
-    def uow(self) -> repository.UnitOfWork:
-        return repository.UnitOfWork(self.db)
+    def uow(self) -> UnitOfWork[repository.Repository]:
+        return UnitOfWork(self.db, repository.Repository)
 
     @on_event("idea.submitted")
     def on_idea_submitted(self, body: dict):

@@ -1,7 +1,7 @@
 """The participation service's use cases: supports confirmed by mail, comments moderated by the
 moderation service, and what participation knows of ideas from the public events.
 
-Each use case takes its unit of work (`repository.UnitOfWork`, or a fake in the unit tests) and input
+Each use case takes its unit of work (aufbruch/unit_of_work.py; a fake in the unit tests) and input
 that service.py has parsed and validated already."""
 
 import uuid
@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
 from aufbruch.contracts.events import Event
 from aufbruch.pseudonyms import pseudonym
+from aufbruch.unit_of_work import UnitOfWork
 from services.participation import links, threads
-from services.participation.repository import Repository, UnitOfWork
+from services.participation.repository import Repository
 from services.participation.settings import ParticipationSettings
 
 PUBLISHED = "published"
@@ -54,7 +55,7 @@ def _open_idea(repo: Repository, idea_id: uuid.UUID, for_update: bool = False) -
 # --- ideas, from the public events ---------------------------------------------------------------
 
 
-def remember_ideas(uow: UnitOfWork, events: list[Event]) -> None:
+def remember_ideas(uow: UnitOfWork[Repository], events: list[Event]) -> None:
     with uow.transaction() as repo:
         for event in repo.new_events(events):
             repo.remember_idea(
@@ -64,7 +65,7 @@ def remember_ideas(uow: UnitOfWork, events: list[Event]) -> None:
             )
 
 
-def apply_idea_visibility(uow: UnitOfWork, events: list[Event]) -> None:
+def apply_idea_visibility(uow: UnitOfWork[Repository], events: list[Event]) -> None:
     with uow.transaction() as repo:
         for event in repo.new_events(events):
             hidden = event.type == "idea.hidden"
@@ -75,7 +76,7 @@ def apply_idea_visibility(uow: UnitOfWork, events: list[Event]) -> None:
 
 
 def request_support(
-    uow: UnitOfWork,
+    uow: UnitOfWork[Repository],
     settings: ParticipationSettings,
     idea_id: uuid.UUID,
     email: str,
@@ -105,7 +106,7 @@ def _link(settings: ParticipationSettings, action: str, token: str) -> tuple[uui
         raise InvalidInput({"token": [str(exc)]}) from None
 
 
-def confirm_support(uow: UnitOfWork, settings: ParticipationSettings, token: str) -> dict:
+def confirm_support(uow: UnitOfWork[Repository], settings: ParticipationSettings, token: str) -> dict:
     """Count the link's person once for its idea; confirming again changes nothing."""
     idea_id, person_key = _link(settings, links.CONFIRM, token)
     with uow.transaction() as repo:
@@ -117,7 +118,7 @@ def confirm_support(uow: UnitOfWork, settings: ParticipationSettings, token: str
     return {"idea_id": idea_id, "supported": True, "count": count}
 
 
-def withdraw_support(uow: UnitOfWork, settings: ParticipationSettings, token: str) -> dict:
+def withdraw_support(uow: UnitOfWork[Repository], settings: ParticipationSettings, token: str) -> dict:
     idea_id, person_key = _link(settings, links.WITHDRAW, token)
     with uow.transaction() as repo:
         _known_idea(repo, idea_id, for_update=True)
@@ -130,7 +131,7 @@ def withdraw_support(uow: UnitOfWork, settings: ParticipationSettings, token: st
     return {"idea_id": idea_id, "supported": False, "count": count}
 
 
-def withdrawal_state(uow: UnitOfWork, settings: ParticipationSettings, token: str) -> dict:
+def withdrawal_state(uow: UnitOfWork[Repository], settings: ParticipationSettings, token: str) -> dict:
     """What a withdrawal link would withdraw, without withdrawing it (the page before the button)."""
     idea_id, person_key = _link(settings, links.WITHDRAW, token)
     with uow.transaction() as repo:
@@ -140,7 +141,7 @@ def withdrawal_state(uow: UnitOfWork, settings: ParticipationSettings, token: st
     return {"idea_id": idea_id, "supported": supported, "count": count, "title": idea["title"]}
 
 
-def support_count(uow: UnitOfWork, idea_id: uuid.UUID) -> dict:
+def support_count(uow: UnitOfWork[Repository], idea_id: uuid.UUID) -> dict:
     with uow.transaction() as repo:
         idea = _known_idea(repo, idea_id)
         count = repo.support_count(idea["idea_id"])
@@ -150,7 +151,7 @@ def support_count(uow: UnitOfWork, idea_id: uuid.UUID) -> dict:
 # --- comments ------------------------------------------------------------------------------------
 
 
-def submit_comment(uow: UnitOfWork, idea_id: uuid.UUID, submission: dict) -> dict:
+def submit_comment(uow: UnitOfWork[Repository], idea_id: uuid.UUID, submission: dict) -> dict:
     """Store the comment as submitted and hand its text (never the name) to moderation."""
     with uow.transaction() as repo:
         idea = _open_idea(repo, idea_id)
@@ -172,7 +173,7 @@ def submit_comment(uow: UnitOfWork, idea_id: uuid.UUID, submission: dict) -> dic
     return comment
 
 
-def apply_comment_decision(uow: UnitOfWork, event: Event) -> None:
+def apply_comment_decision(uow: UnitOfWork[Repository], event: Event) -> None:
     decision = event.data
     with uow.transaction() as repo:
         if not repo.first_delivery(event):
@@ -197,7 +198,7 @@ def apply_comment_decision(uow: UnitOfWork, event: Event) -> None:
             )
 
 
-def apply_comment_visibility(uow: UnitOfWork, event: Event) -> None:
+def apply_comment_visibility(uow: UnitOfWork[Repository], event: Event) -> None:
     hidden = event.type == "comment.hidden"
     with uow.transaction() as repo:
         if repo.first_delivery(event):
@@ -206,7 +207,7 @@ def apply_comment_visibility(uow: UnitOfWork, event: Event) -> None:
             )
 
 
-def comment_threads(uow: UnitOfWork, idea_id: uuid.UUID) -> dict:
+def comment_threads(uow: UnitOfWork[Repository], idea_id: uuid.UUID) -> dict:
     """The visible comments of a visible idea, threaded; never an address (none is ever stored)."""
     with uow.transaction() as repo:
         idea = _known_idea(repo, idea_id)

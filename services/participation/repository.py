@@ -1,14 +1,10 @@
 """Every SQL statement of the participation service, as the methods of one transaction's `Repository`."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from aufbruch import inbox, outbox
-from aufbruch.contracts.events import Event
-from aufbruch.db import Database
+from aufbruch.unit_of_work import Transaction
 
 SCHEMA = "participation"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -17,31 +13,7 @@ _STATUS_ORDER = "array['submitted', 'published', 'rejected']"
 _COMMENT_COLUMNS = "id, idea_id, parent_id, body, author_name, status, hidden, submitted_at, posted_at"
 
 
-class UnitOfWork:
-    """The handlers' way to the database: `with uow.transaction() as repository:` commits on exit."""
-
-    def __init__(self, db: Database):
-        self.db = db
-
-    @contextmanager
-    def transaction(self) -> Iterator["Repository"]:
-        with self.db.transaction() as conn:
-            yield Repository(conn)
-
-
-class Repository:
-    def __init__(self, conn):
-        self.conn = conn
-
-    def first_delivery(self, event: Event) -> bool:
-        return inbox.first_delivery(self.conn, event)
-
-    def new_events(self, events: list[Event]) -> list[Event]:
-        return inbox.new_events(self.conn, events)
-
-    def add_event(self, event_type: str, data: dict) -> None:
-        outbox.add_event(self.conn, event_type, data)
-
+class Repository(Transaction):
     def remember_idea(self, idea_id: uuid.UUID, status: str, title: str | None = None) -> None:
         """Move the idea to `status` unless it is further already (events may come in any order)."""
         self.conn.execute(

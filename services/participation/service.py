@@ -20,6 +20,7 @@ from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable, PublishesEvents
 from aufbruch.messaging import on_event, on_events
 from aufbruch.settings import Settings
+from aufbruch.unit_of_work import UnitOfWork
 from services.participation import handlers, repository
 from services.participation.settings import ParticipationSettings
 
@@ -36,8 +37,8 @@ class ParticipationService(Pingable, PublishesEvents):
     notifications = RpcProxy("notifications")
 
     @property
-    def uow(self) -> repository.UnitOfWork:
-        return repository.UnitOfWork(self.db)
+    def uow(self) -> UnitOfWork[repository.Repository]:
+        return UnitOfWork(self.db, repository.Repository)
 
     @on_events("idea.submitted")
     def on_idea_submitted(self, bodies: list[dict]):

@@ -1,20 +1,18 @@
 """An in-memory moderation repository and unit of work, so that the unit tests run the real handlers
-(cosmicpython's fakes). A transaction that raises leaves nothing behind, as the database's would."""
+(cosmicpython's fakes)."""
 
-import copy
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 
 from services.moderation.subjects import COMMENT, IDEA, Subject
+from tests.support.unit_of_work import FakeTransaction, FakeUnitOfWork
 
 
-class FakeRepository:
+class FakeRepository(FakeTransaction):
     def __init__(self):
-        self.seen: set[uuid.UUID] = set()
-        self.events: list[tuple[str, dict]] = []
+        super().__init__()
         self.decisions: dict = {}
         self.texts: dict = {}
         self.similar: list = []  # what similar_ideas answers
@@ -23,14 +21,6 @@ class FakeRepository:
         self.cases: list[dict] = []
         self.trail: list[dict] = []
         self.flags: dict = {}  # (subject type, id) -> {reporter_key: reason}
-
-    def first_delivery(self, event) -> bool:
-        fresh = event.id not in self.seen
-        self.seen.add(event.id)
-        return fresh
-
-    def add_event(self, event_type: str, data: dict) -> None:
-        self.events.append((event_type, data))
 
     def record_decision(self, idea_id, verdict, decided_at) -> bool:
         if idea_id in self.decisions:
@@ -130,25 +120,7 @@ class FakeRepository:
         given = list(self.flags.get((subject.type, subject.id), {}).values())
         return sorted({(reason, given.count(reason)) for reason in given}, key=lambda r: (-r[1], r[0]))
 
-    def events_of(self, event_type: str) -> list[dict]:
-        return [data for type_, data in self.events if type_ == event_type]
-
-
-class FakeUnitOfWork:
-    def __init__(self):
-        self.repo = FakeRepository()
-
-    @contextmanager
-    def transaction(self):
-        saved = copy.deepcopy(vars(self.repo))
-        try:
-            yield self.repo
-        except BaseException:
-            vars(self.repo).clear()
-            vars(self.repo).update(saved)
-            raise
-
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+    return FakeUnitOfWork(FakeRepository())

@@ -1,12 +1,12 @@
 """An in-memory participation repository and unit of work, so that the unit tests run the real
-handlers (cosmicpython's fakes). A transaction that raises leaves nothing behind, as the database's would."""
+handlers (cosmicpython's fakes)."""
 
-import copy
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
+
+from tests.support.unit_of_work import FakeTransaction, FakeUnitOfWork
 
 _STATUS_ORDER = ("submitted", "published", "rejected")
 
@@ -15,24 +15,12 @@ def _later(changed_at, than) -> bool:
     return than is None or than < changed_at
 
 
-class FakeRepository:
+class FakeRepository(FakeTransaction):
     def __init__(self):
-        self.seen: set[uuid.UUID] = set()
-        self.events: list[tuple[str, dict]] = []
+        super().__init__()
         self.ideas: dict = {}
         self.supporters: set[tuple[uuid.UUID, str]] = set()
         self.comments: dict = {}
-
-    def first_delivery(self, event) -> bool:
-        return bool(self.new_events([event]))
-
-    def new_events(self, events: list) -> list:
-        fresh = [event for event in {event.id: event for event in events}.values() if event.id not in self.seen]
-        self.seen |= {event.id for event in fresh}
-        return fresh
-
-    def add_event(self, event_type: str, data: dict) -> None:
-        self.events.append((event_type, data))
 
     def _idea_row(self, idea_id) -> dict:
         new = {"idea_id": idea_id, "status": "submitted", "title": None, "hidden": False, "changed_at": None}
@@ -108,25 +96,7 @@ class FakeRepository:
             for c in sorted(visible, key=lambda c: (c["posted_at"], c["id"]))
         ]
 
-    def events_of(self, event_type: str) -> list[dict]:
-        return [data for type_, data in self.events if type_ == event_type]
-
-
-class FakeUnitOfWork:
-    def __init__(self):
-        self.repo = FakeRepository()
-
-    @contextmanager
-    def transaction(self):
-        saved = copy.deepcopy(vars(self.repo))
-        try:
-            yield self.repo
-        except BaseException:
-            vars(self.repo).clear()
-            vars(self.repo).update(saved)
-            raise
-
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+    return FakeUnitOfWork(FakeRepository())

@@ -63,7 +63,7 @@ def mailed_tokens(uow, idea_id, email: str) -> tuple[str, str]:
 
 
 def test_the_fake_repository_offers_every_method_of_the_real_one(uow):
-    public = {name for name in vars(repository.Repository) if not name.startswith("_")}
+    public = {name for name in dir(repository.Repository) if not name.startswith("_")}
     assert public <= set(dir(uow.repo))
 
 
