@@ -172,7 +172,7 @@ def _flaggable(repo: Repository, subject_type: str, subject_id: uuid.UUID) -> Su
 
 
 def flag(
-    uow: UnitOfWork[Repository], settings: ModerationSettings, subject_type: str, subject_id: uuid.UUID, flag: dict
+    uow: UnitOfWork[Repository], settings: ModerationSettings, subject_type: str, subject_id: uuid.UUID, request: dict
 ) -> None:
     """A citizen flags a published idea or posted comment; FLAG_HIDE_THRESHOLD distinct flags hide it
     at once and open a case."""
@@ -180,15 +180,15 @@ def flag(
         subject = _flaggable(repo, subject_type, subject_id)
         if subject.hidden:
             raise Conflict(f"This {subject.type} is hidden already and waits for a moderator.")
-        if not repo.add_flag(subject, pseudonym(settings.pseudonym_secret, flag["email"]), flag["reason"]):
+        if not repo.add_flag(subject, pseudonym(settings.pseudonym_secret, request["email"]), request["reason"]):
             raise Conflict(f"You have flagged this {subject.type} already.")
-        repo.audit(subject, "flag", CITIZEN, reasons=[flag["reason"]])
+        repo.audit(subject, "flag", CITIZEN, reasons=[request["reason"]])
         reasons = repo.flag_reasons(subject)
         count = sum(n for _, n in reasons)
         if subject.type == IDEA:  # a public event for ideas only; comments' flags show in their trail
             repo.add_event(
                 "idea.flagged",
-                {"idea_id": subject.idea_id, "reason": flag["reason"], "flag_count": count, "flagged_at": _now()},
+                {"idea_id": subject.idea_id, "reason": request["reason"], "flag_count": count, "flagged_at": _now()},
             )
         if count >= settings.flag_hide_threshold:
             _change_visibility(repo, subject, True, "flags", AUTOMATIC)
