@@ -1,32 +1,18 @@
-"""Every SQL statement of the notifications service, and the unit of work its handlers run in."""
+"""Every SQL statement of the notifications service; its handlers reach it through
+aufbruch.unit_of_work.UnitOfWork."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from aufbruch import inbox, outbox
-from aufbruch.contracts.events import Event
-from aufbruch.db import Database
+from aufbruch.unit_of_work import Transaction
 
 SCHEMA = "notifications"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class Repository:
-    """The statements, in the transaction of `conn`."""
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def first_delivery(self, event: Event) -> bool:
-        """True the first time `event` is handled (aufbruch/inbox.py)."""
-        return inbox.first_delivery(self.conn, event)
-
-    def add_event(self, event_type: str, data: dict) -> None:
-        """Announce an event once this transaction commits (aufbruch/outbox.py)."""
-        outbox.add_event(self.conn, event_type, data)
+class Repository(Transaction):
+    """The statements, in the transaction of `self.conn` (with its inbox and outbox: Transaction)."""
 
     # --- mails -----------------------------------------------------------------------------------------
 
@@ -235,15 +221,3 @@ class Repository:
         )
         mails = self.conn.execute("delete from mails where lower(recipient) = lower(%s)", (email,)).rowcount
         return subscriptions, mails
-
-
-class UnitOfWork:
-    """`with uow.transaction() as repository:` one transaction, committed when the block ends."""
-
-    def __init__(self, db: Database):
-        self.db = db
-
-    @contextmanager
-    def transaction(self) -> Iterator[Repository]:
-        with self.db.transaction() as conn:
-            yield Repository(conn)

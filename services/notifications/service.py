@@ -16,10 +16,10 @@ from aufbruch.entrypoints import Pingable, PublishesEvents
 from aufbruch.messaging import on_event
 from aufbruch.priority import BackgroundWork
 from aufbruch.settings import Settings
+from aufbruch.unit_of_work import UnitOfWork
 from services.notifications import repository
 from services.notifications.handlers import batches, idea_events, sending, subscriptions, unsubscribing
 from services.notifications.mailer import Mailer
-from services.notifications.repository import UnitOfWork
 from services.notifications.settings import NotificationSettings
 
 DELIVERY_INTERVAL_SECONDS = 0.2
@@ -36,8 +36,8 @@ class NotificationsService(Pingable, PublishesEvents):
     settings = Settings(NotificationSettings.from_config)
 
     @property
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db)
+    def uow(self) -> UnitOfWork[repository.Repository]:
+        return UnitOfWork(self.db, repository.Repository)
 
     def _contact(self, event: Event):
         return self.ideas.get_contact(str(event.data["idea_id"]))  # asked before any transaction: no lock held

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aufbruch.config import categories
-from aufbruch.settings import SettingError, flag, integer, words
+from aufbruch.settings import SettingError, flag, integer, secret, words
 from services.notifications.links import Links
 
 
@@ -58,9 +58,9 @@ class NotificationSettings:
             links=Links(
                 api_url=_base_url(config, "PUBLIC_BASE_URL"),
                 web_url=_base_url(config, "PUBLIC_WEB_URL"),
-                secret=_text(config, "LINK_SECRET"),
+                secret=secret(config, "LINK_SECRET"),
             ),
-            pseudonym_secret=_text(config, "PSEUDONYM_SECRET"),
+            pseudonym_secret=secret(config, "PSEUDONYM_SECRET"),
             categories=tuple(categories(config)),
             moderator_addresses=words(config, "MODERATOR_ALERT_ADDRESSES"),
             moderator_alert_interval=_seconds(config, "MODERATOR_ALERT_INTERVAL_SECONDS"),

@@ -1,16 +1,14 @@
-"""Every SQL statement of the webhooks service, and the unit of work its handlers run in."""
+"""Every SQL statement of the webhooks service; its handlers reach it through
+aufbruch.unit_of_work.UnitOfWork."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from psycopg.types.json import Jsonb
 
-from aufbruch import inbox
 from aufbruch.contracts.events import Event
-from aufbruch.db import Database
+from aufbruch.unit_of_work import Transaction
 
 SCHEMA = "webhooks"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -22,14 +20,8 @@ _DELIVERY_COLUMNS = (
 )
 
 
-class Repository:
-    """The statements, in the transaction of `conn`."""
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def new_events(self, events: list[Event]) -> list[Event]:
-        return inbox.new_events(self.conn, events)
+class Repository(Transaction):
+    """The statements, in the transaction of `self.conn` (with its inbox and outbox: Transaction)."""
 
     def add_subscription(self, subscription_id: uuid.UUID, url: str, event_types: list[str], secret: str) -> dict:
         return self.conn.execute(
@@ -165,15 +157,3 @@ class Repository:
             (subscription_id, per_page, (page - 1) * per_page),
         ).fetchall()
         return rows, total
-
-
-class UnitOfWork:
-    """`with uow.transaction() as repository:` one transaction, committed when the block ends."""
-
-    def __init__(self, db: Database):
-        self.db = db
-
-    @contextmanager
-    def transaction(self) -> Iterator[Repository]:
-        with self.db.transaction() as conn:
-            yield Repository(conn)

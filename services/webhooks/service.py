@@ -21,9 +21,9 @@ from aufbruch.entrypoints import Pingable
 from aufbruch.messaging import on_events
 from aufbruch.priority import BackgroundWork
 from aufbruch.settings import Settings
+from aufbruch.unit_of_work import UnitOfWork
 from services.webhooks import handlers, repository
 from services.webhooks.dispatcher import Dispatcher
-from services.webhooks.repository import UnitOfWork
 from services.webhooks.settings import WebhookSettings
 
 DISPATCH_INTERVAL_SECONDS = 0.2
@@ -41,8 +41,8 @@ class WebhooksService(Pingable):
     dispatcher = Dispatcher()
 
     @property
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db)
+    def uow(self) -> UnitOfWork[repository.Repository]:
+        return UnitOfWork(self.db, repository.Repository)
 
     # --- RPC for the gateway ----------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """The notifications service's use cases, one module per concern; the entrypoints in service.py only
-translate to them, with a unit of work (repository.UnitOfWork, or an in-memory fake in the unit tests).
+translate to them, with a unit of work (aufbruch.unit_of_work.UnitOfWork over repository.Repository, or an
+in-memory fake in the unit tests).
 
 Every mail is first *owed* (owing.py): rendered and stored in `mails` under a key naming its cause
 and recipient, in the same transaction as the event that caused it is recorded as handled. A timer

@@ -2,20 +2,18 @@
 the real handlers; each keeps its rows as dicts a test can read."""
 
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from aufbruch.contracts.events import Event
+from tests.support.unit_of_work import FakeTransaction
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class FakeRepository:
+class FakeRepository(FakeTransaction):
     def __init__(self):
-        self.seen: set[uuid.UUID] = set()
-        self.events: list[tuple[str, dict]] = []  # the outbox
+        super().__init__()
         self.mails: dict[uuid.UUID, dict] = {}
         self.opt_outs: set[tuple[str, str]] = set()
         self.followers: dict[uuid.UUID, dict] = {}
@@ -23,14 +21,6 @@ class FakeRepository:
         self.published: dict[uuid.UUID, dict] = {}
         self.waiting_cases: dict[uuid.UUID, dict] = {}
         self.moderator_alert_clock: dict = {"last_sent_at": None}
-
-    def first_delivery(self, event: Event) -> bool:
-        fresh = event.id not in self.seen
-        self.seen.add(event.id)
-        return fresh
-
-    def add_event(self, event_type: str, data: dict) -> None:
-        self.events.append((event_type, data))
 
     # --- mails ---------------------------------------------------------------------------------------
 
@@ -233,15 +223,6 @@ class FakeRepository:
         for key in mails:
             del self.mails[key]
         return subscriptions, len(mails)
-
-
-class FakeUnitOfWork:
-    def __init__(self):
-        self.repository = FakeRepository()
-
-    @contextmanager
-    def transaction(self):
-        yield self.repository
 
 
 class FakeMailer:

@@ -12,7 +12,8 @@ from aufbruch.contracts.events import new_event, parse_event
 from services.notifications import delivery
 from services.notifications.handlers import batches, idea_events, sending, subscriptions
 from services.notifications.mailer import PermanentFailure, TemporaryFailure
-from tests.unit.notifications.fakes import FakeMailer, FakeUnitOfWork
+from tests.support.unit_of_work import FakeUnitOfWork
+from tests.unit.notifications.fakes import FakeMailer, FakeRepository
 from tests.unit.notifications.support import SETTINGS, TITLE, contact, event, link, mails_to, now, token
 
 IDEA_ID = uuid.UUID("3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01")
@@ -20,13 +21,13 @@ IDEA_ID = uuid.UUID("3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01")
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+    return FakeUnitOfWork(FakeRepository())
 
 
 def confirmed_follower(uow, email: str = "follower@example.org", locale: str = "de") -> str:
     public = {"id": IDEA_ID, "status": "published", "title": TITLE}
     subscriptions.follow(uow, SETTINGS, lambda idea_id: public, str(IDEA_ID), {"email": email, "locale": locale}, None)
-    [confirmation] = mails_to(uow.repository, email)
+    [confirmation] = mails_to(uow.repo, email)
     prefix = "/en" if locale == "en" else ""
     subscriptions.confirm(uow, SETTINGS, token(link(confirmation, f"{prefix}/abo/bestaetigen")))
     return email
@@ -42,15 +43,15 @@ def test_a_receipt_is_owed_once_however_often_the_event_comes_and_under_a_new_id
     for received in (submitted, submitted, republished):
         idea_events.idea_submitted(uow, SETTINGS, received, contact())
 
-    [receipt] = mails_to(uow.repository, "erika@example.org")
+    [receipt] = mails_to(uow.repo, "erika@example.org")
     assert receipt["kind"] == "receipt" and receipt["subject"] == f"Ihre Idee ist eingegangen: {TITLE}"
-    assert {submitted.id, republished.id} <= uow.repository.seen
+    assert {submitted.id, republished.id} <= uow.repo.seen
 
 
 def test_an_idea_without_an_address_owes_no_mail_but_its_event_is_handled(uow):
     submitted = event("idea.submitted", IDEA_ID)
     idea_events.idea_submitted(uow, SETTINGS, submitted, None)
-    assert uow.repository.mails == {} and submitted.id in uow.repository.seen
+    assert uow.repo.mails == {} and submitted.id in uow.repo.seen
 
 
 @pytest.mark.parametrize(
@@ -59,7 +60,7 @@ def test_an_idea_without_an_address_owes_no_mail_but_its_event_is_handled(uow):
 def test_mails_link_to_the_idea_page_and_the_unsubscribe_page_in_the_recipients_language(uow, locale, pages):
     idea_events.idea_published(uow, SETTINGS, event("idea.published", IDEA_ID), contact(locale=locale))
 
-    [published] = mails_to(uow.repository, "erika@example.org")
+    [published] = mails_to(uow.repo, "erika@example.org")
     assert link(published, f"{'/en' if locale == 'en' else ''}/ideen/{IDEA_ID}") == f"{pages}/ideen/{IDEA_ID}"
     assert link(published, f"{'/en' if locale == 'en' else ''}/abmelden").startswith(f"{pages}/abmelden?token=")
     assert "/api/v1" not in published["text_body"] and "/api/v1" not in published["html_body"]
@@ -74,10 +75,10 @@ def test_followers_hear_of_a_change_only_once_confirmed_and_once_per_change(uow)
     idea_events.idea_hidden(uow, SETTINGS, hidden, None)
     idea_events.idea_hidden(uow, SETTINGS, hidden, None)
 
-    [_, update] = mails_to(uow.repository, follower)
+    [_, update] = mails_to(uow.repo, follower)
     assert update["kind"] == "follower_update" and update["subject"] == f"News about the idea “{TITLE}”: hidden"
     assert "Several citizens reported it." in update["text_body"]
-    assert [mail["kind"] for mail in mails_to(uow.repository, "late@example.org")] == ["follow_confirmation"]
+    assert [mail["kind"] for mail in mails_to(uow.repo, "late@example.org")] == ["follow_confirmation"]
 
 
 # --- moderator alerts --------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def test_moderators_are_alerted_once_per_interval_about_the_cases_still_waiting(
 
     assert batches.alert_moderators(uow, SETTINGS) == 1
     assert batches.alert_moderators(uow, SETTINGS) == 0  # nothing new, and the interval holds
-    [alert] = mails_to(uow.repository, "moderation@aufbruch.example")
+    [alert] = mails_to(uow.repo, "moderation@aufbruch.example")
     assert alert["subject"] == "1 Fall wartet auf Prüfung"
     assert str(waiting.data["case_id"]) in alert["text_body"]
     assert str(decided.data["case_id"]) not in alert["text_body"]
@@ -116,7 +117,7 @@ def test_moderators_are_alerted_once_per_interval_about_the_cases_still_waiting(
 
 def owed_receipt(uow) -> dict:
     idea_events.idea_submitted(uow, SETTINGS, event("idea.submitted", IDEA_ID), contact())
-    [mail] = uow.repository.mails.values()
+    [mail] = uow.repo.mails.values()
     return mail
 
 
@@ -129,7 +130,7 @@ def test_a_delivered_mail_carries_the_one_click_unsubscribe_url_and_is_announced
     assert message["List-Unsubscribe"].startswith("<https://aufbruch.example/api/v1/unsubscribe?token=")
     assert token(message["List-Unsubscribe"].strip("<>")) == token(link(mail, "/abmelden"))
     assert (mail["status"], mail["attempts"]) == ("sent", 1)
-    [(event_type, data)] = uow.repository.events
+    [(event_type, data)] = uow.repo.events
     assert event_type == "notification.sent" and data["kind"] == "receipt" and data["idea_id"] == IDEA_ID
     assert "erika" not in repr(data)
 
@@ -145,14 +146,14 @@ def test_a_passing_failure_is_retried_after_the_policys_delay_until_the_attempts
     assert before + timedelta(seconds=10) <= mail["next_attempt_at"] <= now() + timedelta(seconds=10)
     sending.deliver_due(uow, SETTINGS, mailer)
     assert mailer.sent == []  # not due again before its delay
-    assert uow.repository.events == []
+    assert uow.repo.events == []
 
     mail |= {"attempts": delivery.RETRIES.attempts - 1, "next_attempt_at": mail["next_attempt_at"] - timedelta(hours=1)}
     mailer.failures.append(TemporaryFailure("recipient refused: SMTP 451", "451 try later"))
     sending.deliver_due(uow, SETTINGS, mailer)
 
     assert (mail["status"], mail["attempts"]) == ("failed", delivery.RETRIES.attempts)
-    [(event_type, data)] = uow.repository.events
+    [(event_type, data)] = uow.repo.events
     assert event_type == "notification.failed" and data["error"] == "recipient refused: SMTP 451"
 
 
@@ -163,4 +164,4 @@ def test_a_lasting_failure_fails_at_once(uow):
     sending.deliver_due(uow, SETTINGS, mailer)
 
     assert (mail["status"], mail["attempts"]) == ("failed", 1)
-    assert [event_type for event_type, _ in uow.repository.events] == ["notification.failed"]
+    assert [event_type for event_type, _ in uow.repo.events] == ["notification.failed"]

@@ -2,23 +2,17 @@
 Its clock (`now`) moves only when a test moves it."""
 
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from aufbruch.contracts.events import Event
+from tests.support.unit_of_work import FakeTransaction
 
 
-class FakeRepository:
+class FakeRepository(FakeTransaction):
     def __init__(self):
+        super().__init__()
         self.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-        self.seen: set[uuid.UUID] = set()
         self.subscription_rows: dict[uuid.UUID, dict] = {}
         self.delivery_rows: dict[uuid.UUID, dict] = {}
-
-    def new_events(self, events: list[Event]) -> list[Event]:
-        fresh = {event.id: event for event in events if event.id not in self.seen}
-        self.seen |= set(fresh)
-        return list(fresh.values())
 
     def add_subscription(self, subscription_id, url, event_types, secret) -> dict:
         row = {
@@ -156,14 +150,3 @@ class FakeRepository:
     @staticmethod
     def _public(row: dict) -> dict:
         return {key: value for key, value in row.items() if key != "secret"}
-
-
-class FakeUnitOfWork:
-    def __init__(self):
-        self.repository = FakeRepository()
-        self.transactions = 0
-
-    @contextmanager
-    def transaction(self):
-        yield self.repository
-        self.transactions += 1

@@ -10,8 +10,10 @@ import pytest
 from aufbruch.contracts.errors import InvalidInput, NotFound
 from aufbruch.contracts.events import new_event, parse_event
 from services.webhooks import handlers
+from services.webhooks.repository import Repository
 from services.webhooks.sender import Outcome
-from tests.unit.webhooks.fakes import FakeUnitOfWork
+from tests.support.unit_of_work import FakeUnitOfWork
+from tests.unit.webhooks.fakes import FakeRepository
 
 DELIVERED = Outcome(True, 200)
 FAILED = Outcome(False, 500, "HTTP 500")
@@ -20,7 +22,7 @@ DISABLE_AFTER = 3
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+    return FakeUnitOfWork(FakeRepository())
 
 
 def register(uow, event_types=("idea.published",), url="https://city.example/hooks") -> dict:
@@ -44,11 +46,11 @@ def received(event_type: str = "idea.published") -> tuple:
 
 
 def pending(uow) -> list[dict]:
-    return [row for row in uow.repository.delivery_rows.values() if row["status"] == "pending"]
+    return [row for row in uow.repo.delivery_rows.values() if row["status"] == "pending"]
 
 
 def later(uow, delay: timedelta) -> None:
-    uow.repository.now += delay
+    uow.repo.now += delay
 
 
 # --- registration and the admin's views -------------------------------------------------------------
@@ -91,13 +93,13 @@ def test_each_event_is_owed_once_to_each_active_subscription_that_takes_its_type
     everything = register(uow, ["*"])
     register(uow, ["idea.rejected"])
     disabled = register(uow, ["*"])
-    uow.repository.subscription_rows[uuid.UUID(disabled["id"])]["disabled_at"] = uow.repository.now
+    uow.repo.subscription_rows[uuid.UUID(disabled["id"])]["disabled_at"] = uow.repo.now
     published, flagged = received("idea.published"), received("idea.flagged")
 
     assert handlers.owe_deliveries(uow, [published, flagged, published]) == 3
     assert handlers.owe_deliveries(uow, [published, flagged]) == 0  # redelivered: nothing new
 
-    owed = {(str(row["subscription_id"]), row["event_type"]) for row in uow.repository.delivery_rows.values()}
+    owed = {(str(row["subscription_id"]), row["event_type"]) for row in uow.repo.delivery_rows.values()}
     assert owed == {
         (published_only["id"], "idea.published"),
         (everything["id"], "idea.published"),
@@ -152,11 +154,11 @@ def test_a_failed_delivery_is_retried_after_growing_delays_and_a_success_ends_th
 
     assert len(send(uow, FAILED)) == 1
     [row] = pending(uow)
-    assert row["next_attempt_at"] - uow.repository.now == timedelta(seconds=10)
+    assert row["next_attempt_at"] - uow.repo.now == timedelta(seconds=10)
     assert send(uow, FAILED) == []  # not due yet
     later(uow, timedelta(seconds=10))
     send(uow, FAILED)
-    assert row["next_attempt_at"] - uow.repository.now == timedelta(seconds=20)
+    assert row["next_attempt_at"] - uow.repo.now == timedelta(seconds=20)
     assert handlers.get(uow, subscription["id"])["consecutive_failures"] == 2
 
     later(uow, timedelta(seconds=20))
@@ -193,3 +195,8 @@ def test_a_subscription_failing_again_and_again_is_disabled_its_pending_deliveri
     assert {entry["status"] for entry in log} == {"failed"}
     assert handlers.owe_deliveries(uow, [received()]) == 1  # only the healthy subscription is owed more
     assert handlers.get(uow, healthy["id"])["disabled_at"] is None
+
+
+def test_the_fake_offers_every_statement_of_the_repository():
+    statements = {name for name in vars(Repository) if not name.startswith("_")}
+    assert statements - set(dir(FakeRepository)) == set()
