@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from aufbruch.unit_of_work import Transaction
+from aufbruch.unit_of_work import Transaction, UnitOfWork
 
 SCHEMA = "notifications"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -221,3 +221,6 @@ class Repository(Transaction):
         )
         mails = self.conn.execute("delete from mails where lower(recipient) = lower(%s)", (email,)).rowcount
         return subscriptions, mails
+
+
+Work = UnitOfWork[Repository]  # what the handlers take: `with uow.transaction() as repository:`

@@ -36,7 +36,7 @@ class NotificationsService(Pingable, PublishesEvents):
     settings = Settings(NotificationSettings.from_config)
 
     @property
-    def uow(self) -> UnitOfWork[repository.Repository]:
+    def uow(self) -> repository.Work:
         return UnitOfWork(self.db, repository.Repository)
 
     def _contact(self, event: Event):

@@ -17,9 +17,8 @@ import eventlet
 from nameko.extensions import DependencyProvider
 
 from aufbruch.contracts.errors import Unavailable
-from aufbruch.unit_of_work import UnitOfWork
 from services.webhooks import handlers
-from services.webhooks.repository import Repository
+from services.webhooks.repository import Work
 from services.webhooks.sender import post
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ class Dispatcher(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self
 
-    def dispatch(self, uow: UnitOfWork[Repository], disable_after: int) -> int:
+    def dispatch(self, uow: Work, disable_after: int) -> int:
         """Claim and start sending due deliveries; returns how many were started."""
         free = self.pool.free()
         if free <= 0:
@@ -56,7 +55,7 @@ class Dispatcher(DependencyProvider):
             self.pool.spawn_n(self._send, uow, delivery, disable_after)
         return len(claimed)
 
-    def _send(self, uow: UnitOfWork[Repository], delivery: dict, disable_after: int) -> None:
+    def _send(self, uow: Work, delivery: dict, disable_after: int) -> None:
         subscription_id = delivery["subscription_id"]
         try:
             outcome = post(delivery["url"], delivery["secret"], delivery["id"], delivery["body"])

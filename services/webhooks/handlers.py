@@ -17,8 +17,7 @@ from aufbruch.contracts.webhooks import (
     is_allowed_url,
     new_secret,
 )
-from aufbruch.unit_of_work import UnitOfWork
-from services.webhooks.repository import Repository
+from services.webhooks.repository import Work
 from services.webhooks.sender import Outcome
 
 log = logging.getLogger(__name__)
@@ -28,7 +27,7 @@ LEASE = timedelta(seconds=60)  # longer than any send: a delivery is not claimed
 PER_SUBSCRIPTION = 4  # deliveries of one subscription claimed at once
 
 
-def register(uow: UnitOfWork[Repository], url, event_types, allow_http: bool) -> dict:
+def register(uow: Work, url, event_types, allow_http: bool) -> dict:
     """A new subscription {id, url, event_types, ..., secret}: the only answer holding the secret."""
     new = validated(NewWebhook(), {"url": url, "event_types": event_types})
     if not is_allowed_url(new["url"], allow_http):
@@ -38,12 +37,12 @@ def register(uow: UnitOfWork[Repository], url, event_types, allow_http: bool) ->
     return RegisteredWebhook().dump(created)
 
 
-def list_webhooks(uow: UnitOfWork[Repository]) -> list[dict]:
+def list_webhooks(uow: Work) -> list[dict]:
     with uow.transaction() as repository:
         return Webhook(many=True).dump(repository.subscriptions())
 
 
-def get(uow: UnitOfWork[Repository], subscription_id) -> dict:
+def get(uow: Work, subscription_id) -> dict:
     with uow.transaction() as repository:
         found = repository.subscription(resource_id(subscription_id, "webhook"))
     if found is None:
@@ -51,13 +50,13 @@ def get(uow: UnitOfWork[Repository], subscription_id) -> dict:
     return Webhook().dump(found)
 
 
-def delete(uow: UnitOfWork[Repository], subscription_id) -> None:
+def delete(uow: Work, subscription_id) -> None:
     with uow.transaction() as repository:
         if not repository.delete_subscription(resource_id(subscription_id, "webhook")):
             raise NotFound(f"No webhook with id {subscription_id}.")
 
 
-def deliveries(uow: UnitOfWork[Repository], subscription_id, page=1, per_page=MAX_PER_PAGE) -> dict:
+def deliveries(uow: Work, subscription_id, page=1, per_page=MAX_PER_PAGE) -> dict:
     """The subscription's delivery log, newest first: {items, page, per_page, total}."""
     if not isinstance(page, int) or isinstance(page, bool) or page < 1:
         raise InvalidInput({"page": ["Must be a whole number of at least 1."]})
@@ -70,7 +69,7 @@ def deliveries(uow: UnitOfWork[Repository], subscription_id, page=1, per_page=MA
     return {"items": Delivery(many=True).dump(rows), "page": page, "per_page": per_page, "total": total}
 
 
-def owe_deliveries(uow: UnitOfWork[Repository], received: list[tuple[Event, dict]]) -> int:
+def owe_deliveries(uow: Work, received: list[tuple[Event, dict]]) -> int:
     """Record one delivery of each event per active subscription that takes its type, once per event;
     `received` pairs each event with the body it came in, which is sent on as it is. Returns how many
     deliveries that made."""
@@ -89,14 +88,14 @@ def owe_deliveries(uow: UnitOfWork[Repository], received: list[tuple[Event, dict
         )
 
 
-def claim_due(uow: UnitOfWork[Repository], limit: int, busy_subscriptions: list[uuid.UUID]) -> list[dict]:
+def claim_due(uow: Work, limit: int, busy_subscriptions: list[uuid.UUID]) -> list[dict]:
     """Lease up to `limit` due deliveries for sending, none of `busy_subscriptions` (they have a send
     in flight) and at most PER_SUBSCRIPTION of any other."""
     with uow.transaction() as repository:
         return repository.claim_due(limit, PER_SUBSCRIPTION, busy_subscriptions, LEASE)
 
 
-def record_outcome(uow: UnitOfWork[Repository], delivery: dict, outcome: Outcome, disable_after: int) -> None:
+def record_outcome(uow: Work, delivery: dict, outcome: Outcome, disable_after: int) -> None:
     """A delivered attempt resets its subscription's run of failures; a failed one is retried after
     RETRIES' delay (or fails for good once they are used up) and counts towards the run, which at
     `disable_after` disables the subscription and fails its pending deliveries."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from psycopg.types.json import Jsonb
 
 from aufbruch.contracts.events import Event
-from aufbruch.unit_of_work import Transaction
+from aufbruch.unit_of_work import Transaction, UnitOfWork
 
 SCHEMA = "webhooks"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -157,3 +157,6 @@ class Repository(Transaction):
             (subscription_id, per_page, (page - 1) * per_page),
         ).fetchall()
         return rows, total
+
+
+Work = UnitOfWork[Repository]  # what the handlers take: `with uow.transaction() as repository:`

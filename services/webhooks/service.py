@@ -41,7 +41,7 @@ class WebhooksService(Pingable):
     dispatcher = Dispatcher()
 
     @property
-    def uow(self) -> UnitOfWork[repository.Repository]:
+    def uow(self) -> repository.Work:
         return UnitOfWork(self.db, repository.Repository)
 
     # --- RPC for the gateway ----------------------------------------------------------------------

@@ -5,24 +5,23 @@ from datetime import UTC, datetime
 
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import DEFAULT_LOCALE
-from aufbruch.unit_of_work import UnitOfWork
 from services.notifications import delivery
 from services.notifications.handlers.owing import owe
-from services.notifications.repository import Repository
+from services.notifications.repository import Work
 from services.notifications.settings import NotificationSettings
 
 DIGEST_BATCH_SIZE = 50
 MODERATOR_ALERTS = "moderator_alerts"
 
 
-def review_requested(uow: UnitOfWork[Repository], event: Event) -> None:
+def review_requested(uow: Work, event: Event) -> None:
     data = event.data
     with uow.transaction() as repository:
         if repository.first_delivery(event):
             repository.add_waiting_case(data["case_id"], data["idea_id"], data["reasons"], data["requested_at"])
 
 
-def moderation_decided(uow: UnitOfWork[Repository], event: Event) -> None:
+def moderation_decided(uow: Work, event: Event) -> None:
     """A moderator's decision closes the idea's waiting cases: an alert lists only cases still waiting."""
     data = event.data
     with uow.transaction() as repository:
@@ -30,7 +29,7 @@ def moderation_decided(uow: UnitOfWork[Repository], event: Event) -> None:
             repository.drop_decided_cases(data["idea_id"], data["decided_at"])
 
 
-def alert_moderators(uow: UnitOfWork[Repository], settings: NotificationSettings) -> int:
+def alert_moderators(uow: Work, settings: NotificationSettings) -> int:
     """At most once per interval, one mail to each moderator address listing the cases that began
     waiting since the last one and still wait; returns how many cases it named."""
     now = datetime.now(UTC)
@@ -61,7 +60,7 @@ def alert_moderators(uow: UnitOfWork[Repository], settings: NotificationSettings
     return len(cases)
 
 
-def send_digests(uow: UnitOfWork[Repository], settings: NotificationSettings) -> int:
+def send_digests(uow: Work, settings: NotificationSettings) -> int:
     """A digest to each confirmed subscriber whose last one is an interval old, listing the ideas
     of its category published since (none: no mail, the next one waits another interval)."""
     now = datetime.now(UTC)

@@ -2,9 +2,8 @@
 and to its confirmed followers. Each event takes effect once (the inbox)."""
 
 from aufbruch.contracts.events import Event
-from aufbruch.unit_of_work import UnitOfWork
 from services.notifications.handlers.owing import owe
-from services.notifications.repository import Repository
+from services.notifications.repository import Repository, Work
 from services.notifications.settings import NotificationSettings
 
 # What a followed idea's change tells its followers: event type -> (template, the data field that
@@ -68,18 +67,14 @@ def tell_followers(repository: Repository, settings: NotificationSettings, event
         )
 
 
-def idea_submitted(
-    uow: UnitOfWork[Repository], settings: NotificationSettings, event: Event, contact: dict | None
-) -> None:
+def idea_submitted(uow: Work, settings: NotificationSettings, event: Event, contact: dict | None) -> None:
     idea_id = event.data["idea_id"]
     with uow.transaction() as repository:
         if repository.first_delivery(event):
             _mail_submitter(repository, settings, contact, idea_id, "receipt", f"receipt:{idea_id}")
 
 
-def idea_published(
-    uow: UnitOfWork[Repository], settings: NotificationSettings, event: Event, contact: dict | None
-) -> None:
+def idea_published(uow: Work, settings: NotificationSettings, event: Event, contact: dict | None) -> None:
     data = event.data
     with uow.transaction() as repository:
         if not repository.first_delivery(event):
@@ -89,9 +84,7 @@ def idea_published(
         tell_followers(repository, settings, event)
 
 
-def idea_rejected(
-    uow: UnitOfWork[Repository], settings: NotificationSettings, event: Event, contact: dict | None
-) -> None:
+def idea_rejected(uow: Work, settings: NotificationSettings, event: Event, contact: dict | None) -> None:
     data = event.data
     with uow.transaction() as repository:
         if not repository.first_delivery(event):
@@ -109,9 +102,7 @@ def idea_rejected(
         tell_followers(repository, settings, event, reason_codes=data["reasons"])
 
 
-def idea_hidden(
-    uow: UnitOfWork[Repository], settings: NotificationSettings, event: Event, contact: dict | None
-) -> None:
+def idea_hidden(uow: Work, settings: NotificationSettings, event: Event, contact: dict | None) -> None:
     data = event.data
     with uow.transaction() as repository:
         if not repository.first_delivery(event):
@@ -129,16 +120,14 @@ def idea_hidden(
         tell_followers(repository, settings, event, reason_code=data["reason"])
 
 
-def idea_unhidden(uow: UnitOfWork[Repository], settings: NotificationSettings, event: Event) -> None:
+def idea_unhidden(uow: Work, settings: NotificationSettings, event: Event) -> None:
     with uow.transaction() as repository:
         if repository.first_delivery(event):
             repository.set_hidden(event.data["idea_id"], False)
             tell_followers(repository, settings, event)
 
 
-def idea_status_changed(
-    uow: UnitOfWork[Repository], settings: NotificationSettings, event: Event, contact: dict | None
-) -> None:
+def idea_status_changed(uow: Work, settings: NotificationSettings, event: Event, contact: dict | None) -> None:
     """The city answered the idea: its submitter and its followers read the answer in their mail."""
     data = event.data
     answer = {"official_status": data["official_status"], "answer": data["answer"]}

@@ -5,17 +5,16 @@ import logging
 from datetime import UTC, datetime
 
 from aufbruch.contracts.events import MAIL_KINDS
-from aufbruch.unit_of_work import UnitOfWork
 from services.notifications import delivery
 from services.notifications.mailer import PermanentFailure, TemporaryFailure, build_message
-from services.notifications.repository import Repository
+from services.notifications.repository import Repository, Work
 from services.notifications.settings import NotificationSettings
 
 log = logging.getLogger(__name__)
 DELIVERY_BATCH_SIZE = 20
 
 
-def deliver_due(uow: UnitOfWork[Repository], settings: NotificationSettings, mailer) -> None:
+def deliver_due(uow: Work, settings: NotificationSettings, mailer) -> None:
     """Send one batch of due mails with `mailer` (its `sender` and `send(message)`, mailer.Mailer).
     A recipient over the rate limit waits (not a failed attempt)."""
     with uow.transaction() as repository:

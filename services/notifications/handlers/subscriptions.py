@@ -9,10 +9,9 @@ from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, validate
 from aufbruch.contracts.ideas import DEFAULT_LOCALE
 from aufbruch.contracts.notifications import DigestRequest, FollowRequest
 from aufbruch.labels import supported_locale
-from aufbruch.unit_of_work import UnitOfWork
 from services.notifications.handlers.owing import owe
 from services.notifications.links import InvalidLink
-from services.notifications.repository import Repository
+from services.notifications.repository import Work
 from services.notifications.settings import NotificationSettings
 
 FOLLOWABLE_STATUSES = ("submitted", "in_review", "published")
@@ -21,7 +20,7 @@ SUPPORT_CONFIRMATIONS = "support_confirmations"
 
 
 def follow(
-    uow: UnitOfWork[Repository],
+    uow: Work,
     settings: NotificationSettings,
     public_idea: Callable[[str], dict],
     idea_id: str,
@@ -53,9 +52,7 @@ def follow(
             )
 
 
-def subscribe_digest(
-    uow: UnitOfWork[Repository], settings: NotificationSettings, payload, accepted_locale: str | None
-) -> None:
+def subscribe_digest(uow: Work, settings: NotificationSettings, payload, accepted_locale: str | None) -> None:
     request = validated(DigestRequest(list(settings.categories)), payload)
     locale = request["locale"] or accepted_locale or DEFAULT_LOCALE
     with uow.transaction() as repository:
@@ -78,7 +75,7 @@ def _today(settings: NotificationSettings) -> str:
     return datetime.now(settings.city).date().isoformat()
 
 
-def confirm(uow: UnitOfWork[Repository], settings: NotificationSettings, token: str) -> dict:
+def confirm(uow: Work, settings: NotificationSettings, token: str) -> dict:
     """Confirm what the link names: {"subscription": "follower", "idea_id", "title"} or
     {"subscription": "digest", "category"}. InvalidInput for a bad or expired link, NotFound for a
     subscription that is gone (unsubscribed or erased)."""
@@ -99,7 +96,7 @@ def confirm(uow: UnitOfWork[Repository], settings: NotificationSettings, token: 
 
 
 def confirm_support(
-    uow: UnitOfWork[Repository],
+    uow: Work,
     settings: NotificationSettings,
     address: str,
     idea_title: str,

@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 from aufbruch.contracts.errors import InvalidInput, validated
 from aufbruch.contracts.notifications import ErasureRequest
 from aufbruch.pseudonyms import pseudonym
-from aufbruch.unit_of_work import UnitOfWork
 from services.notifications.links import InvalidLink
-from services.notifications.repository import Repository
+from services.notifications.repository import Work
 from services.notifications.settings import NotificationSettings
 
 
@@ -19,7 +18,7 @@ def _mail_id(settings: NotificationSettings, token: str) -> uuid.UUID:
         raise InvalidInput({"token": ["The link is invalid."]}) from None
 
 
-def unsubscribe_scope(uow: UnitOfWork[Repository], settings: NotificationSettings, token: str) -> str | None:
+def unsubscribe_scope(uow: Work, settings: NotificationSettings, token: str) -> str | None:
     """What the link unsubscribes from (`idea`, `follower`, `digest`, `moderator_alerts`), None if
     it is done already (the address was erased); InvalidInput for a link we did not sign."""
     mail_id = _mail_id(settings, token)
@@ -28,7 +27,7 @@ def unsubscribe_scope(uow: UnitOfWork[Repository], settings: NotificationSetting
     return found["list_id"].partition(":")[0] if found else None
 
 
-def unsubscribe(uow: UnitOfWork[Repository], settings: NotificationSettings, token: str) -> dict | None:
+def unsubscribe(uow: Work, settings: NotificationSettings, token: str) -> dict | None:
     """End what the mail behind `token` came from, for its recipient: a follow or digest
     subscription is deleted; for the submitter's mails about an idea and moderator alerts the
     address (as a keyed hash) is kept on an opt-out list. Pending mails of that list are cancelled.
@@ -49,7 +48,7 @@ def erasure_address(payload) -> str:
     return validated(ErasureRequest(), payload)["email"]
 
 
-def erase(uow: UnitOfWork[Repository], email: str, submissions_erased: int, requested_by: str) -> dict:
+def erase(uow: Work, email: str, submissions_erased: int, requested_by: str) -> dict:
     """Delete the address from notifications (ideas already forgot it: `submissions_erased`) and
     announce `person.erased`, which never says whose address it was."""
     with uow.transaction() as repository:
