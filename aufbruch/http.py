@@ -68,6 +68,12 @@ def parse_json(raw: bytes):
         raise HttpError(400, f"Request body is not valid JSON: {exc}") from None
 
 
+def wants_json(request: Request) -> bool:
+    """Whether the client prefers JSON to HTML (`Accept: application/json`): pages opened from a mail
+    answer browsers in HTML and programs such as the web front end in JSON."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
 def read_json(request: Request):
     """The request's JSON document, or an HttpError with the status the problem deserves."""
     return parse_json(read_body(request))

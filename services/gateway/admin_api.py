@@ -32,6 +32,15 @@ class AdminApi:
     auth = Authenticator()
     accounts = RpcProxy("accounts")
 
+    @http("GET", "/api/v1/me")
+    @answers_errors
+    def me(self, request):
+        """Who the bearer token belongs to, for any staff role (the web front end's sign-in)."""
+        principal = self.auth.require(request)
+        return json_response(
+            200, {name: principal.get(name) for name in ("user_id", "username", "display_name", "role")}
+        )
+
     @http("POST", f"{ADMIN}/users")
     @answers_errors
     def admin_create_user(self, request):

@@ -14,9 +14,12 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields, validate
 
 from aufbruch.config import categories as configured_categories
-from aufbruch.contracts.accounts import ListedUser, NewToken, NewUser, User
+from aufbruch.contracts.accounts import ListedUser, NewToken, NewUser, Principal, User
 from aufbruch.contracts.ideas import (
+    LOCALES,
     MAX_PAGE,
+    OFFICIAL_STATUSES,
+    PROCESS_ID_PATTERN,
     AnswerList,
     AssistedSubmission,
     IdeaListQuery,
@@ -71,6 +74,41 @@ class ValidationErrors(Schema):
             " strings), or, for a nested object, its fields' messages."
         },
     )
+
+
+CategoryLabels = Schema.from_dict({locale: fields.String() for locale in LOCALES}, name="CategoryLabels")
+
+
+class Category(Schema):
+    id = fields.String()
+    labels = fields.Nested(CategoryLabels, metadata={"description": "The category's name in each language."})
+
+
+class CategoryList(Schema):
+    items = fields.List(fields.Nested(Category))
+
+
+SUBSCRIPTIONS = ("follower", "digest")
+UNSUBSCRIBE_SCOPES = ("idea", "follower", "digest", "moderator_alerts", "support_confirmations")
+
+
+class SubscriptionConfirmed(Schema):
+    subscription = fields.String(validate=validate.OneOf(SUBSCRIPTIONS))
+    idea_id = fields.UUID(metadata={"description": "The followed idea (subscription `follower`)."})
+    title = fields.String(metadata={"description": "Its title (subscription `follower`)."})
+    category = fields.String(metadata={"description": "The digest's category (subscription `digest`)."})
+
+
+class UnsubscribeScope(Schema):
+    scope = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(UNSUBSCRIBE_SCOPES),
+        metadata={"description": "What the link ends; null: the address is not stored any more (nothing to end)."},
+    )
+
+
+class Unsubscribed(UnsubscribeScope):
+    erased = fields.Boolean(metadata={"description": "Whether the address was erased too (`erase=yes`)."})
 
 
 class IdeaPage(Schema):
@@ -174,6 +212,20 @@ class TimeseriesParams(PeriodQuery):
     interval = fields.String(load_default="day", validate=validate.OneOf(INTERVALS))
 
 
+class IdeaListParameters(IdeaListQuery):
+    """GET /api/v1/ideas's query parameters: the ideas service's, with the filters the web front end needs
+    (brief, "API additions"; the ideas service validates them)."""
+
+    district = fields.String(metadata={"description": "Only ideas of this district (exact match)."})
+    process_id = fields.String(
+        validate=validate.Regexp(PROCESS_ID_PATTERN), metadata={"description": "Only ideas of this process."}
+    )
+    official_status = fields.String(
+        validate=validate.OneOf((*OFFICIAL_STATUSES, "none")),
+        metadata={"description": "Only ideas with this official status; `none`: not answered by the city yet."},
+    )
+
+
 class PageQuery(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
 
@@ -221,6 +273,11 @@ SCHEMAS = {
     "NewAnswer": NewAnswer,
     "PublicProcess": PublicProcess,
     "ProcessList": ProcessList,
+    "Principal": Principal,
+    "CategoryList": CategoryList,
+    "SubscriptionConfirmed": SubscriptionConfirmed,
+    "UnsubscribeScope": UnsubscribeScope,
+    "Unsubscribed": Unsubscribed,
 }
 # Schemas that enumerate the configured categories, built per document like IdeaSubmission.
 CATEGORY_SCHEMAS = {
@@ -307,6 +364,11 @@ IDEMPOTENCY_KEY = {
     "description": "A retry with the same key and content returns the same idea.",
 }
 
+MAIL_LINK_PAGE = (
+    "Opened from a mail: a short German HTML page, unless the client prefers `application/json` (Accept), "
+    "which gets the JSON below with the same status."
+)
+
 # (method, OpenAPI path) -> operation; every /api/v1 entrypoint of GatewayService needs one.
 OPERATIONS = {
     ("POST", f"{API}/ideas"): op(
@@ -327,7 +389,7 @@ OPERATIONS = {
         "Published ideas, newest first",
         "ideas",
         {200: ok("One page of published ideas.", "IdeaPage")},
-        query=IdeaListQuery,
+        query=IdeaListParameters,
         errors=(422,),
     ),
     ("GET", f"{API}/ideas/{{idea_id}}"): op(
@@ -366,31 +428,52 @@ OPERATIONS = {
         "Confirm a follow or digest subscription (the link in the confirmation mail)",
         "subscriptions",
         {
-            200: ok("A German HTML page: confirmed.", None, HTML),
-            400: ok("A German HTML page: the link is invalid or expired.", None, HTML),
-            404: ok("A German HTML page: the subscription was ended meanwhile.", None, HTML),
+            200: ok("Confirmed.", "SubscriptionConfirmed"),
+            400: ok("The link is invalid or expired.", "Error"),
+            404: ok("The subscription was ended meanwhile.", "Error"),
         },
         query=LinkQuery,
+        description=MAIL_LINK_PAGE,
+        also_html=True,
     ),
     ("GET", f"{API}/unsubscribe"): op(
         "The unsubscribe page (the link in every mail)",
         "subscriptions",
         {
-            200: ok("A German HTML page with a button that POSTs here, and a choice to erase the address.", None, HTML),
-            400: ok("A German HTML page: the link is invalid.", None, HTML),
+            200: ok(
+                "What the link ends; the page has a button that POSTs here, and a choice to erase the address.",
+                "UnsubscribeScope",
+            ),
+            400: ok("The link is invalid.", "Error"),
         },
         query=LinkQuery,
+        description=MAIL_LINK_PAGE,
+        also_html=True,
     ),
     ("POST", f"{API}/unsubscribe"): op(
         "Unsubscribe: the page's button, or RFC 8058 one-click",
         "subscriptions",
         {
-            200: ok("A German HTML page: unsubscribed (and erased if `erase=yes` was posted).", None, HTML),
-            400: ok("A German HTML page: the link is invalid.", None, HTML),
+            200: ok("Unsubscribed (and erased if `erase=yes` was posted).", "Unsubscribed"),
+            400: ok("The link is invalid.", "Error"),
         },
         query=LinkQuery,
         description="Mail clients POST `List-Unsubscribe=One-Click` (form-encoded) to the URL of the mail's "
-        "`List-Unsubscribe` header; the signed token is the authority. Repeating it changes nothing.",
+        "`List-Unsubscribe` header; the signed token is the authority. A form field `erase=yes` also erases the "
+        "address. Repeating it changes nothing. " + MAIL_LINK_PAGE,
+        also_html=True,
+    ),
+    ("GET", f"{API}/me"): op(
+        "Who the bearer token belongs to (any staff role)",
+        "admin",
+        {200: ok("The signed-in account.", "Principal")},
+        auth=True,
+        errors=AUTH_ERRORS,
+    ),
+    ("GET", f"{API}/categories"): op(
+        "The idea categories, in order, with their names",
+        "ideas",
+        {200: ok("The configured categories, each named in every language of the platform.", "CategoryList")},
     ),
     ("GET", f"{API}/moderation/queue"): op(
         "Open cases, oldest first",

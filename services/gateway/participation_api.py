@@ -9,20 +9,16 @@ POST): mail scanners that open every link must not withdraw anyone's support.
 from html import escape
 
 from nameko.rpc import RpcProxy
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
-from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response, read_json
+from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response, read_json, wants_json
 from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
 
 API = "/api/v1"
 MODERATORS = ("moderator", "admin")
 FORM = "application/x-www-form-urlencoded"
-
-
-def wants_json(request: Request) -> bool:
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
 def page(status: int, heading: str, text: str, form: str = "") -> Response:

@@ -14,6 +14,7 @@ from nameko.rpc import RpcProxy
 from aufbruch.http import ServiceTimeout, answers_errors, http, json_response, parse_json, read_body
 from aufbruch.rate_limit import PublicWriteLimit, rate_limited
 from services.gateway.admin_api import AdminApi
+from services.gateway.categories_api import CategoriesApi
 from services.gateway.city_api import CityApi
 from services.gateway.dashboard import DashboardPage
 from services.gateway.ideas_client import IdeasClient
@@ -42,6 +43,7 @@ class GatewayService(
     SubscriptionsApi,
     ParticipationApi,
     CityApi,
+    CategoriesApi,
     OpenApiDocument,
     UnknownRoutes,
 ):

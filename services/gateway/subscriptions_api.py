@@ -2,8 +2,9 @@
 unsubscribing (a page and RFC 8058 one-click), and the admins' erasure of a person's address.
 
 A mixin of GatewayService; its `notifications` RPC proxy is also what the gateway's health check pings.
-The links in mails lead to short German HTML pages here, since people open them in a browser; a GET
-never changes anything (mail scanners follow links), except the confirmation link, which is the
+The links in mails lead to short German HTML pages here, since people open them in a browser (a
+client that sends `Accept: application/json`, such as the web front end, gets the same facts as JSON);
+a GET never changes anything (mail scanners follow links), except the confirmation link, which is the
 double opt-in's very point.
 """
 
@@ -17,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from aufbruch.contracts.errors import InvalidInput, NotFound
 from aufbruch.contracts.ideas import LOCALES
-from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response, read_json
+from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response, read_json, wants_json
 from aufbruch.rate_limit import rate_limited
 from services.gateway.rpc import call
 
@@ -39,6 +40,7 @@ ENDED = {
     "moderator_alerts": "Diese Adresse erhält keine Hinweise auf wartende Fälle mehr.",
     "support_confirmations": "Diese Adresse erhält keine Bitten mehr, eine Unterstützung zu bestätigen.",
 }
+INVALID_LINK_ERROR = "The link is invalid or has expired."
 ALREADY_GONE = "Diese Adresse ist bei uns nicht mehr gespeichert."
 INVALID_LINK = (
     "Link ungültig",
@@ -64,6 +66,16 @@ def page(status: int, heading: str, paragraphs: list[str], form_action: str | No
     response = Response(html, status=status, mimetype="text/html")
     response.headers.update(SECURITY_HEADERS | {"Content-Security-Policy": PAGE_CSP})
     return response
+
+
+def link_answer(
+    request, status: int, facts: dict, heading: str, paragraphs: list[str], form_action: str | None = None
+) -> Response:
+    """A mailed link's answer: the page for browsers, its `facts` as JSON for a client that asks for
+    JSON (the web front end renders its own page from them), with the same status either way."""
+    if wants_json(request):
+        return json_response(status, facts)
+    return page(status, heading, paragraphs, form_action)
 
 
 def accepted_locale(request) -> str | None:
@@ -99,15 +111,25 @@ class SubscriptionsApi:
         try:
             confirmed = call(self.notifications.confirm, link_token(request))
         except InvalidInput:
-            return page(400, *INVALID_LINK)
+            return link_answer(request, 400, {"error": INVALID_LINK_ERROR}, *INVALID_LINK)
         except NotFound:
-            return page(404, "Nicht mehr vorhanden", ["Dieses Abonnement wurde inzwischen abbestellt oder gelöscht."])
+            return link_answer(
+                request,
+                404,
+                {"error": "This subscription no longer exists."},
+                "Nicht mehr vorhanden",
+                ["Dieses Abonnement wurde inzwischen abbestellt oder gelöscht."],
+            )
         if confirmed["subscription"] == "follower":
             told = f"Sie erhalten ab jetzt eine Mail, wenn sich bei der Idee „{confirmed['title']}“ etwas ändert."
         else:
             told = "Sie erhalten ab jetzt einmal am Tag eine Übersicht der neu veröffentlichten Ideen."
-        return page(
-            200, "Vielen Dank, bestätigt", [told, "Abbestellen können Sie jederzeit mit dem Link in jeder Mail."]
+        return link_answer(
+            request,
+            200,
+            confirmed,
+            "Vielen Dank, bestätigt",
+            [told, "Abbestellen können Sie jederzeit mit dem Link in jeder Mail."],
         )
 
     @http("GET", f"{API}/unsubscribe")
@@ -116,11 +138,13 @@ class SubscriptionsApi:
         try:
             scope = call(self.notifications.unsubscribe_scope, link_token(request))
         except InvalidInput:
-            return page(400, *INVALID_LINK)
+            return link_answer(request, 400, {"error": INVALID_LINK_ERROR}, *INVALID_LINK)
         if scope is None:
-            return page(200, "Bereits erledigt", [ALREADY_GONE])
-        return page(
+            return link_answer(request, 200, {"scope": None}, "Bereits erledigt", [ALREADY_GONE])
+        return link_answer(
+            request,
             200,
+            {"scope": scope},
             "Mails abbestellen",
             [WILL_END[scope]],
             form_action=f"{API}/unsubscribe?token={quote(link_token(request))}",
@@ -134,11 +158,11 @@ class SubscriptionsApi:
         try:
             done = call(self.notifications.unsubscribe, link_token(request), request.form.get("erase") == "yes")
         except InvalidInput:
-            return page(400, *INVALID_LINK)
+            return link_answer(request, 400, {"error": INVALID_LINK_ERROR}, *INVALID_LINK)
         told = [ENDED[done["scope"]] if done["scope"] else ALREADY_GONE]
         if done["erased"]:
             told.append("Ihre E-Mail-Adresse ist bei uns gelöscht.")
-        return page(200, "Abbestellt", told)
+        return link_answer(request, 200, {"scope": done["scope"], "erased": done["erased"]}, "Abbestellt", told)
 
     @http("DELETE", f"{API}/admin/people")
     @answers_errors

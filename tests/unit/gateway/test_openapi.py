@@ -22,7 +22,7 @@ SECURED_PREFIXES = (
     f"{API}/reports/moderation.csv",
     f"{API}/assisted-ideas",
 )
-SECURED_ROUTES = {("POST", f"{API}/ideas/{{idea_id}}/answers")}
+SECURED_ROUTES = {("POST", f"{API}/ideas/{{idea_id}}/answers"), ("GET", f"{API}/me")}
 
 
 def served_routes() -> set[tuple[str, str]]:
@@ -132,12 +132,24 @@ def test_query_parameters(document):
     def names(path):
         return {p["name"]: p for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query"}
 
-    assert {"category", "page", "per_page"} <= set(names(f"{API}/ideas"))
+    ideas = names(f"{API}/ideas")
+    assert {"category", "page", "per_page", "district", "process_id", "official_status"} <= set(ideas)
+    assert ideas["official_status"]["schema"]["enum"][-1] == "none"
     assert set(names(f"{API}/reports/summary")) == {"from", "to"}
     timeseries = names(f"{API}/reports/timeseries")
     assert timeseries["metric"]["required"] is True and timeseries["from"]["schema"]["format"] == "date"
     assert set(names(f"{API}/moderation/queue")) == {"page"}
     assert set(names(f"{API}/webhooks/{{subscription_id}}/deliveries")) == {"page"}
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", f"{API}/subscriptions/confirm"), ("GET", f"{API}/unsubscribe"), ("POST", f"{API}/unsubscribe")],
+)
+def test_mailed_links_answer_json_or_html_with_the_same_statuses(document, method, path):
+    responses = document["paths"][path][method.lower()]["responses"]
+    for status in ("200", "400"):
+        assert set(responses[status]["content"]) == {"application/json", "text/html"}
 
 
 def test_every_ref_resolves(document):
