@@ -71,6 +71,24 @@ def ok(description, schema=None, media="application/json", headers=None):
     return (description, schema, media, headers or {})
 
 
+def header(name: str, description: str) -> dict:
+    """An optional request header an operation reads."""
+    return {"in": "header", "name": name, "required": False, "schema": {"type": "string"}, "description": description}
+
+
+def page_of(item: type[Schema], name: str) -> type[Schema]:
+    """The schema of one page of a list of `item`s."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item)),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+            "total": fields.Integer(),
+        },
+        name=name,
+    )
+
+
 class Error(Schema):
     error = fields.String(required=True)
 
@@ -95,12 +113,5 @@ class PageQuery(Schema):
 
 
 SCHEMAS = {"Error": Error, "ValidationErrors": ValidationErrors}
-
-IDEMPOTENCY_KEY = {
-    "in": "header",
-    "name": "Idempotency-Key",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "A retry with the same key and content returns the same idea.",
-}
+IDEMPOTENCY_KEY = header("Idempotency-Key", "A retry with the same key and content returns the same idea.")
 RECEIPT_HEADERS = {"Location": "The idea's URL.", "Idempotent-Replayed": "true on a replayed retry."}

@@ -16,7 +16,7 @@ from aufbruch.contracts.ideas import (
 )
 from aufbruch.http import json_response, parse_json, read_body
 from aufbruch.labels import category_label
-from services.gateway.documentation import IDEMPOTENCY_KEY, PUBLIC_WRITE_ERRORS, RECEIPT_HEADERS, ok, op
+from services.gateway.documentation import IDEMPOTENCY_KEY, PUBLIC_WRITE_ERRORS, RECEIPT_HEADERS, ok, op, page_of
 from services.gateway.http_helpers import API
 from services.gateway.ideas_client import Ideas
 
@@ -35,13 +35,6 @@ def list_categories(categories: tuple[str, ...]) -> Response:
 
 
 # --- the OpenAPI description --------------------------------------------------------------------
-
-
-class IdeaPage(Schema):
-    items = fields.List(fields.Nested(PublicIdea))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 class IdeaListParameters(IdeaListQuery):
@@ -74,7 +67,7 @@ SCHEMAS = {
     "PublicAnswer": PublicAnswer,
     "PublicIdea": PublicIdea,
     "Receipt": Receipt,
-    "IdeaPage": IdeaPage,
+    "IdeaPage": page_of(PublicIdea, "IdeaPage"),
     "CategoryList": CategoryList,
 }
 CATEGORY_SCHEMAS = {"IdeaSubmission": IdeaSubmission}

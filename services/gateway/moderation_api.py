@@ -94,6 +94,22 @@ SCHEMAS = {
     "FlagReceived": FlagReceived,
 }
 MODERATOR_WRITE_ERRORS = JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409)
+
+
+def _visibility_op(summary: str, answer: str, body: str, schema: str) -> dict:
+    return op(summary, "moderation", {200: ok(answer, schema)}, body=body, auth=True, errors=MODERATOR_WRITE_ERRORS)
+
+
+def _flag_op(summary: str) -> dict:
+    return op(
+        summary,
+        "moderation",
+        {202: ok("Flag received.", "FlagReceived")},
+        body="Flag",
+        errors=PUBLIC_WRITE_ERRORS + (404, 409),
+    )
+
+
 OPERATIONS = {
     ("GET", f"{API}/moderation/queue"): op(
         "Open cases, oldest first",
@@ -118,50 +134,18 @@ OPERATIONS = {
         auth=True,
         errors=MODERATOR_WRITE_ERRORS,
     ),
-    ("POST", f"{API}/moderation/ideas/{{idea_id}}/hide"): op(
-        "Hide an idea",
-        "moderation",
-        {200: ok("Hidden.", "Visibility")},
-        body="Hide",
-        auth=True,
-        errors=MODERATOR_WRITE_ERRORS,
+    ("POST", f"{API}/moderation/ideas/{{idea_id}}/hide"): _visibility_op(
+        "Hide an idea", "Hidden.", "Hide", "Visibility"
     ),
-    ("POST", f"{API}/moderation/ideas/{{idea_id}}/unhide"): op(
-        "Unhide an idea",
-        "moderation",
-        {200: ok("Visible again.", "Visibility")},
-        body="Unhide",
-        auth=True,
-        errors=MODERATOR_WRITE_ERRORS,
+    ("POST", f"{API}/moderation/ideas/{{idea_id}}/unhide"): _visibility_op(
+        "Unhide an idea", "Visible again.", "Unhide", "Visibility"
     ),
-    ("POST", f"{API}/moderation/comments/{{comment_id}}/hide"): op(
-        "Hide a comment",
-        "moderation",
-        {200: ok("Hidden.", "CommentVisibility")},
-        body="Hide",
-        auth=True,
-        errors=MODERATOR_WRITE_ERRORS,
+    ("POST", f"{API}/moderation/comments/{{comment_id}}/hide"): _visibility_op(
+        "Hide a comment", "Hidden.", "Hide", "CommentVisibility"
     ),
-    ("POST", f"{API}/moderation/comments/{{comment_id}}/unhide"): op(
-        "Unhide a comment",
-        "moderation",
-        {200: ok("Visible again.", "CommentVisibility")},
-        body="Unhide",
-        auth=True,
-        errors=MODERATOR_WRITE_ERRORS,
+    ("POST", f"{API}/moderation/comments/{{comment_id}}/unhide"): _visibility_op(
+        "Unhide a comment", "Visible again.", "Unhide", "CommentVisibility"
     ),
-    ("POST", f"{API}/ideas/{{idea_id}}/flags"): op(
-        "Flag a published idea",
-        "moderation",
-        {202: ok("Flag received.", "FlagReceived")},
-        body="Flag",
-        errors=PUBLIC_WRITE_ERRORS + (404, 409),
-    ),
-    ("POST", f"{API}/comments/{{comment_id}}/flags"): op(
-        "Flag a posted comment",
-        "moderation",
-        {202: ok("Flag received.", "FlagReceived")},
-        body="Flag",
-        errors=PUBLIC_WRITE_ERRORS + (404, 409),
-    ),
+    ("POST", f"{API}/ideas/{{idea_id}}/flags"): _flag_op("Flag a published idea"),
+    ("POST", f"{API}/comments/{{comment_id}}/flags"): _flag_op("Flag a posted comment"),
 }

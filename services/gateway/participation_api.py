@@ -60,13 +60,20 @@ def support_count(participation, request: Request, idea_id: str) -> Response:
     return json_response(200, call(participation.support_count, idea_id))
 
 
-def confirm_support(participation, request: Request) -> Response:
+def _asked_by_link(method, request: Request, answer_page) -> Response:
+    """Ask `method` with the link's token: JSON for a client that asks for it, else the page
+    `answer_page(state, token)`, or the page that says what was wrong with the link."""
+    token = link_token(request)
     if wants_json(request):
-        return json_response(200, call(participation.confirm_support, {"token": link_token(request)}))
+        return json_response(200, call(method, {"token": token}))
     try:
-        state = call(participation.confirm_support, {"token": link_token(request)})
+        state = call(method, {"token": token})
     except LINK_ERRORS as exc:
         return _error_page(exc)
+    return answer_page(state, token)
+
+
+def _confirmed_page(state: dict, token: str) -> Response:
     return support_page(
         200,
         "Danke für Ihre Unterstützung!",
@@ -74,14 +81,7 @@ def confirm_support(participation, request: Request) -> Response:
     )
 
 
-def withdrawal_page(participation, request: Request) -> Response:
-    token = link_token(request)
-    if wants_json(request):
-        return json_response(200, call(participation.withdrawal_state, {"token": token}))
-    try:
-        state = call(participation.withdrawal_state, {"token": token})
-    except LINK_ERRORS as exc:
-        return _error_page(exc)
+def _withdrawal_form_page(state: dict, token: str) -> Response:
     if not state["supported"]:
         return support_page(200, "Keine Unterstützung", "Sie unterstützen diese Idee zurzeit nicht.")
     form = (
@@ -92,6 +92,15 @@ def withdrawal_page(participation, request: Request) -> Response:
     return support_page(
         200, "Unterstützung zurückziehen", f"Möchten Sie Ihre Unterstützung für „{state['title']}“ zurückziehen?", form
     )
+
+
+def confirm_support(participation, request: Request) -> Response:
+    return _asked_by_link(participation.confirm_support, request, _confirmed_page)
+
+
+def withdrawal_page(participation, request: Request) -> Response:
+    """Shows the button that withdraws; withdraws nothing (mail scanners open every link)."""
+    return _asked_by_link(participation.withdrawal_state, request, _withdrawal_form_page)
 
 
 def withdraw_support(participation, request: Request) -> Response:

@@ -10,7 +10,7 @@ from aufbruch.contracts.errors import validated
 from aufbruch.contracts.webhooks import DELIVERY_STATUSES, Delivery, NewWebhook, RegisteredWebhook, Webhook
 from aufbruch.http import json_response, read_json
 from services.gateway.auth import Authentication
-from services.gateway.documentation import AUTH_ERRORS, JSON_BODY_ERRORS, PageQuery, ok, op
+from services.gateway.documentation import AUTH_ERRORS, JSON_BODY_ERRORS, PageQuery, ok, op, page_of
 from services.gateway.http_helpers import API, no_content, page_number
 from services.gateway.rpc import call
 
@@ -57,20 +57,13 @@ class WebhookList(Schema):
     items = fields.List(fields.Nested(Webhook))
 
 
-class DeliveryPage(Schema):
-    items = fields.List(fields.Nested(Delivery))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-
-
 SCHEMAS = {
     "NewWebhook": NewWebhook,
     "Webhook": Webhook,
     "RegisteredWebhook": RegisteredWebhook,
     "WebhookList": WebhookList,
     "Delivery": Delivery,
-    "DeliveryPage": DeliveryPage,
+    "DeliveryPage": page_of(Delivery, "DeliveryPage"),
 }
 OPERATIONS = {
     ("POST", f"{API}/webhooks"): op(
