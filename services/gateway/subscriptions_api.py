@@ -1,7 +1,7 @@
 """Mails people asked for: following an idea, category digests, confirming (double opt-in),
-unsubscribing (a page and RFC 8058 one-click), and the admins' erasure of a person's address.
+unsubscribing (a page and RFC 8058 one-click), and the admins' erasure of a person's address, asked
+of the notifications service by RPC.
 
-Asked of the notifications service by RPC.
 The links in mails lead to short German HTML pages here, since people open them in a browser (a
 client that sends `Accept: application/json`, such as the web front end, gets the same facts as JSON);
 a GET never changes anything (mail scanners follow links), except the confirmation link, which is the
