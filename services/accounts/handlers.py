@@ -45,7 +45,7 @@ def _issue(conn, user_id: uuid.UUID, label: str | None) -> dict:
 
 
 def authenticate(db, token) -> dict | None:
-    """The principal {user_id, username, role} of a live token; None if it is unknown, revoked, or
+    """The principal {user_id, username, display_name, role} of a live token; None if it is unknown, revoked, or
     its user is disabled. Notes when the token was last used."""
     if not looks_like_token(token):
         return None
