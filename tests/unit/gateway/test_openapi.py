@@ -13,6 +13,7 @@ from werkzeug.test import EnvironBuilder
 
 from services.gateway.openapi import API, OPERATIONS, openapi_document, openapi_path
 from services.gateway.service import GatewayService
+from services.gateway.settings import GatewaySettings
 
 CATEGORIES = ["mobility", "environment", "other"]
 SECURED_PREFIXES = (
@@ -76,7 +77,7 @@ def test_introspection_finds_the_gateway_routes():
 
 def test_every_api_route_has_a_documentation_entry():
     undocumented = [route for route in API_ROUTES if route not in OPERATIONS]
-    assert not undocumented, f"add these to services/gateway/openapi.py OPERATIONS: {undocumented}"
+    assert not undocumented, f"add these to the OPERATIONS of their route module (*_api.py): {undocumented}"
     stale = sorted(set(OPERATIONS) - set(API_ROUTES))
     assert not stale, f"documented but not served: {stale}"
 
@@ -166,7 +167,8 @@ def test_is_json_serialisable_and_deterministic(document):
 
 
 def test_entrypoint_serves_the_document():
-    gateway = worker_factory(GatewayService, config={"IDEA_CATEGORIES": ",".join(CATEGORIES)})
+    settings = GatewaySettings.from_config({"AMQP_URI": "amqp://", "IDEA_CATEGORIES": ",".join(CATEGORIES)})
+    gateway = worker_factory(GatewayService, settings=settings)
     response = gateway.openapi_json(EnvironBuilder(method="GET", path=f"{API}/openapi.json").get_request())
     assert response.status_code == 200
     assert response.mimetype == "application/json"
