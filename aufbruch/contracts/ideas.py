@@ -17,6 +17,8 @@ PROCESS_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,59}$"
 PROCESS_STATES = ("upcoming", "open", "closed")
 # The city's official answer to a published idea (services/ideas/answers.py: which may follow which).
 OFFICIAL_STATUSES = ("under_evaluation", "accepted", "in_implementation", "implemented", "declined")
+# The value of the ideas list's `official_status` filter for ideas the city has not answered yet.
+NOT_ANSWERED = "none"
 
 
 # NUL and other control characters cannot be stored or shown; lone surrogates cannot be encoded.
@@ -125,6 +127,15 @@ class IdeaListQuery(Strict):
     category = Text(load_default=None, validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    # The filters below have no default: absent, they are absent from the loaded query too.
+    district = Text(validate=validate.Length(min=1, max=100), metadata={"description": "Exact match."})
+    process_id = fields.String(
+        validate=validate.Regexp(PROCESS_ID_PATTERN, error="Must be a process id (see GET /api/v1/processes).")
+    )
+    official_status = fields.String(
+        validate=validate.OneOf((*OFFICIAL_STATUSES, NOT_ANSWERED), error="Must be one of: {choices}."),
+        metadata={"description": f"The city's answer so far; `{NOT_ANSWERED}`: not yet answered."},
+    )
 
 
 class AssistedSubmission(IdeaSubmission):

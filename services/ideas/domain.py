@@ -34,6 +34,17 @@ class Idea:
     official_status: str | None = None
 
 
+@dataclass(frozen=True)
+class IdeaFilters:
+    """Which published ideas a list shows; None: any. `official_status` is one of the official
+    statuses, or NOT_ANSWERED for the ideas the city has not answered yet."""
+
+    category: str | None = None
+    district: str | None = None
+    process_id: str | None = None
+    official_status: str | None = None
+
+
 def new_idea(submission: dict, now: datetime | None = None, assisted: bool = False) -> Idea:
     return Idea(
         id=uuid.uuid4(),

@@ -1,6 +1,7 @@
 """The ideas service's use cases; the entrypoints in service.py only translate to and from them."""
 
 import uuid
+from dataclasses import fields
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -159,8 +160,9 @@ def public_idea(db, idea_id) -> dict:
 def published_ideas(db, query: dict) -> dict:
     params = validated(IdeaListQuery(), query)
     offset = (params["page"] - 1) * params["per_page"]
+    filters = domain.IdeaFilters(**{field.name: params.get(field.name) for field in fields(domain.IdeaFilters)})
     with db.transaction() as conn:
-        ideas, total = repository.list_published(conn, params["category"], params["per_page"], offset)
+        ideas, total = repository.list_published(conn, filters, params["per_page"], offset)
     return {
         "items": PublicIdea(many=True, exclude=("answers",)).dump([vars(idea) for idea in ideas]),
         "page": params["page"],

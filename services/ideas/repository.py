@@ -2,8 +2,9 @@
 
 import uuid
 
+from aufbruch.contracts.ideas import NOT_ANSWERED
 from services.ideas.answers import Answer
-from services.ideas.domain import PUBLISHED, Idea
+from services.ideas.domain import PUBLISHED, Idea, IdeaFilters
 from services.ideas.processes import Process
 
 _IDEA_COLUMNS = (
@@ -52,18 +53,26 @@ def save_status(conn, idea: Idea) -> None:
     )
 
 
-def list_published(conn, category: str | None, limit: int, offset: int) -> tuple[list[Idea], int]:
+_PUBLISHED_MATCHING = (
+    " where status = %(published)s"
+    " and (%(category)s::text is null or category = %(category)s)"
+    " and (%(district)s::text is null or district = %(district)s)"
+    " and (%(process_id)s::text is null or process_id = %(process_id)s)"
+    " and (%(official_status)s::text is null"
+    " or official_status is not distinct from nullif(%(official_status)s, %(not_answered)s))"
+)
+
+
+def list_published(conn, filters: IdeaFilters, limit: int, offset: int) -> tuple[list[Idea], int]:
+    """One page of the published ideas that match `filters`, newest first, and how many match."""
+    params = vars(filters) | {"published": PUBLISHED, "not_answered": NOT_ANSWERED, "limit": limit, "offset": offset}
     rows = conn.execute(
-        f"select {_IDEA_COLUMNS}, count(*) over () as total from ideas"
-        " where status = %s and (%s::text is null or category = %s)"
-        " order by published_at desc, id limit %s offset %s",
-        (PUBLISHED, category, category, limit, offset),
+        f"select {_IDEA_COLUMNS}, count(*) over () as total from ideas{_PUBLISHED_MATCHING}"
+        " order by published_at desc, id limit %(limit)s offset %(offset)s",
+        params,
     ).fetchall()
     if not rows:
-        total = conn.execute(
-            "select count(*) as total from ideas where status = %s and (%s::text is null or category = %s)",
-            (PUBLISHED, category, category),
-        ).fetchone()["total"]
+        total = conn.execute(f"select count(*) as total from ideas{_PUBLISHED_MATCHING}", params).fetchone()["total"]
         return [], total
     total = rows[0]["total"]
     return [Idea(**{k: v for k, v in row.items() if k != "total"}) for row in rows], total

@@ -235,6 +235,37 @@ def test_the_published_list_carries_the_official_status_but_not_the_history(idea
     assert listed["id"] == idea_id and listed["official_status"] == "declined" and "answers" not in listed
 
 
+def test_the_published_list_filters_by_official_status_or_not_yet_answered(ideas):
+    declined, accepted, unanswered = (ideas.published_idea() for _ in range(3))
+    ideas.answer(declined, "declined", "Dafür fehlt der Platz.")
+    ideas.answer(accepted, "accepted", "Im Juni kommen 40 Bügel.")
+
+    def listed(**query) -> list[str]:
+        return sorted(idea["id"] for idea in ideas.published(**query)["items"])
+
+    assert listed(official_status="declined") == [declined]
+    assert listed(official_status="accepted") == [accepted]
+    assert listed(official_status="none") == [unanswered]
+    assert listed(official_status="implemented") == []
+    assert ideas.published(official_status="none")["total"] == 1
+
+
+def test_the_published_list_filters_by_process_and_combines_filters(ideas):
+    summit = ideas.new_process()["id"]
+    in_summit = ideas.published_idea(process_id=summit, category="mobility")
+    in_summit_elsewhere = ideas.published_idea(process_id=summit, category="economy", district="Avenwedde")
+    ideas.published_idea()  # the standing process
+    ideas.submitted(process_id=summit)  # not published
+
+    assert {idea["id"] for idea in ideas.published(process_id=summit)["items"]} == {in_summit, in_summit_elsewhere}
+    assert [idea["id"] for idea in ideas.published(process_id=summit, district="Avenwedde")["items"]] == [
+        in_summit_elsewhere
+    ]
+    assert ideas.published(process_id=summit, category="culture")["total"] == 0
+    assert ideas.published(process_id="kein-solcher-prozess")["total"] == 0
+    assert ideas.published(process_id="standing")["total"] == 1
+
+
 def test_an_answer_that_may_not_follow_is_409_and_changes_nothing(ideas, database):
     idea_id = ideas.published_idea()
     with pytest.raises(Conflict, match="not yet answered"):

@@ -341,9 +341,26 @@ def test_list_published_filters_by_category(ideas):
     assert empty == {"items": [], "page": 1, "per_page": 20, "total": 0}
 
 
+def test_list_published_filters_by_exact_district(ideas):
+    for district in ("Innenstadt", "Innenstadt", "Avenwedde", None):
+        ideas.decide(ideas.submitted(district=district), "approve")
+
+    inner_city = ideas.published(district="Innenstadt")
+    not_a_prefix = ideas.published(district="Innen")
+    other_case = ideas.published(district="innenstadt")
+
+    assert inner_city["total"] == 2 and {idea["district"] for idea in inner_city["items"]} == {"Innenstadt"}
+    assert not_a_prefix["total"] == other_case["total"] == 0
+
+
 @pytest.mark.parametrize(
     "query, field",
     [
+        ({"official_status": "rejected"}, "official_status"),
+        ({"official_status": ""}, "official_status"),
+        ({"process_id": "Kein Prozess!"}, "process_id"),
+        ({"district": ""}, "district"),
+        ({"district": "x" * 101}, "district"),
         ({"status": "submitted"}, "status"),
         ({"per_page": 101}, "per_page"),
         ({"page": 0}, "page"),
