@@ -9,6 +9,7 @@ of failing requests or sending events to the dead-letter queue later. Command-li
 
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nameko.extensions import DependencyProvider
 
@@ -46,6 +47,14 @@ def integer(config: dict, name: str, minimum: int = 0) -> int:
     return value
 
 
+def timezone(config: dict, name: str) -> ZoneInfo:
+    """The setting `name` as an IANA timezone (Europe/Berlin)."""
+    try:
+        return ZoneInfo(str(config[name]))
+    except (KeyError, ValueError, ZoneInfoNotFoundError):
+        raise SettingError(name, "an IANA timezone such as Europe/Berlin", config.get(name)) from None
+
+
 def flag(config: dict, name: str) -> bool:
     value = config.get(name, False)
     if isinstance(value, bool):
@@ -60,3 +69,11 @@ def flag(config: dict, name: str) -> bool:
 def words(config: dict, name: str) -> tuple[str, ...]:
     """A comma-separated setting as its items, blanks dropped."""
     return tuple(item.strip() for item in str(config.get(name) or "").split(",") if item.strip())
+
+
+def text(config: dict, name: str) -> str:
+    """A setting that must be set to some text (a secret, a URL)."""
+    value = config.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise SettingError(name, "a non-empty text", value)
+    return value

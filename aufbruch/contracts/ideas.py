@@ -173,7 +173,9 @@ class ProcessChanges(Strict):
 
     def __init__(self, categories: list[str], **kwargs):
         super().__init__(**kwargs)
-        self.fields["categories"].inner.validators = [validate.OneOf(categories, error="Must be one of: {choices}.")]
+        listed = self.fields["categories"]
+        assert isinstance(listed, fields.List)
+        listed.inner.validators = [validate.OneOf(categories, error="Must be one of: {choices}.")]
 
     @validates_schema
     def closes_after_opening(self, data: dict, **kwargs):

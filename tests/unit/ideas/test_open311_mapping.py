@@ -2,7 +2,6 @@
 and the filters of requests.json (dates, status, service_code) with their 400 error objects."""
 
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -135,7 +134,7 @@ def test_a_request_holds_no_personal_data_field():
 def test_without_dates_the_window_is_the_last_90_days():
     filters = open311.parse_filters({}, CATEGORIES, NOW)
     assert filters["start"] == NOW - timedelta(days=90) and filters["end"] is None
-    assert filters["statuses"] == ["published"] and filters["categories"] is None
+    assert filters["settled"] is None and filters["categories"] is None
 
 
 @pytest.mark.parametrize(
@@ -192,17 +191,18 @@ def test_an_end_before_the_start_is_a_400():
 
 
 @pytest.mark.parametrize(
-    "value, statuses",
+    "value, settled",
     [
-        ("open", ["published"]),
-        ("closed", []),
-        ("open,closed", ["published"]),
-        (" closed , open ", ["published"]),
-        ("", ["published"]),
+        ("open", False),
+        ("closed", True),
+        ("open,closed", None),
+        (" closed , open ", None),
+        ("open,open", False),
+        ("", None),
     ],
 )
-def test_status_is_open_or_closed_comma_separated(value, statuses):
-    assert open311.parse_filters({"status": value}, CATEGORIES, NOW)["statuses"] == statuses
+def test_status_is_open_or_closed_comma_separated(value, settled):
+    assert open311.parse_filters({"status": value}, CATEGORIES, NOW)["settled"] is settled
 
 
 @pytest.mark.parametrize("value", ["published", "open,pending", "OPEN"])
@@ -249,10 +249,25 @@ def test_an_error_is_answered_with_its_status_and_the_specs_error_list():
 
 
 def test_an_id_that_is_no_uuid_is_not_found_without_asking_the_database():
-    error = error_of(lambda: open311.request(db=None, request_id="not-a-uuid"))
+    error = error_of(lambda: open311.request(uow=None, request_id="not-a-uuid"))
     assert error.code == 404 and error.body()[0]["code"] == 404
 
 
-def test_only_open_requests_are_asked_for_closed_needs_no_query():
-    assert open311.requests(db=None, args={"status": "closed"}, categories=CATEGORIES) == []
-    assert uuid.UUID(open311.service_request(published_idea())["service_request_id"])
+@pytest.mark.parametrize(
+    "official_status, status, notes",
+    [
+        (None, "open", None),
+        ("under_evaluation", "open", "wird geprüft"),
+        ("accepted", "open", "angenommen"),
+        ("in_implementation", "open", "in Umsetzung"),
+        ("implemented", "closed", "umgesetzt"),
+        ("declined", "closed", "abgelehnt"),
+    ],
+)
+def test_the_official_status_makes_a_request_open_or_closed_and_is_its_status_notes(official_status, status, notes):
+    idea = published_idea()
+    idea.official_status = official_status
+
+    request = open311.service_request(idea)
+
+    assert (request["status"], request["status_notes"]) == (status, notes)
