@@ -8,7 +8,7 @@ from pathlib import Path
 from aufbruch import inbox, outbox
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import NOT_ANSWERED
-from aufbruch.db import Database
+from aufbruch.db import Database, DirectDatabase
 from services.ideas.answers import SETTLED, Answer
 from services.ideas.domain import PUBLISHED, Idea, IdeaFilters
 from services.ideas.processes import Process
@@ -34,7 +34,7 @@ _PUBLISHED_MATCHING = (
 class UnitOfWork:
     """The handlers' way to the database: `with uow.transaction() as ideas:` commits on exit."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database | DirectDatabase):
         self.db = db
 
     @contextmanager

@@ -16,14 +16,11 @@ warnings.filterwarnings("ignore", r"\s*Eventlet is deprecated")  # nameko import
 
 from aufbruch.config import load_config  # noqa: E402
 from aufbruch.db import DirectDatabase, migrate  # noqa: E402
-from services.reporting import handlers  # noqa: E402
-from services.reporting.service import MIGRATIONS  # noqa: E402
-
-SCHEMA = "reporting"
+from services.reporting import handlers, repository  # noqa: E402
 
 
-def rebuild(db, args) -> None:
-    rebuilt = handlers.rebuild(db)
+def rebuild(uow: repository.UnitOfWork, args) -> None:
+    rebuilt = handlers.rebuild(uow)
     print(f"rebuilt reporting from {rebuilt['events']} logged events: {rebuilt['ideas']} ideas")
 
 
@@ -41,8 +38,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     database_url = load_config()["DATABASE_URL"]
-    migrate(database_url, SCHEMA, MIGRATIONS)
-    args.run(DirectDatabase(database_url, SCHEMA), args)
+    migrate(database_url, repository.SCHEMA, repository.MIGRATIONS)
+    args.run(repository.UnitOfWork(DirectDatabase(database_url, repository.SCHEMA)), args)
     return 0
 
 
