@@ -30,26 +30,26 @@ def _print_token(issued: dict) -> None:
     print(issued["token"])
 
 
-def create_user(db, args) -> None:
-    created = handlers.create_user(db, args.username, args.role, args.display_name)
+def create_user(uow: repository.UnitOfWork, args) -> None:
+    created = handlers.create_user(uow, args.username, args.role, args.display_name)
     user = created["user"]
     print(f"created {user['role']} {user['username']} (user id {user['id']})")
     _print_token(created)
 
 
-def issue_token(db, args) -> None:
-    issued = handlers.issue_token(db, handlers.user_id_by_username(db, args.username), args.label)
+def issue_token(uow: repository.UnitOfWork, args) -> None:
+    issued = handlers.issue_token(uow, handlers.user_id_by_username(uow, args.username), args.label)
     print(f"issued a token for {args.username}")
     _print_token(issued)
 
 
-def revoke_token(db, args) -> None:
-    handlers.revoke_token(db, args.token_id)
+def revoke_token(uow: repository.UnitOfWork, args) -> None:
+    handlers.revoke_token(uow, args.token_id)
     print(f"revoked token {args.token_id}")
 
 
-def list_users(db, args) -> None:
-    for user in handlers.list_users(db):
+def list_users(uow: repository.UnitOfWork, args) -> None:
+    for user in handlers.list_users(uow):
         state = f"disabled {user['disabled_at']}" if user["disabled_at"] else "active"
         print(f"{user['username']}\t{user['role']}\t{state}\t{user['display_name'] or ''}\t{user['id']}")
         for token in user["tokens"]:
@@ -88,7 +88,7 @@ def main(argv=None) -> int:
     database_url = load_config()["DATABASE_URL"]
     migrate(database_url, repository.SCHEMA, repository.MIGRATIONS)
     try:
-        args.run(DirectDatabase(database_url, repository.SCHEMA), args)
+        args.run(repository.UnitOfWork(DirectDatabase(database_url, repository.SCHEMA)), args)
     except InvalidInput as exc:
         for field, messages in exc.errors.items():
             print(f"{field}: {' '.join(map(str, messages))}", file=sys.stderr)

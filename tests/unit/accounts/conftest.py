@@ -1,0 +1,99 @@
+"""An in-memory fake of the accounts service's unit of work and repository, so that the unit tests run
+the real handlers. A transaction works on a copy and keeps it only when its block ends without an
+exception, as the database's does."""
+
+import copy
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+
+
+@dataclass
+class Store:
+    users: dict = field(default_factory=dict)  # id -> row
+    tokens: dict = field(default_factory=dict)  # id -> row, with its token_hash
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FakeRepository:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def add_user(self, user_id, username, display_name, role):
+        if any(user["username"] == username for user in self.store.users.values()):
+            return None
+        user = {"id": user_id, "username": username, "display_name": display_name, "role": role}
+        self.store.users[user_id] = user | {"created_at": _now(), "disabled_at": None}
+        return dict(self.store.users[user_id])
+
+    def user(self, user_id, lock=False):
+        user = self.store.users.get(user_id)
+        return dict(user) if user else None
+
+    def user_by_username(self, username):
+        return next((dict(user) for user in self.store.users.values() if user["username"] == username), None)
+
+    def users(self):
+        return sorted(map(dict, self.store.users.values()), key=lambda user: user["username"])
+
+    def tokens(self):
+        return [
+            {key: value for key, value in token.items() if key != "token_hash"} for token in self.store.tokens.values()
+        ]
+
+    def add_token(self, token_id, user_id, token_hash, label):
+        self.store.tokens[token_id] = {
+            "id": token_id,
+            "user_id": user_id,
+            "token_hash": token_hash,
+            "label": label,
+            "created_at": _now(),
+            "last_used_at": None,
+            "revoked_at": None,
+        }
+
+    def use_token(self, token_hash):
+        for token in self.store.tokens.values():
+            user = self.store.users[token["user_id"]]
+            if token["token_hash"] == token_hash and token["revoked_at"] is None and user["disabled_at"] is None:
+                token["last_used_at"] = _now()
+                return {"user_id": user["id"], "username": user["username"], "role": user["role"]}
+        return None
+
+    def revoke_token(self, token_id):
+        token = self.store.tokens.get(token_id)
+        if token is None:
+            return False
+        token["revoked_at"] = token["revoked_at"] or _now()
+        return True
+
+    def disable_user(self, user_id):
+        user = self.store.users.get(user_id)
+        if user is None:
+            return False
+        user["disabled_at"] = user["disabled_at"] or _now()
+        for token in self.store.tokens.values():
+            if token["user_id"] == user_id and token["revoked_at"] is None:
+                token["revoked_at"] = _now()
+        return True
+
+
+class FakeUnitOfWork:
+    def __init__(self):
+        self.store = Store()
+
+    @contextmanager
+    def transaction(self):
+        working = copy.deepcopy(self.store)
+        yield FakeRepository(working)
+        self.store = working
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
