@@ -1,29 +1,15 @@
 """Every SQL statement of the accounts service, as the methods of one transaction's `Repository`."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from aufbruch.db import Database, DirectDatabase
+from aufbruch import unit_of_work
 
 SCHEMA = "accounts"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 _USER_COLUMNS = "id, username, display_name, role, created_at, disabled_at"
 _TOKEN_COLUMNS = "id, user_id, label, created_at, last_used_at, revoked_at"
-
-
-class UnitOfWork:
-    """The handlers' way to the database: `with uow.transaction() as accounts:` commits on exit."""
-
-    def __init__(self, db: Database | DirectDatabase):
-        self.db = db
-
-    @contextmanager
-    def transaction(self) -> Iterator["Repository"]:
-        with self.db.transaction() as conn:
-            yield Repository(conn)
 
 
 class Repository:
@@ -86,3 +72,9 @@ class Repository:
                 "update tokens set revoked_at = now() where user_id = %s and revoked_at is null", (user_id,)
             )
         return found is not None
+
+
+class UnitOfWork(unit_of_work.UnitOfWork[Repository]):
+    """The handlers' way to the database: `with uow.transaction() as accounts:` commits on exit."""
+
+    repository = Repository

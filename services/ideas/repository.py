@@ -1,14 +1,11 @@
 """Every SQL statement of the ideas service, as the methods of one transaction's `Repository`."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from aufbruch import inbox, outbox
+from aufbruch import inbox, outbox, unit_of_work
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import NOT_ANSWERED
-from aufbruch.db import Database, DirectDatabase
 from services.ideas.answers import SETTLED, Answer
 from services.ideas.domain import PUBLISHED, Idea, IdeaFilters
 from services.ideas.processes import Process
@@ -29,18 +26,6 @@ _PUBLISHED_MATCHING = (
     " and (%(official_status)s::text is null"
     " or official_status is not distinct from nullif(%(official_status)s, %(not_answered)s))"
 )
-
-
-class UnitOfWork:
-    """The handlers' way to the database: `with uow.transaction() as ideas:` commits on exit."""
-
-    def __init__(self, db: Database | DirectDatabase):
-        self.db = db
-
-    @contextmanager
-    def transaction(self) -> Iterator["Repository"]:
-        with self.db.transaction() as conn:
-            yield Repository(conn)
 
 
 class Repository:
@@ -243,3 +228,9 @@ class Repository:
             )
             for row in rows
         ]
+
+
+class UnitOfWork(unit_of_work.UnitOfWork[Repository]):
+    """The handlers' way to the database: `with uow.transaction() as ideas:` commits on exit."""
+
+    repository = Repository

@@ -7,7 +7,6 @@ what is counted per event (notifications, hides).
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ from typing import Any
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from aufbruch import unit_of_work
 from aufbruch.contracts.events import CATALOG, Event
-from aufbruch.db import Database, DirectDatabase
 from services.reporting.projection import COLUMNS, IdeaFacts
 
 SCHEMA = "reporting"
@@ -86,18 +85,6 @@ def _turnaround(rows: list[dict]) -> dict:
     for row in rows:
         figures[ACTOR_KEYS[row["key"]]] = _durations(row)
     return figures
-
-
-class UnitOfWork:
-    """The handlers' way to the database: `with uow.transaction() as reporting:` commits on exit."""
-
-    def __init__(self, db: Database | DirectDatabase):
-        self.db = db
-
-    @contextmanager
-    def transaction(self) -> Iterator["Repository"]:
-        with self.db.transaction() as conn:
-            yield Repository(conn)
 
 
 class Repository:
@@ -275,3 +262,9 @@ class Repository:
             "select idea_id, title, description, category, district, published_at from idea_facts"
             " where status = 'published' order by published_at, idea_id"
         ).fetchall()
+
+
+class UnitOfWork(unit_of_work.UnitOfWork[Repository]):
+    """The handlers' way to the database: `with uow.transaction() as reporting:` commits on exit."""
+
+    repository = Repository

@@ -1,13 +1,12 @@
-"""An in-memory fake of the accounts service's unit of work and repository, so that the unit tests run
-the real handlers. A transaction works on a copy and keeps it only when its block ends without an
-exception, as the database's does."""
+"""An in-memory fake of the accounts service's repository, so that the unit tests run the real
+handlers (through tests/support/fakes.py's unit of work)."""
 
-import copy
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
+
+from tests.support.fakes import FakeUnitOfWork
 
 
 @dataclass
@@ -83,17 +82,6 @@ class FakeRepository:
         return True
 
 
-class FakeUnitOfWork:
-    def __init__(self):
-        self.store = Store()
-
-    @contextmanager
-    def transaction(self):
-        working = copy.deepcopy(self.store)
-        yield FakeRepository(working)
-        self.store = working
-
-
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+    return FakeUnitOfWork(Store(), FakeRepository)

@@ -1,12 +1,9 @@
-"""In-memory fakes of the ideas service's unit of work and repository, so that the unit tests run the
-real handlers (cosmicpython style). A transaction works on a copy of the store and keeps it only
-when its block ends without an exception, as the database's does; events go through the shared
-contracts (aufbruch.contracts.events.new_event) as the outbox sends them."""
+"""An in-memory fake of the ideas service's repository, so that the unit tests run the real handlers
+(through tests/support/fakes.py's unit of work). Events go through the shared contracts
+(aufbruch.contracts.events.new_event) as the outbox sends them."""
 
-import copy
 import dataclasses
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -17,6 +14,7 @@ from aufbruch.contracts.ideas import NOT_ANSWERED, STANDING_PROCESS
 from services.ideas.domain import PUBLISHED
 from services.ideas.processes import Process
 from services.ideas.settings import IdeasSettings
+from tests.support.fakes import FakeUnitOfWork
 
 CATEGORIES = ("administration", "education", "mobility", "economy", "culture", "environment", "health", "other")
 
@@ -121,27 +119,15 @@ class FakeRepository:
         ]
 
 
-class FakeUnitOfWork:
-    repository = FakeRepository
-
-    def __init__(self):
-        self.store = Store()
-        self.commits = 0
-
-    @contextmanager
-    def transaction(self):
-        working = copy.deepcopy(self.store)
-        yield self.repository(working)
-        self.store = working
-        self.commits += 1
-
+class IdeasUnitOfWork(FakeUnitOfWork):
     def events(self, event_type: str) -> list[dict]:
+        """The events of `event_type` committed so far, as the outbox would send them."""
         return [event for event in self.store.events if event["type"] == event_type]
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+def uow() -> IdeasUnitOfWork:
+    return IdeasUnitOfWork(Store(), FakeRepository)
 
 
 @pytest.fixture

@@ -1,15 +1,14 @@
-"""An in-memory fake of reporting's unit of work and repository, so that the unit tests run the real
-handlers: the event log (one entry per event id), the idea facts, the projection's version. A
-transaction works on a copy and keeps it only when its block ends without an exception."""
+"""An in-memory fake of reporting's repository, so that the unit tests run the real handlers (through
+tests/support/fakes.py's unit of work): the event log (one entry per event id), the idea facts, the
+projection's version."""
 
-import copy
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
 
 from aufbruch.contracts.events import CATALOG, Event
 from services.reporting.projection import IdeaFacts
+from tests.support.fakes import FakeUnitOfWork
 
 
 @dataclass
@@ -64,17 +63,6 @@ class FakeRepository:
         pass  # one process, one transaction at a time
 
 
-class FakeUnitOfWork:
-    def __init__(self):
-        self.store = Store()
-
-    @contextmanager
-    def transaction(self):
-        working = copy.deepcopy(self.store)
-        yield FakeRepository(working)
-        self.store = working
-
-
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+    return FakeUnitOfWork(Store(), FakeRepository)
