@@ -32,6 +32,10 @@ class Repository:
     def __init__(self, conn):
         self.conn = conn
 
+    def check(self) -> None:
+        """Raises unless the database answers (the health check)."""
+        self.conn.execute("select 1")
+
     def new_events(self, events: list[Event]) -> list[Event]:
         """Those of `events` not handled before (aufbruch.inbox)."""
         return inbox.new_events(self.conn, events)

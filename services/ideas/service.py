@@ -88,8 +88,8 @@ class IdeasService(PublishesEvents):
     @http("GET", "/health")
     @answers_errors
     def health(self, request):
-        with self.db.transaction() as conn:
-            conn.execute("select 1")
+        with self.uow.transaction() as ideas:
+            ideas.check()
         return json_response(200, {"status": "ok"})
 
     @rpc
