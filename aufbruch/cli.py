@@ -57,7 +57,7 @@ def preflight(config: dict) -> bool:
 
 
 def create_database(config: dict) -> None:
-    name = psycopg.conninfo.conninfo_to_dict(config["DATABASE_URL"])["dbname"]
+    name = str(psycopg.conninfo.conninfo_to_dict(config["DATABASE_URL"])["dbname"])
     with psycopg.connect(config["DATABASE_URL"], dbname="postgres", autocommit=True) as conn:
         if not conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone():
             conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))

@@ -58,7 +58,7 @@ class Database(DependencyProvider):
     def __init__(self, schema: str, migrations: Path):
         self.schema = schema
         self.migrations = migrations
-        self.pool = None
+        self.pool: ConnectionPool | None = None
 
     def setup(self):
         config = self.container.config
@@ -66,16 +66,20 @@ class Database(DependencyProvider):
         self.pool = open_pool(config["DATABASE_URL"], self.schema, int(config.get("DB_POOL_SIZE", 10)))
 
     def stop(self):
-        self.pool.close()
+        if self.pool is not None:
+            self.pool.close()
 
     def kill(self):
-        self.pool.close(timeout=0)
+        if self.pool is not None:
+            self.pool.close(timeout=0)
 
     def get_dependency(self, worker_ctx):
         return self
 
     @contextmanager
     def transaction(self):
+        if self.pool is None:
+            raise Unavailable(f"the {self.schema} database is not open: the service has not started")
         try:
             with self.pool.connection() as conn:
                 committed = False

@@ -8,6 +8,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from aufbruch.contracts.errors import Unavailable
+from aufbruch.db import Database
 from aufbruch.outbox import EventRelay
 
 # The relay's worker waits for commits itself (EventRelay.relay_when_due); the timer only restarts it.
@@ -16,6 +17,8 @@ RELAY_PAUSE_WHILE_DATABASE_DOWN_SECONDS = 2
 
 
 class Pingable:
+    db: Database
+
     @rpc
     def ping(self) -> str:
         """Answers when the service runs and reaches its database: the gateway's health check."""
@@ -25,6 +28,7 @@ class Pingable:
 
 
 class PublishesEvents:
+    db: Database
     events = EventRelay()
 
     @timer(interval=RELAY_INTERVAL_SECONDS)

@@ -35,8 +35,8 @@ IDLE_LOOK_SECONDS = 1
 # that stops waits for its running workers, and should not wait a whole IDLE_LOOK_SECONDS for this one.
 WAIT_SLICE_SECONDS = 0.1
 
-_recording = weakref.WeakSet()  # connections whose open transaction recorded an event
-_relays = weakref.WeakSet()  # every EventRelay of this process (tests run several services in one)
+_recording: weakref.WeakSet = weakref.WeakSet()  # connections whose open transaction recorded an event
+_relays: weakref.WeakSet = weakref.WeakSet()  # every EventRelay of this process (tests run several services in one)
 
 
 def add_event(conn, event_type: str, data: dict) -> dict:
@@ -97,7 +97,7 @@ class ConfirmedChannel:
     each confirm: about 1,300 events/s at best here, see ../shared/FACTS.md)."""
 
     def __init__(self, amqp_uri: str):
-        self.connection = Connection(amqp_uri, connect_timeout=5)
+        self.connection: Connection | None = Connection(amqp_uri, connect_timeout=5)
         try:
             self.connection.ensure_connection(**CONNECT_RETRY)
             # The broker may have come back empty: the consumers' queues exist before the first publish.
@@ -115,6 +115,9 @@ class ConfirmedChannel:
     def publish_all(self, rows) -> list:
         """Publish every row and wait for the broker's confirms; returns the ids of the rows it
         confirmed, also when it fails part way (raising then only if none was confirmed)."""
+        connection = self.connection
+        if connection is None:
+            raise ConnectionError("the relay's broker connection was closed after a failure; open a new one")
         try:
             for row in rows:
                 self.producer.publish(
@@ -126,7 +129,7 @@ class ConfirmedChannel:
                 )
                 self.confirms.published(row["id"])
             while self.confirms.awaited:
-                self.connection.drain_events(timeout=CONFIRM_TIMEOUT_SECONDS)
+                connection.drain_events(timeout=CONFIRM_TIMEOUT_SECONDS)
         except Exception:
             confirmed = self.confirms.take_confirmed()
             if not confirmed:

@@ -71,9 +71,18 @@ def words(config: dict, name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in str(config.get(name) or "").split(",") if item.strip())
 
 
-def text(config: dict, name: str) -> str:
-    """A setting that must be set to some text (a secret, a URL)."""
-    value = config.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise SettingError(name, "a non-empty text", value)
+MINIMUM_SECRET_LENGTH = 32
+
+
+def secret(config: dict, name: str) -> str:
+    """A key the platform signs or hashes with. It has no default in production: a missing or short
+    one stops the service instead of signing links anyone could forge with a published default."""
+    value = str(config.get(name) or "")
+    if len(value) < MINIMUM_SECRET_LENGTH:
+        raise SettingError(
+            name,
+            f"a random value of at least {MINIMUM_SECRET_LENGTH} characters "
+            '(e.g. python -c "import secrets; print(secrets.token_urlsafe(32))")',
+            "<missing>" if not value else "<too short>",
+        )
     return value

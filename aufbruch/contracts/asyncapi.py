@@ -14,6 +14,7 @@ routing key, on the producer's topic exchange) and one `receive` operation per c
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 
@@ -50,6 +51,7 @@ def _pascal(event_type: str) -> str:
 
 def field_schema(field: fields.Field) -> dict:
     """JSON Schema of one marshmallow field (only the field kinds the contracts use)."""
+    schema: dict[str, Any]
     if isinstance(field, fields.UUID):  # before String: UUID is a String
         schema = {"type": "string", "format": "uuid"}
     elif isinstance(field, fields.DateTime):

@@ -5,6 +5,7 @@ Events travel as CloudEvents 1.0 JSON objects (structured mode) on the producer'
 no addresses; consumers that need an address ask the ideas service by RPC.
 """
 
+import builtins
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -206,7 +207,7 @@ class EventContract:
     type: str
     producer: str
     version: int
-    data_schema: type[EventData]
+    data_schema: builtins.type[EventData]  # `type` alone would mean the field above
     description: str
 
     @property

@@ -1,5 +1,5 @@
 """The accounts service's use cases, free of Nameko: service.py (RPC) and cli.py (the admin command)
-call the same functions, each with a unit of work (`repository.UnitOfWork` over aufbruch.db.Database
+call the same functions, each with a unit of work (`aufbruch.unit_of_work.UnitOfWork` over aufbruch.db.Database
 or aufbruch.db.DirectDatabase, or a fake in the unit tests).
 
 Tokens: TOKEN_PREFIX + secrets.token_urlsafe(32), i.e. 256 random bits. Only their SHA-256 is stored,
@@ -13,7 +13,8 @@ from collections import defaultdict
 
 from aufbruch.contracts.accounts import TOKEN_PREFIX, ListedUser, NewToken, NewUser, Principal, User, looks_like_token
 from aufbruch.contracts.errors import Conflict, NotFound, resource_id, validated
-from services.accounts.repository import Repository, UnitOfWork
+from aufbruch.unit_of_work import UnitOfWork
+from services.accounts.repository import Repository
 
 INITIAL_TOKEN_LABEL = "initial"
 
@@ -37,7 +38,7 @@ def _issue(accounts: Repository, user_id: uuid.UUID, label: str | None) -> dict:
     return {"token_id": str(token_id), "token": token}
 
 
-def authenticate(uow: UnitOfWork, token) -> dict | None:
+def authenticate(uow: UnitOfWork[Repository], token) -> dict | None:
     """The principal {user_id, username, role} of a live token; None if it is unknown, revoked, or
     its user is disabled. Notes when the token was last used."""
     if not looks_like_token(token):
@@ -47,7 +48,7 @@ def authenticate(uow: UnitOfWork, token) -> dict | None:
     return Principal().dump(principal) if principal else None
 
 
-def create_user(uow: UnitOfWork, username, role, display_name=None) -> dict:
+def create_user(uow: UnitOfWork[Repository], username, role, display_name=None) -> dict:
     """A new moderator, staff member or admin with a first token: {user, token_id, token}. The token is in this
     answer only; it is never stored, so nobody can show it again."""
     new = validated(NewUser(), {"username": username, "role": role, "display_name": display_name})
@@ -59,7 +60,7 @@ def create_user(uow: UnitOfWork, username, role, display_name=None) -> dict:
     return {"user": User().dump(user)} | issued
 
 
-def list_users(uow: UnitOfWork) -> list[dict]:
+def list_users(uow: UnitOfWork[Repository]) -> list[dict]:
     """Every account, with its tokens (their ids and dates, never the tokens)."""
     with uow.transaction() as accounts:
         users, tokens = accounts.users(), accounts.tokens()
@@ -69,7 +70,7 @@ def list_users(uow: UnitOfWork) -> list[dict]:
     return ListedUser(many=True).dump([user | {"tokens": tokens_of[user["id"]]} for user in users])
 
 
-def user_id_by_username(uow: UnitOfWork, username) -> str:
+def user_id_by_username(uow: UnitOfWork[Repository], username) -> str:
     with uow.transaction() as accounts:
         user = accounts.user_by_username(str(username).strip().lower())
     if user is None:
@@ -77,7 +78,7 @@ def user_id_by_username(uow: UnitOfWork, username) -> str:
     return str(user["id"])
 
 
-def issue_token(uow: UnitOfWork, user_id, label=None) -> dict:
+def issue_token(uow: UnitOfWork[Repository], user_id, label=None) -> dict:
     """Another token for the user: {token_id, token}, the token shown in this answer only."""
     user_id = resource_id(user_id, "user")
     label = validated(NewToken(), {"label": label})["label"]
@@ -90,14 +91,14 @@ def issue_token(uow: UnitOfWork, user_id, label=None) -> dict:
         return _issue(accounts, user_id, label)
 
 
-def revoke_token(uow: UnitOfWork, token_id) -> None:
+def revoke_token(uow: UnitOfWork[Repository], token_id) -> None:
     token_id = resource_id(token_id, "token")
     with uow.transaction() as accounts:
         if not accounts.revoke_token(token_id):
             raise NotFound(f"No token with id {token_id}.")
 
 
-def disable_user(uow: UnitOfWork, user_id) -> None:
+def disable_user(uow: UnitOfWork[Repository], user_id) -> None:
     """The user can no longer sign in: they are disabled and their tokens revoked."""
     user_id = resource_id(user_id, "user")
     with uow.transaction() as accounts:

@@ -3,7 +3,7 @@
 import uuid
 from pathlib import Path
 
-from aufbruch import unit_of_work
+from aufbruch.unit_of_work import Transaction
 
 SCHEMA = "accounts"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -12,10 +12,7 @@ _USER_COLUMNS = "id, username, display_name, role, created_at, disabled_at"
 _TOKEN_COLUMNS = "id, user_id, label, created_at, last_used_at, revoked_at"
 
 
-class Repository:
-    def __init__(self, conn):
-        self.conn = conn
-
+class Repository(Transaction):
     def add_user(self, user_id: uuid.UUID, username: str, display_name: str | None, role: str) -> dict | None:
         """The new user, or None if the username is taken."""
         return self.conn.execute(
@@ -72,9 +69,3 @@ class Repository:
                 "update tokens set revoked_at = now() where user_id = %s and revoked_at is null", (user_id,)
             )
         return found is not None
-
-
-class UnitOfWork(unit_of_work.UnitOfWork[Repository]):
-    """The handlers' way to the database: `with uow.transaction() as accounts:` commits on exit."""
-
-    repository = Repository

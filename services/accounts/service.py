@@ -8,6 +8,7 @@ from nameko.rpc import rpc
 
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable
+from aufbruch.unit_of_work import UnitOfWork
 from services.accounts import handlers, repository
 
 
@@ -17,8 +18,8 @@ class AccountsService(Pingable):
     db = Database(repository.SCHEMA, repository.MIGRATIONS)
 
     @property
-    def uow(self) -> repository.UnitOfWork:
-        return repository.UnitOfWork(self.db)
+    def uow(self) -> UnitOfWork[repository.Repository]:
+        return UnitOfWork(self.db, repository.Repository)
 
     @rpc
     def authenticate(self, token) -> dict | None:

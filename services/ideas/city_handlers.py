@@ -5,13 +5,14 @@ import uuid
 
 from aufbruch.contracts.errors import Conflict, NotFound, validated
 from aufbruch.contracts.ideas import NewAnswer, NewProcess, ProcessChanges, PublicAnswer, PublicProcess
+from aufbruch.unit_of_work import UnitOfWork
 from services.ideas import answers, domain, processes
 from services.ideas.handlers import idea_id_of
-from services.ideas.repository import UnitOfWork
+from services.ideas.repository import Repository
 from services.ideas.settings import IdeasSettings
 
 
-def answer(uow: UnitOfWork, idea_id, payload, principal: dict) -> dict:
+def answer(uow: UnitOfWork[Repository], idea_id, payload, principal: dict) -> dict:
     """The city's official answer to a published idea, given by staff (`principal`, kept internally
     and never shown), announced as `idea.status_changed`; 409 if the idea is not published or the
     status may not follow its current one (services/ideas/answers.py)."""
@@ -38,7 +39,7 @@ def answer(uow: UnitOfWork, idea_id, payload, principal: dict) -> dict:
     return PublicAnswer().dump(vars(given))
 
 
-def idea_answers(uow: UnitOfWork, idea_id) -> dict:
+def idea_answers(uow: UnitOfWork[Repository], idea_id) -> dict:
     """The public answer history, oldest first; only of a published idea (404 otherwise, like its text)."""
     with uow.transaction() as ideas:
         idea = ideas.get(idea_id_of(idea_id))
@@ -60,13 +61,13 @@ def _process_view(process: processes.Process, figures: dict, settings: IdeasSett
     )
 
 
-def list_processes(uow: UnitOfWork, settings: IdeasSettings) -> dict:
+def list_processes(uow: UnitOfWork[Repository], settings: IdeasSettings) -> dict:
     with uow.transaction() as ideas:
         found = ideas.processes_with_figures()
     return {"items": [_process_view(process, figures, settings) for process, figures in found]}
 
 
-def public_process(uow: UnitOfWork, settings: IdeasSettings, process_id: str) -> dict:
+def public_process(uow: UnitOfWork[Repository], settings: IdeasSettings, process_id: str) -> dict:
     with uow.transaction() as ideas:
         found = ideas.processes_with_figures(process_id)
     if not found:
@@ -75,7 +76,7 @@ def public_process(uow: UnitOfWork, settings: IdeasSettings, process_id: str) ->
     return _process_view(process, figures, settings)
 
 
-def create_process(uow: UnitOfWork, settings: IdeasSettings, payload) -> dict:
+def create_process(uow: UnitOfWork[Repository], settings: IdeasSettings, payload) -> dict:
     """A new process (admins, over the gateway); 409 if its id is taken."""
     new = processes.Process(**validated(NewProcess(list(settings.categories)), payload))
     with uow.transaction() as ideas:
@@ -84,7 +85,7 @@ def create_process(uow: UnitOfWork, settings: IdeasSettings, payload) -> dict:
     return public_process(uow, settings, new.id)
 
 
-def change_process(uow: UnitOfWork, settings: IdeasSettings, process_id: str, payload) -> dict:
+def change_process(uow: UnitOfWork[Repository], settings: IdeasSettings, process_id: str, payload) -> dict:
     """Change a process's title, description, categories or dates (admins). Ideas it took already
     stay in it, whatever their category or date."""
     changes = validated(ProcessChanges(list(settings.categories)), payload)

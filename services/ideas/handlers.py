@@ -1,7 +1,7 @@
 """The ideas service's use cases for ideas: taking them in, showing them, and following moderation.
 The city's answers and the participation processes are in city_handlers.py.
 
-Each use case takes its unit of work (`repository.UnitOfWork`, or a fake in the unit tests) and input
+Each use case takes its unit of work (`aufbruch.unit_of_work.UnitOfWork`, or a fake in the unit tests) and input
 already parsed at the edge; service.py only translates to and from them.
 """
 
@@ -21,8 +21,9 @@ from aufbruch.contracts.ideas import (
     Receipt,
 )
 from aufbruch.pseudonyms import pseudonym
+from aufbruch.unit_of_work import UnitOfWork
 from services.ideas import domain, processes
-from services.ideas.repository import Repository, UnitOfWork
+from services.ideas.repository import Repository
 from services.ideas.settings import IdeasSettings
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
@@ -55,7 +56,7 @@ def author_key(secret: str, author: dict | None) -> str | None:
 
 
 def submit(
-    uow: UnitOfWork,
+    uow: UnitOfWork[Repository],
     settings: IdeasSettings,
     payload,
     idempotency_key: str | None,
@@ -72,7 +73,7 @@ def submit(
 
 
 def submit_assisted(
-    uow: UnitOfWork, settings: IdeasSettings, payload, idempotency_key: str | None, principal: dict
+    uow: UnitOfWork[Repository], settings: IdeasSettings, payload, idempotency_key: str | None, principal: dict
 ) -> tuple[dict, bool]:
     """As `submit`, for a citizen at a service desk: staff (`principal`) enter the idea with the
     citizen's consent; the idea is marked assisted, and who entered it is kept, never shown."""
@@ -81,7 +82,7 @@ def submit_assisted(
 
 
 def _take_in(
-    uow: UnitOfWork,
+    uow: UnitOfWork[Repository],
     settings: IdeasSettings,
     submission: dict,
     idempotency_key: str | None,
@@ -128,7 +129,7 @@ def _admit(ideas: Repository, submission: dict, settings: IdeasSettings) -> None
     processes.admit(process, submission["category"], list(settings.categories), processes.city_today(settings.city))
 
 
-def public_idea(uow: UnitOfWork, idea_id) -> dict:
+def public_idea(uow: UnitOfWork[Repository], idea_id) -> dict:
     with uow.transaction() as ideas:
         idea = ideas.get(idea_id_of(idea_id))
         if idea is None:
@@ -139,7 +140,7 @@ def public_idea(uow: UnitOfWork, idea_id) -> dict:
     return PublicIdea().dump(vars(idea) | {"answers": [vars(each) for each in history]})
 
 
-def published_ideas(uow: UnitOfWork, query: dict) -> dict:
+def published_ideas(uow: UnitOfWork[Repository], query: dict) -> dict:
     params = validated(IdeaListQuery(), query)
     offset = (params["page"] - 1) * params["per_page"]
     filters = domain.IdeaFilters(**{field.name: params.get(field.name) for field in fields(domain.IdeaFilters)})
@@ -153,17 +154,17 @@ def published_ideas(uow: UnitOfWork, query: dict) -> dict:
     }
 
 
-def submitter_contact(uow: UnitOfWork, idea_id) -> dict | None:
+def submitter_contact(uow: UnitOfWork[Repository], idea_id) -> dict | None:
     with uow.transaction() as ideas:
         return ideas.contact(idea_id_of(idea_id))
 
 
-def erase_contacts(uow: UnitOfWork, email: str) -> int:
+def erase_contacts(uow: UnitOfWork[Repository], email: str) -> int:
     with uow.transaction() as ideas:
         return ideas.erase_contacts(email)
 
 
-def apply_visibility(uow: UnitOfWork, events: list[Event]) -> None:
+def apply_visibility(uow: UnitOfWork[Repository], events: list[Event]) -> None:
     """idea.hidden / idea.unhidden from moderation: withdraw a published idea or show it again."""
     with uow.transaction() as ideas:
         for event in ideas.new_events(events):
@@ -175,7 +176,7 @@ def apply_visibility(uow: UnitOfWork, events: list[Event]) -> None:
                 ideas.save_status(idea)
 
 
-def apply_moderation_decisions(uow: UnitOfWork, events: list[Event]) -> None:
+def apply_moderation_decisions(uow: UnitOfWork[Repository], events: list[Event]) -> None:
     with uow.transaction() as ideas:
         for event in ideas.new_events(events):
             _apply_moderation_decision(ideas, event.data)

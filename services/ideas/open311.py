@@ -22,10 +22,11 @@ from aufbruch.contracts.errors import NotFound
 from aufbruch.contracts.ideas import DEFAULT_LOCALE
 from aufbruch.http import SECURITY_HEADERS
 from aufbruch.labels import category_label, official_status_label
+from aufbruch.unit_of_work import UnitOfWork
 from services.ideas.answers import SETTLED
 from services.ideas.domain import PUBLISHED, Idea
 from services.ideas.handlers import idea_id_of
-from services.ideas.repository import UnitOfWork
+from services.ideas.repository import Repository
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 GROUP = "Ideen"
@@ -197,7 +198,7 @@ def services(categories: list[str]) -> list[dict]:
 
 
 def requests(
-    uow: UnitOfWork, args: dict, categories: list[str], city: tzinfo = UTC, now: datetime | None = None
+    uow: UnitOfWork[Repository], args: dict, categories: list[str], city: tzinfo = UTC, now: datetime | None = None
 ) -> list[dict]:
     filters = parse_filters(args, categories, now or datetime.now(UTC), city)
     with uow.transaction() as ideas:
@@ -207,7 +208,7 @@ def requests(
     return [service_request(idea) for idea in found]
 
 
-def request(uow: UnitOfWork, request_id: str) -> list[dict]:
+def request(uow: UnitOfWork[Repository], request_id: str) -> list[dict]:
     not_found = Open311Error(404, f"No service request with id {request_id}.")
     try:
         idea_id = idea_id_of(request_id)

@@ -3,9 +3,8 @@
 import uuid
 from pathlib import Path
 
-from aufbruch import inbox, outbox, unit_of_work
-from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import NOT_ANSWERED
+from aufbruch.unit_of_work import Transaction
 from services.ideas.answers import SETTLED, Answer
 from services.ideas.domain import PUBLISHED, Idea, IdeaFilters
 from services.ideas.processes import Process
@@ -28,21 +27,10 @@ _PUBLISHED_MATCHING = (
 )
 
 
-class Repository:
-    def __init__(self, conn):
-        self.conn = conn
-
+class Repository(Transaction):
     def check(self) -> None:
         """Raises unless the database answers (the health check)."""
         self.conn.execute("select 1")
-
-    def new_events(self, events: list[Event]) -> list[Event]:
-        """Those of `events` not handled before (aufbruch.inbox)."""
-        return inbox.new_events(self.conn, events)
-
-    def add_event(self, event_type: str, data: dict) -> None:
-        """Announce `event_type` once this transaction commits (aufbruch.outbox)."""
-        outbox.add_event(self.conn, event_type, data)
 
     def add(self, idea: Idea, author: dict | None, locale: str) -> None:
         self.conn.execute(
@@ -232,9 +220,3 @@ class Repository:
             )
             for row in rows
         ]
-
-
-class UnitOfWork(unit_of_work.UnitOfWork[Repository]):
-    """The handlers' way to the database: `with uow.transaction() as ideas:` commits on exit."""
-
-    repository = Repository

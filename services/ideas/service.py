@@ -13,6 +13,7 @@ from aufbruch.entrypoints import PublishesEvents
 from aufbruch.http import answers_errors, http, json_response, read_json
 from aufbruch.messaging import on_events
 from aufbruch.settings import Settings
+from aufbruch.unit_of_work import UnitOfWork
 from services.ideas import city_handlers, handlers, open311, repository
 from services.ideas.settings import IdeasSettings
 
@@ -26,8 +27,8 @@ class IdeasService(PublishesEvents):
     db = Database(repository.SCHEMA, repository.MIGRATIONS)
 
     @property
-    def uow(self) -> repository.UnitOfWork:
-        return repository.UnitOfWork(self.db)
+    def uow(self) -> UnitOfWork[repository.Repository]:
+        return UnitOfWork(self.db, repository.Repository)
 
     @http("POST", f"{API}/ideas")
     @answers_errors

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from aufbruch.settings import SettingError, text, timezone, words
+from aufbruch.settings import SettingError, secret, timezone, words
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,6 @@ class IdeasSettings:
             raise SettingError("IDEA_CATEGORIES", "a comma-separated list of category codes", categories)
         return cls(
             categories=categories,
-            pseudonym_secret=text(config, "PSEUDONYM_SECRET"),
+            pseudonym_secret=secret(config, "PSEUDONYM_SECRET"),
             city=timezone(config, "CITY_TIMEZONE"),
         )

@@ -16,10 +16,11 @@ warnings.filterwarnings("ignore", r"\s*Eventlet is deprecated")  # nameko import
 
 from aufbruch.config import load_config  # noqa: E402
 from aufbruch.db import DirectDatabase, migrate  # noqa: E402
+from aufbruch.unit_of_work import UnitOfWork  # noqa: E402
 from services.reporting import handlers, repository  # noqa: E402
 
 
-def rebuild(uow: repository.UnitOfWork, args) -> None:
+def rebuild(uow: UnitOfWork[repository.Repository], args) -> None:
     rebuilt = handlers.rebuild(uow)
     print(f"rebuilt reporting from {rebuilt['events']} logged events: {rebuilt['ideas']} ideas")
 
@@ -39,7 +40,7 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     database_url = load_config()["DATABASE_URL"]
     migrate(database_url, repository.SCHEMA, repository.MIGRATIONS)
-    args.run(repository.UnitOfWork(DirectDatabase(database_url, repository.SCHEMA)), args)
+    args.run(UnitOfWork(DirectDatabase(database_url, repository.SCHEMA), repository.Repository), args)
     return 0
 
 

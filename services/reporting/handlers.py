@@ -1,5 +1,5 @@
 """The reporting service's use cases; service.py and cli.py only translate to and from them. Each
-takes its unit of work (`repository.UnitOfWork`, or a fake in the unit tests).
+takes its unit of work (`aufbruch.unit_of_work.UnitOfWork`, or a fake in the unit tests).
 
 Every event received is appended to `event_log` first; the projections (`idea_facts`) are derived
 from it by projection.apply, live one event at a time and in `rebuild` from the whole log, with the
@@ -12,14 +12,15 @@ from datetime import date, timedelta
 from aufbruch.contracts.errors import InvalidInput, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.reports import MAX_POINTS, Period, TimeseriesQuery
+from aufbruch.unit_of_work import UnitOfWork
 from services.reporting import projection
-from services.reporting.repository import Repository, UnitOfWork
+from services.reporting.repository import Repository
 from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
 
 
-def record(uow: UnitOfWork, received: list[tuple[Event, dict]]) -> int:
+def record(uow: UnitOfWork[Repository], received: list[tuple[Event, dict]]) -> int:
     """Log the events, each with its data as received (fields this version does not know included,
     for the projections of later ones), and apply them to the projections, once per event id whatever
     the redeliveries (a concurrent duplicate on another replica waits on the log's primary key, then
@@ -55,7 +56,7 @@ def _rebuild(reporting: Repository) -> dict:
     return {"events": events, "ideas": len(facts)}
 
 
-def rebuild(uow: UnitOfWork) -> dict:
+def rebuild(uow: UnitOfWork[Repository]) -> dict:
     """Throw the projections away and derive them again from the event log, in one transaction and
     in a fixed order (occurred_at, event_id). Returns {"events": logged, "ideas": projected}."""
     with uow.transaction() as reporting:
@@ -65,7 +66,7 @@ def rebuild(uow: UnitOfWork) -> dict:
     return rebuilt
 
 
-def rebuild_if_outdated(uow: UnitOfWork) -> dict | None:
+def rebuild_if_outdated(uow: UnitOfWork[Repository]) -> dict | None:
     """At start: rebuild when the projections were built by another version of projection.py."""
     with uow.transaction() as reporting:
         reporting.lock_for_rebuild()  # replicas starting together: one rebuilds, the others see it
@@ -80,7 +81,7 @@ def _given(**params) -> dict:
     return {name: value for name, value in params.items() if value is not None}
 
 
-def summary(uow: UnitOfWork, settings: ReportingSettings, from_date=None, to_date=None) -> dict:
+def summary(uow: UnitOfWork[Repository], settings: ReportingSettings, from_date=None, to_date=None) -> dict:
     period = validated(Period(), _given(from_date=from_date, to_date=to_date))
     with uow.transaction() as reporting:
         return reporting.summary(settings.city.key, period["from_date"], period["to_date"])
@@ -110,7 +111,7 @@ def fill_periods(counts: dict[date, int], interval: str, start: date | None, end
 
 
 def timeseries(
-    uow: UnitOfWork, settings: ReportingSettings, metric, interval=None, from_date=None, to_date=None
+    uow: UnitOfWork[Repository], settings: ReportingSettings, metric, interval=None, from_date=None, to_date=None
 ) -> dict:
     query = validated(TimeseriesQuery(), _given(metric=metric, interval=interval, from_date=from_date, to_date=to_date))
     with uow.transaction() as reporting:
@@ -128,7 +129,7 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def published_ideas(uow: UnitOfWork) -> list[dict]:
+def published_ideas(uow: UnitOfWork[Repository]) -> list[dict]:
     """Rows of the open-data export: the ideas public now, in IDEA_EXPORT_COLUMNS."""
     with uow.transaction() as reporting:
         rows = reporting.published_ideas()
@@ -162,7 +163,7 @@ def moderation_row(facts: projection.IdeaFacts) -> dict:
     }
 
 
-def moderation_rows(uow: UnitOfWork) -> list[dict]:
+def moderation_rows(uow: UnitOfWork[Repository]) -> list[dict]:
     with uow.transaction() as reporting:
         facts = reporting.all_idea_facts()
     return [moderation_row(each) for each in facts]

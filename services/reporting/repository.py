@@ -14,8 +14,8 @@ from typing import Any
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from aufbruch import unit_of_work
 from aufbruch.contracts.events import CATALOG, Event
+from aufbruch.unit_of_work import Transaction
 from services.reporting.projection import COLUMNS, IdeaFacts
 
 SCHEMA = "reporting"
@@ -87,10 +87,7 @@ def _turnaround(rows: list[dict]) -> dict:
     return figures
 
 
-class Repository:
-    def __init__(self, conn):
-        self.conn = conn
-
+class Repository(Transaction):
     def log_events(self, events: list[Event], raw_data: list[dict]) -> set[uuid.UUID]:
         """Append to the event log; returns the ids logged now, without those logged before (redeliveries).
         Rows go in by event id, so concurrent batches that share events wait for each other in one order
@@ -262,9 +259,3 @@ class Repository:
             "select idea_id, title, description, category, district, published_at from idea_facts"
             " where status = 'published' order by published_at, idea_id"
         ).fetchall()
-
-
-class UnitOfWork(unit_of_work.UnitOfWork[Repository]):
-    """The handlers' way to the database: `with uow.transaction() as reporting:` commits on exit."""
-
-    repository = Repository

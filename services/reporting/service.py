@@ -12,6 +12,7 @@ from aufbruch.entrypoints import Pingable
 from aufbruch.messaging import on_events
 from aufbruch.priority import BackgroundWork
 from aufbruch.settings import Settings
+from aufbruch.unit_of_work import UnitOfWork
 from services.reporting import handlers, repository
 from services.reporting.settings import ReportingSettings
 
@@ -21,7 +22,7 @@ class ReportingDatabase(Database):
 
     def setup(self):
         super().setup()
-        handlers.rebuild_if_outdated(repository.UnitOfWork(self))
+        handlers.rebuild_if_outdated(UnitOfWork(self, repository.Repository))
 
 
 class ReportingService(Pingable):
@@ -31,8 +32,8 @@ class ReportingService(Pingable):
     db = ReportingDatabase(repository.SCHEMA, repository.MIGRATIONS)
 
     @property
-    def uow(self) -> repository.UnitOfWork:
-        return repository.UnitOfWork(self.db)
+    def uow(self) -> UnitOfWork[repository.Repository]:
+        return UnitOfWork(self.db, repository.Repository)
 
     def _record(self, bodies: list[dict]) -> int:
         """Every event is kept with its data as received, beside the parsed event."""

@@ -1,17 +1,14 @@
 """Near-duplicates against the real database: moderation's idea_texts table and pg_trgm similarity."""
 
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
 from aufbruch.db import migrate
-from services.moderation import repository
+from services.moderation.repository import MIGRATIONS, SCHEMA, Repository
 from services.moderation.rules import NEAR_DUPLICATE_THRESHOLD, REVIEW, SimilarIdea, combined_text, moderate
-
-MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "moderation" / "migrations"
 
 BIKES = (
     "Mehr Fahrradbügel am Bahnhof",
@@ -29,10 +26,10 @@ BENCHES = (
 
 @pytest.fixture
 def connect(database):
-    migrate(database.url, "moderation", MIGRATIONS)
+    migrate(database.url, SCHEMA, MIGRATIONS)
 
     def connect():
-        return psycopg.connect(database.url, options="-c search_path=moderation", row_factory=dict_row)
+        return psycopg.connect(database.url, options=f"-c search_path={SCHEMA}", row_factory=dict_row)
 
     return connect
 
@@ -40,17 +37,17 @@ def connect(database):
 def remember(connect, idea: tuple[str, str], idea_id=None) -> uuid.UUID:
     idea_id = idea_id or uuid.uuid4()
     with connect() as conn:
-        repository.remember_text(conn, idea_id, combined_text(*idea))
+        Repository(conn).remember_text(idea_id, combined_text(*idea))
     return idea_id
 
 
 def similar(connect, idea: tuple[str, str], idea_id=None, **options) -> list[SimilarIdea]:
     with connect() as conn:
-        return repository.similar_ideas(conn, idea_id or uuid.uuid4(), combined_text(*idea), **options)
+        return Repository(conn).similar_ideas(idea_id or uuid.uuid4(), combined_text(*idea), **options)
 
 
 def test_migrations_create_the_extension_table_and_index_and_apply_once(connect, database):
-    assert migrate(database.url, "moderation", MIGRATIONS) == []
+    assert migrate(database.url, SCHEMA, MIGRATIONS) == []
     with connect() as conn:
         assert conn.execute(
             "select extnamespace::regnamespace::text as schema from pg_extension where extname = 'pg_trgm'"
@@ -113,7 +110,7 @@ def test_a_text_is_remembered_once_per_idea(connect):
 
 def test_the_threshold_is_set_for_the_transaction_only(connect):
     with connect() as conn:
-        repository.similar_ideas(conn, uuid.uuid4(), "irgendein Text", min_similarity=0.8)
+        Repository(conn).similar_ideas(uuid.uuid4(), "irgendein Text", min_similarity=0.8)
         assert conn.execute("select current_setting('pg_trgm.similarity_threshold') as t").fetchone()["t"] == "0.8"
         conn.commit()
         assert conn.execute("select current_setting('pg_trgm.similarity_threshold') as t").fetchone()["t"] == "0.3"

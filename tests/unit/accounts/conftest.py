@@ -1,52 +1,47 @@
 """An in-memory fake of the accounts service's repository, so that the unit tests run the real
-handlers (through tests/support/fakes.py's unit of work)."""
+handlers (through tests/support/unit_of_work.py's fakes)."""
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.support.fakes import FakeUnitOfWork
-
-
-@dataclass
-class Store:
-    users: dict = field(default_factory=dict)  # id -> row
-    tokens: dict = field(default_factory=dict)  # id -> row, with its token_hash
+from tests.support.unit_of_work import FakeTransaction, FakeUnitOfWork
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class FakeRepository:
-    def __init__(self, store: Store):
-        self.store = store
+class FakeRepository(FakeTransaction):
+    def __init__(self):
+        super().__init__()
+        self.user_rows: dict = {}  # id -> row
+        self.token_rows: dict = {}  # id -> row, with its token_hash
 
     def add_user(self, user_id, username, display_name, role):
-        if any(user["username"] == username for user in self.store.users.values()):
+        if any(user["username"] == username for user in self.user_rows.values()):
             return None
         user = {"id": user_id, "username": username, "display_name": display_name, "role": role}
-        self.store.users[user_id] = user | {"created_at": _now(), "disabled_at": None}
-        return dict(self.store.users[user_id])
+        self.user_rows[user_id] = user | {"created_at": _now(), "disabled_at": None}
+        return dict(self.user_rows[user_id])
 
     def user(self, user_id, lock=False):
-        user = self.store.users.get(user_id)
+        user = self.user_rows.get(user_id)
         return dict(user) if user else None
 
     def user_by_username(self, username):
-        return next((dict(user) for user in self.store.users.values() if user["username"] == username), None)
+        return next((dict(user) for user in self.user_rows.values() if user["username"] == username), None)
 
     def users(self):
-        return sorted(map(dict, self.store.users.values()), key=lambda user: user["username"])
+        return sorted(map(dict, self.user_rows.values()), key=lambda user: user["username"])
 
     def tokens(self):
         return [
-            {key: value for key, value in token.items() if key != "token_hash"} for token in self.store.tokens.values()
+            {key: value for key, value in token.items() if key != "token_hash"} for token in self.token_rows.values()
         ]
 
     def add_token(self, token_id, user_id, token_hash, label):
-        self.store.tokens[token_id] = {
+        self.token_rows[token_id] = {
             "id": token_id,
             "user_id": user_id,
             "token_hash": token_hash,
@@ -57,26 +52,26 @@ class FakeRepository:
         }
 
     def use_token(self, token_hash):
-        for token in self.store.tokens.values():
-            user = self.store.users[token["user_id"]]
+        for token in self.token_rows.values():
+            user = self.user_rows[token["user_id"]]
             if token["token_hash"] == token_hash and token["revoked_at"] is None and user["disabled_at"] is None:
                 token["last_used_at"] = _now()
                 return {"user_id": user["id"], "username": user["username"], "role": user["role"]}
         return None
 
     def revoke_token(self, token_id):
-        token = self.store.tokens.get(token_id)
+        token = self.token_rows.get(token_id)
         if token is None:
             return False
         token["revoked_at"] = token["revoked_at"] or _now()
         return True
 
     def disable_user(self, user_id):
-        user = self.store.users.get(user_id)
+        user = self.user_rows.get(user_id)
         if user is None:
             return False
         user["disabled_at"] = user["disabled_at"] or _now()
-        for token in self.store.tokens.values():
+        for token in self.token_rows.values():
             if token["user_id"] == user_id and token["revoked_at"] is None:
                 token["revoked_at"] = _now()
         return True
@@ -84,4 +79,4 @@ class FakeRepository:
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork(Store(), FakeRepository)
+    return FakeUnitOfWork(FakeRepository())

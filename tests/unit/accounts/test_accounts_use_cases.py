@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
-from services.accounts import handlers
+from services.accounts import handlers, repository
 
 
 def test_a_new_user_gets_a_first_token_that_authenticates_them_and_only_its_hash_is_kept(uow):
@@ -19,9 +19,9 @@ def test_a_new_user_gets_a_first_token_that_authenticates_them_and_only_its_hash
         "username": "anna",
         "role": "admin",
     }
-    [stored] = uow.store.tokens.values()
+    [stored] = uow.repo.token_rows.values()
     assert stored["token_hash"] == handlers.hash_token(created["token"]) and stored["label"] == "initial"
-    assert created["token"] not in str(uow.store)
+    assert created["token"] not in str(vars(uow.repo))
 
 
 def test_authenticating_notes_when_the_token_was_used(uow):
@@ -37,13 +37,13 @@ def test_a_username_is_taken_once_whatever_its_case(uow):
     handlers.create_user(uow, "anna", "moderator")
     with pytest.raises(Conflict, match="taken"):
         handlers.create_user(uow, "ANNA", "admin")
-    assert len(uow.store.users) == 1 and len(uow.store.tokens) == 1
+    assert len(uow.repo.user_rows) == 1 and len(uow.repo.token_rows) == 1
 
 
 def test_an_invalid_user_is_invalid_input_and_stores_nothing(uow):
     with pytest.raises(InvalidInput) as info:
         handlers.create_user(uow, "a", "root")
-    assert set(info.value.errors) == {"username", "role"} and uow.store.users == {}
+    assert set(info.value.errors) == {"username", "role"} and uow.repo.user_rows == {}
 
 
 def test_another_token_works_beside_the_first_and_revoking_one_leaves_the_other(uow):
@@ -88,3 +88,8 @@ def test_a_token_that_was_never_issued_authenticates_no_one(uow):
 def test_unknown_users_and_tokens_are_not_found(uow, call):
     with pytest.raises(NotFound):
         call(uow)
+
+
+def test_the_fake_repository_offers_every_method_of_the_real_one(uow):
+    public = {name for name in dir(repository.Repository) if not name.startswith("_")}
+    assert public <= set(dir(uow.repo))

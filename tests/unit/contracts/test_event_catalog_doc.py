@@ -178,7 +178,8 @@ def test_doc_tells_subscribers_to_declare_their_own_queue_on_the_topic_exchange(
 
 
 def test_subscribe_example_compiles(tmp_path):
-    py_compile.compile(str(EXAMPLE), cfile=str(tmp_path / "subscribe.pyc"), doraise=True)
+    compiled = py_compile.compile(str(EXAMPLE), cfile=str(tmp_path / "subscribe.pyc"), doraise=True)
+    assert compiled is not None and Path(compiled).stat().st_size > 0, f"{EXAMPLE} did not compile"
 
 
 def test_python_examples_in_the_doc_compile():

@@ -48,13 +48,11 @@ def test_an_answer_sets_the_official_status_and_is_announced_without_naming_the_
     given = answer(uow, idea_id, "under_evaluation")
 
     assert given["official_status"] == "under_evaluation" and given["previous_status"] is None
-    assert uow.store.ideas[uuid.UUID(idea_id)].official_status == "under_evaluation"
-    [event] = uow.events("idea.status_changed")
-    assert {"idea_id": idea_id, "official_status": "under_evaluation", "previous_status": None}.items() <= event[
-        "data"
-    ].items()
+    assert uow.repo.ideas[uuid.UUID(idea_id)].official_status == "under_evaluation"
+    [event] = uow.repo.events_of("idea.status_changed")
+    assert {"idea_id": idea_id, "official_status": "under_evaluation", "previous_status": None}.items() <= event.items()
     assert STAFF["user_id"] not in str(event) and STAFF["username"] not in str(event)
-    assert uow.store.answers[0][1] == uuid.UUID(STAFF["user_id"])  # kept, never shown
+    assert uow.repo.given_answers[0][1] == uuid.UUID(STAFF["user_id"])  # kept, never shown
 
 
 def test_answers_form_the_public_history_oldest_first(uow, settings):
@@ -91,8 +89,8 @@ def test_a_status_that_may_not_follow_is_a_conflict_and_changes_nothing(uow, set
     with pytest.raises(Conflict, match="the next status may be"):
         answer(uow, idea_id, refused)
 
-    assert len(uow.events("idea.status_changed")) == len(path)
-    assert uow.store.ideas[uuid.UUID(idea_id)].official_status == (path[-1] if path else None)
+    assert len(uow.repo.events_of("idea.status_changed")) == len(path)
+    assert uow.repo.ideas[uuid.UUID(idea_id)].official_status == (path[-1] if path else None)
 
 
 def test_a_declined_idea_may_be_taken_up_again(uow, settings):
@@ -110,7 +108,7 @@ def test_only_a_published_idea_is_answered_and_has_a_public_history(uow, setting
         city_handlers.idea_answers(uow, idea_id)
     with pytest.raises(NotFound):
         answer(uow, str(uuid.uuid4()), "accepted")
-    assert uow.events("idea.status_changed") == []
+    assert uow.repo.events_of("idea.status_changed") == []
 
 
 def test_an_invalid_answer_names_its_fields(uow, settings):

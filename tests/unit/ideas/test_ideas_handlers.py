@@ -8,7 +8,7 @@ import pytest
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
 from aufbruch.contracts.events import new_event, parse_event
-from services.ideas import handlers
+from services.ideas import handlers, repository
 from services.ideas.domain import HIDDEN, IN_REVIEW, PUBLISHED, REJECTED
 from services.ideas.processes import Process
 
@@ -57,17 +57,17 @@ def test_a_submission_stores_the_idea_and_its_contact_and_announces_it_without_p
 
     idea_id = uuid.UUID(receipt["id"])
     assert created and receipt["status"] == "submitted"
-    assert uow.store.ideas[idea_id].title == IDEA["title"]
-    assert uow.store.contacts[idea_id]["email"] == "erika@example.org"
-    assert uow.store.contacts[idea_id]["locale"] == "en"
-    [event] = uow.events("idea.submitted")
-    assert event["data"]["idea_id"] == str(idea_id) and event["data"]["author_key"]
+    assert uow.repo.ideas[idea_id].title == IDEA["title"]
+    assert uow.repo.contacts[idea_id]["email"] == "erika@example.org"
+    assert uow.repo.contacts[idea_id]["locale"] == "en"
+    [event] = uow.repo.events_of("idea.submitted")
+    assert event["idea_id"] == str(idea_id) and event["author_key"]
     assert "erika" not in str(event).lower()
 
 
 def test_the_submissions_locale_wins_over_accept_language(uow, settings):
     idea_id = uuid.UUID(handlers.submit(uow, settings, IDEA | {"locale": "de"}, None, "en")[0]["id"])
-    assert uow.store.contacts[idea_id]["locale"] == "de"
+    assert uow.repo.contacts[idea_id]["locale"] == "de"
 
 
 def test_a_replay_with_the_same_key_and_body_returns_the_first_idea_and_stores_nothing_new(uow, settings):
@@ -76,7 +76,7 @@ def test_a_replay_with_the_same_key_and_body_returns_the_first_idea_and_stores_n
 
     assert created and not created_again
     assert again == first
-    assert len(uow.store.ideas) == 1 and len(uow.events("idea.submitted")) == 1
+    assert len(uow.repo.ideas) == 1 and len(uow.repo.events_of("idea.submitted")) == 1
 
 
 def test_a_key_reused_for_another_idea_is_a_conflict_that_stores_nothing(uow, settings):
@@ -85,56 +85,56 @@ def test_a_key_reused_for_another_idea_is_a_conflict_that_stores_nothing(uow, se
     with pytest.raises(Conflict, match="Idempotency-Key"):
         handlers.submit(uow, settings, IDEA | {"title": "Ein ganz anderer Vorschlag"}, "key-1")
 
-    assert len(uow.store.ideas) == 1 and len(uow.events("idea.submitted")) == 1
+    assert len(uow.repo.ideas) == 1 and len(uow.repo.events_of("idea.submitted")) == 1
 
 
 def test_a_key_a_concurrent_request_claimed_first_replays_its_idea_and_rolls_this_one_back(uow, settings, monkeypatch):
     first, _ = handlers.submit(uow, settings, IDEA, "key-1")
     # As if the first request had not committed its key yet when this one looked for it.
-    monkeypatch.setattr(uow.repository, "find_by_idempotency_key", lambda self, key: None)
+    monkeypatch.setattr(uow.repo, "find_by_idempotency_key", lambda key: None)
 
     again, created = handlers.submit(uow, settings, IDEA, "key-1")
 
     assert not created and again == first
-    assert len(uow.store.ideas) == 1 and len(uow.events("idea.submitted")) == 1
+    assert len(uow.repo.ideas) == 1 and len(uow.repo.events_of("idea.submitted")) == 1
 
 
 @pytest.mark.parametrize("key", ["", "k" * 201])
 def test_an_empty_or_overlong_key_is_invalid_input_naming_it(uow, settings, key):
     with pytest.raises(InvalidInput) as info:
         handlers.submit(uow, settings, IDEA, key)
-    assert set(info.value.errors) == {"Idempotency-Key"} and not uow.store.ideas
+    assert set(info.value.errors) == {"Idempotency-Key"} and not uow.repo.ideas
 
 
 def test_an_invalid_submission_names_every_offending_field_and_stores_nothing(uow, settings):
     with pytest.raises(InvalidInput) as info:
         handlers.submit(uow, settings, {"title": "x", "category": "weather", "colour": "red"}, None)
     assert set(info.value.errors) == {"title", "description", "category", "colour"}
-    assert uow.store.ideas == {} and uow.store.events == []
+    assert uow.repo.ideas == {} and uow.repo.events == []
 
 
 def test_an_unknown_process_is_invalid_input_naming_process_id(uow, settings):
     with pytest.raises(InvalidInput) as info:
         handlers.submit(uow, settings, IDEA | {"process_id": "kein-prozess"}, None)
-    assert set(info.value.errors) == {"process_id"} and not uow.store.ideas
+    assert set(info.value.errors) == {"process_id"} and not uow.repo.ideas
 
 
 def test_a_closed_process_refuses_with_a_conflict_and_stores_nothing(uow, settings):
-    uow.store.processes["haushalt-2025"] = Process(
+    uow.repo.processes["haushalt-2025"] = Process(
         "haushalt-2025", "Bürgerhaushalt 2025", "Vorbei.", ["mobility"], date(2025, 1, 1), date(2025, 3, 31)
     )
     with pytest.raises(Conflict, match="closed on 2025-03-31"):
         handlers.submit(uow, settings, IDEA | {"process_id": "haushalt-2025"}, None)
-    assert not uow.store.ideas and not uow.store.events
+    assert not uow.repo.ideas and not uow.repo.events
 
 
 def test_an_assisted_submission_is_marked_and_keeps_who_entered_it_apart(uow, settings):
     receipt, created = handlers.submit_assisted(uow, settings, IDEA | {"consent": True}, None, STAFF)
 
     idea_id = uuid.UUID(receipt["id"])
-    assert created and uow.store.ideas[idea_id].assisted
-    assert uow.store.assisted[idea_id] == uuid.UUID(STAFF["user_id"])
-    assert STAFF["user_id"] not in str(uow.events("idea.submitted"))
+    assert created and uow.repo.ideas[idea_id].assisted
+    assert uow.repo.assisted[idea_id] == uuid.UUID(STAFF["user_id"])
+    assert STAFF["user_id"] not in str(uow.repo.events_of("idea.submitted"))
 
 
 # --- moderation's decisions ---------------------------------------------------------------------
@@ -147,10 +147,10 @@ def test_an_approval_publishes_the_idea_and_announces_it_once_however_often_it_a
     handlers.apply_moderation_decisions(uow, [approval, approval])
     handlers.apply_moderation_decisions(uow, [approval])
 
-    assert uow.store.ideas[idea_id].status == PUBLISHED
-    assert uow.store.ideas[idea_id].published_at == approval.data["decided_at"]
-    [event] = uow.events("idea.published")
-    assert event["data"]["idea_id"] == str(idea_id) and event["data"]["title"] == IDEA["title"]
+    assert uow.repo.ideas[idea_id].status == PUBLISHED
+    assert uow.repo.ideas[idea_id].published_at == approval.data["decided_at"]
+    [event] = uow.repo.events_of("idea.published")
+    assert event["idea_id"] == str(idea_id) and event["title"] == IDEA["title"]
 
 
 def test_a_rejection_keeps_the_reasons_and_announces_them_without_the_text(uow, settings):
@@ -158,19 +158,19 @@ def test_a_rejection_keeps_the_reasons_and_announces_them_without_the_text(uow, 
 
     handlers.apply_moderation_decisions(uow, [decision(idea_id, "reject", ["link_spam"])])
 
-    assert uow.store.ideas[idea_id].status == REJECTED
-    [event] = uow.events("idea.rejected")
-    assert event["data"]["reasons"] == ["link_spam"] and "title" not in event["data"]
+    assert uow.repo.ideas[idea_id].status == REJECTED
+    [event] = uow.repo.events_of("idea.rejected")
+    assert event["reasons"] == ["link_spam"] and "title" not in event
 
 
 def test_review_hands_the_idea_to_a_person_without_an_event_and_a_later_approval_publishes(uow, settings):
     idea_id = submitted(uow, settings)
 
     handlers.apply_moderation_decisions(uow, [decision(idea_id, "review")])
-    assert uow.store.ideas[idea_id].status == IN_REVIEW and uow.store.events[1:] == []
+    assert uow.repo.ideas[idea_id].status == IN_REVIEW and len(uow.repo.events) == 1
 
     handlers.apply_moderation_decisions(uow, [decision(idea_id, "approve")])
-    assert uow.store.ideas[idea_id].status == PUBLISHED and len(uow.events("idea.published")) == 1
+    assert uow.repo.ideas[idea_id].status == PUBLISHED and len(uow.repo.events_of("idea.published")) == 1
 
 
 def test_a_second_decision_on_a_final_idea_changes_nothing(uow, settings):
@@ -178,13 +178,13 @@ def test_a_second_decision_on_a_final_idea_changes_nothing(uow, settings):
 
     handlers.apply_moderation_decisions(uow, [decision(idea_id, "reject", ["late"])])
 
-    assert uow.store.ideas[idea_id].status == PUBLISHED and uow.events("idea.rejected") == []
+    assert uow.repo.ideas[idea_id].status == PUBLISHED and uow.repo.events_of("idea.rejected") == []
 
 
 def test_a_decision_for_an_unknown_idea_fails_and_is_not_remembered(uow):
     with pytest.raises(LookupError):
         handlers.apply_moderation_decisions(uow, [decision(uuid.uuid4())])
-    assert uow.store.handled == set()
+    assert uow.repo.seen == set()
 
 
 def test_hiding_withdraws_the_content_and_unhiding_shows_it_again(uow, settings):
@@ -238,7 +238,7 @@ def test_the_list_shows_published_ideas_newest_first_in_pages(uow, settings):
 def test_the_list_filters_by_district_process_and_official_status(uow, settings):
     inner_city = published(uow, settings)
     avenwedde = published(uow, settings, district="Avenwedde")
-    uow.store.ideas[avenwedde].official_status = "accepted"
+    uow.repo.ideas[avenwedde].official_status = "accepted"
 
     def listed(**query):
         return [item["id"] for item in handlers.published_ideas(uow, query)["items"]]
@@ -254,3 +254,8 @@ def test_an_invalid_filter_is_invalid_input_naming_it(uow):
     with pytest.raises(InvalidInput) as info:
         handlers.published_ideas(uow, {"official_status": "rejected", "colour": "red"})
     assert set(info.value.errors) == {"official_status", "colour"}
+
+
+def test_the_fake_repository_offers_every_method_of_the_real_one(uow):
+    public = {name for name in dir(repository.Repository) if not name.startswith("_")}
+    assert public <= set(dir(uow.repo))

@@ -2,12 +2,13 @@
 and the filters of requests.json (dates, status, service_code) with their 400 error objects."""
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.ideas import domain, open311
+from services.ideas import domain, handlers, open311
 from services.ideas.open311 import Open311Error
 
 CATEGORIES = ["administration", "education", "mobility", "economy", "culture", "environment", "health", "other"]
@@ -31,6 +32,11 @@ SPEC_REQUEST_FIELDS = {
     "lat",
     "long",
     "media_url",
+}
+IDEA = {
+    "title": "Mehr Fahrradbügel am Bahnhof",
+    "description": "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder.",
+    "category": "mobility",
 }
 SPEC_SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 
@@ -271,3 +277,25 @@ def test_the_official_status_makes_a_request_open_or_closed_and_is_its_status_no
     request = open311.service_request(idea)
 
     assert (request["status"], request["status_notes"]) == (status, notes)
+
+
+def test_requests_are_the_published_ideas_of_the_window_open_or_closed_as_asked(uow, settings):
+    def published(category="mobility", answered=None):
+        receipt, _ = handlers.submit(uow, settings, {**IDEA, "category": category}, None)
+        idea = uow.repo.ideas[uuid.UUID(receipt["id"])]
+        domain.apply_decision(idea, "approve", [], NOW)
+        idea.official_status = answered
+        return receipt["id"]
+
+    unanswered, declined, culture = published(), published(answered="declined"), published("culture")
+    handlers.submit(uow, settings, IDEA, None)  # not published
+    now = datetime.now(UTC)
+
+    def ids(**args):
+        return {request["service_request_id"] for request in open311.requests(uow, args, CATEGORIES, now=now)}
+
+    assert ids() == {unanswered, declined, culture}
+    assert ids(status="open") == {unanswered, culture}
+    assert ids(status="closed") == {declined}
+    assert ids(service_code="culture") == {culture}
+    assert ids(end_date=(now - timedelta(days=1)).isoformat()) == set()

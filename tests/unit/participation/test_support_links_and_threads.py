@@ -111,3 +111,19 @@ def test_threads_hold_replies_under_their_comment_in_order():
 
 def test_replies_to_a_comment_that_is_not_shown_are_not_shown_either():
     assert threads.threads([comment(parent_id=uuid.uuid4())]) == []
+
+
+@pytest.mark.parametrize(
+    "locale, page",
+    [
+        ("de", "https://web.example/unterstuetzung/bestaetigen"),
+        ("en", "https://web.example/en/unterstuetzung/bestaetigen"),
+    ],
+)
+def test_a_link_opens_the_web_page_in_its_language_with_the_token(locale, page):
+    token = links.sign(SECRET, links.CONFIRM, IDEA, PERSON)
+    url = links.page_url("https://web.example/", locale, links.CONFIRM, token)
+    assert url == f"{page}?token={token}"
+    assert links.page_url("https://web.example", locale, links.WITHDRAW, token).endswith(
+        f"/zuruecknehmen?token={token}"
+    )

@@ -1,0 +1,68 @@
+from dataclasses import dataclass
+
+import pytest
+
+from aufbruch.settings import SettingError, Settings, flag, integer, secret, words
+
+
+def test_a_whole_number_is_read_and_a_wrong_one_is_named():
+    assert integer({"LIMIT": "7"}, "LIMIT") == 7
+    with pytest.raises(SettingError, match="LIMIT='seven'.*a whole number of at least 1"):
+        integer({"LIMIT": "seven"}, "LIMIT", minimum=1)
+    with pytest.raises(SettingError, match="LIMIT=0"):
+        integer({"LIMIT": 0}, "LIMIT", minimum=1)
+    with pytest.raises(SettingError, match="MISSING=None"):
+        integer({}, "MISSING")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(True, True), ("true", True), ("Yes", True), ("0", False), ("", False)])
+def test_a_flag_is_read_from_the_words_yaml_and_environments_use(raw, expected):
+    assert flag({"ALLOW": raw}, "ALLOW") is expected
+
+
+def test_a_flag_that_is_neither_is_refused():
+    with pytest.raises(SettingError, match="ALLOW='maybe'.*true or false"):
+        flag({"ALLOW": "maybe"}, "ALLOW")
+
+
+def test_words_drop_blanks():
+    assert words({"ADDRESSES": " a@example.org, ,b@example.org "}, "ADDRESSES") == ("a@example.org", "b@example.org")
+    assert words({"ADDRESSES": None}, "ADDRESSES") == ()
+
+
+def test_a_missing_or_short_secret_stops_the_service_without_showing_it():
+    assert secret({"LINK_SECRET": "x" * 32}, "LINK_SECRET") == "x" * 32
+    with pytest.raises(SettingError, match="LINK_SECRET='<missing>'"):
+        secret({"LINK_SECRET": ""}, "LINK_SECRET")
+    with pytest.raises(SettingError, match="LINK_SECRET='<too short>'") as refused:
+        secret({"LINK_SECRET": "hunter2"}, "LINK_SECRET")
+    assert "hunter2" not in str(refused.value)
+
+
+@dataclass(frozen=True)
+class ExampleSettings:
+    limit: int
+
+    @classmethod
+    def from_config(cls, config: dict) -> "ExampleSettings":
+        return cls(limit=integer(config, "LIMIT", minimum=1))
+
+
+class FakeContainer:
+    def __init__(self, config):
+        self.config = config
+
+
+def test_the_provider_reads_once_at_setup_and_hands_every_worker_the_same_settings():
+    container = FakeContainer({"LIMIT": "3"})  # held: an extension keeps only a weak reference to it
+    provider = Settings(ExampleSettings.from_config).bind(container, "settings")
+    provider.setup()
+    assert provider.get_dependency(worker_ctx=None) is provider.get_dependency(worker_ctx=None)
+    assert provider.get_dependency(worker_ctx=None) == ExampleSettings(limit=3)
+
+
+def test_a_wrong_setting_fails_the_start_not_a_worker():
+    container = FakeContainer({"LIMIT": "none"})
+    provider = Settings(ExampleSettings.from_config).bind(container, "settings")
+    with pytest.raises(SettingError, match="LIMIT"):
+        provider.setup()
