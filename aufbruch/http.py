@@ -1,6 +1,11 @@
 """HTTP plumbing shared by the services that serve HTTP: reading JSON bodies safely, writing JSON
-responses, one table from what went wrong to the answer a client gets, and an `http` entrypoint that
-turns requests away at once when the service already holds more than it can work off soon."""
+responses, and the `http` entrypoint, which answers every exception of its method from one table
+(ERROR_RESPONSES) and turns requests away at once when the service already holds more than it can
+work off soon.
+
+    @http("GET", "/api/v1/ideas/<idea_id>")
+    def get_idea(self, request, idea_id): ...   # raise NotFound(...): the client gets its 404
+"""
 
 import json
 import logging
@@ -68,6 +73,12 @@ def parse_json(raw: bytes):
         raise HttpError(400, f"Request body is not valid JSON: {exc}") from None
 
 
+def wants_json(request: Request) -> bool:
+    """Whether the client prefers JSON to HTML (`Accept: application/json`): pages opened from a mail
+    answer browsers in HTML and programs such as the web front end in JSON."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
 def read_json(request: Request):
     """The request's JSON document, or an HttpError with the status the problem deserves."""
     return parse_json(read_body(request))
@@ -112,19 +123,29 @@ ERROR_RESPONSES = {
 }
 
 
+def error_response(exc: Exception, where: str) -> Response:
+    """The answer to an exception an HTTP entrypoint's method raised; never a stack trace."""
+    for kind, answer in ERROR_RESPONSES.items():
+        if isinstance(exc, kind):
+            return answer(exc)
+    log.error("unexpected error in %s", where, exc_info=exc)
+    return json_response(500, {"error": "Internal error."})
+
+
 def answers_errors(handler):
-    """Turn every exception of an HTTP entrypoint into its JSON answer; never leak a stack trace."""
+    """`handler`, answering every exception it raises with its error response. `http` applies it to
+    every entrypoint; applying it again (as the ideas service still does) changes nothing."""
+    if getattr(handler, "answers_errors", False):
+        return handler
 
     @wraps(handler)
     def wrapper(*args, **kwargs):
         try:
             return handler(*args, **kwargs)
-        except tuple(ERROR_RESPONSES) as exc:
-            return next(answer(exc) for kind, answer in ERROR_RESPONSES.items() if isinstance(exc, kind))
-        except Exception:
-            log.exception("unexpected error in %s", handler.__name__)
-            return json_response(500, {"error": "Internal error."})
+        except Exception as exc:
+            return error_response(exc, handler.__name__)
 
+    wrapper.answers_errors = True  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -160,4 +181,14 @@ class AdmittingHttpRequestHandler(HttpRequestHandler):
             self.admission.held -= 1
 
 
-http = AdmittingHttpRequestHandler.decorator
+def http(method: str, url: str, **kwargs):
+    """The HTTP entrypoint: Nameko's `http`, with load shedding, whose method's exceptions get their
+    answers from ERROR_RESPONSES. They are answered inside the worker, so that a 404 is a worker that
+    answered, not one that failed: Nameko logs no stack trace for it, and dependency providers (a
+    database's commit, say) see the request as handled."""
+    entrypoint = AdmittingHttpRequestHandler.decorator(method, url, **kwargs)
+
+    def decorate(handler):
+        return entrypoint(answers_errors(handler))
+
+    return decorate

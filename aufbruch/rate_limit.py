@@ -1,10 +1,9 @@
 """A per-client rate limit on public writes (submitting ideas, flagging, ...): `429` with `Retry-After`.
 
-A service class declares `public_writes = PublicWriteLimit()` and marks each public write entrypoint,
-inside `@answers_errors`:
+A service class declares `public_writes = PublicWriteLimit()` and marks each public write entrypoint
+(the `http` entrypoint answers the 429 like any other error):
 
     @http("POST", "/api/v1/ideas")
-    @answers_errors
     @rate_limited
     def submit_idea(self, request): ...
 

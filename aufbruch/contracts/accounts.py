@@ -82,8 +82,9 @@ class ListedUser(User):
 
 
 class Principal(Schema):
-    """What `authenticate(token)` answers for a valid token: who is asking, and in which role."""
+    """What `authenticate(token)` answers for a valid token: who is asking (and what they are called), in which role."""
 
     user_id = fields.UUID()
     username = fields.String()
+    display_name = fields.String(allow_none=True)
     role = fields.String()

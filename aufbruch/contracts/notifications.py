@@ -5,11 +5,15 @@ from marshmallow import Schema, fields, validate
 
 from aufbruch.contracts.ideas import LOCALES, Strict
 
-EMAIL = dict(required=True, validate=validate.Length(max=254))
+MAX_EMAIL_LENGTH = 254
+
+
+def _email() -> fields.Email:
+    return fields.Email(required=True, validate=validate.Length(max=MAX_EMAIL_LENGTH))
 
 
 class FollowRequest(Strict):
-    email = fields.Email(**EMAIL)
+    email = _email()
     locale = fields.String(
         load_default=None,
         allow_none=True,
@@ -27,7 +31,7 @@ class DigestRequest(FollowRequest):
 
 
 class ErasureRequest(Strict):
-    email = fields.Email(**EMAIL)
+    email = _email()
 
 
 class ConfirmationSent(Schema):

@@ -39,8 +39,8 @@ def _issue(accounts: Repository, user_id: uuid.UUID, label: str | None) -> dict:
 
 
 def authenticate(uow: UnitOfWork[Repository], token) -> dict | None:
-    """The principal {user_id, username, role} of a live token; None if it is unknown, revoked, or
-    its user is disabled. Notes when the token was last used."""
+    """The principal {user_id, username, display_name, role} of a live token; None if it is unknown,
+    revoked, or its user is disabled. Notes when the token was last used."""
     if not looks_like_token(token):
         return None
     with uow.transaction() as accounts:

@@ -46,7 +46,7 @@ class Repository(Transaction):
         return self.conn.execute(
             "update tokens t set last_used_at = now() from users u"
             " where t.token_hash = %s and t.revoked_at is null and u.id = t.user_id and u.disabled_at is null"
-            " returning u.id as user_id, u.username, u.role",
+            " returning u.id as user_id, u.username, u.display_name, u.role",
             (token_hash,),
         ).fetchone()
 

@@ -1,13 +1,13 @@
-"""Sign-in for the gateway's staff endpoints (moderation, admin): `Authorization: Bearer <token>`.
+"""Sign-in for the gateway's staff endpoints (moderation, admin, ...): `Authorization: Bearer <token>`.
 
-A service class declares `auth = Authenticator()` and an entrypoint starts with
+The gateway declares `auth = Authenticator()`; a route function takes the worker's Authentication and starts with
 
-    principal = self.auth.require(request, "moderator", "admin")   # the roles allowed; none named: any role
+    principal = auth.require(request, "moderator", "admin")   # the roles allowed; none named: any role
 
-which returns {"user_id", "username", "role"} or raises aufbruch.http.Unauthorized (401: no, malformed,
-unknown or revoked token, or a disabled user) or aufbruch.http.Forbidden (403: a role not named).
-`@answers_errors` turns both into their answers. Every request asks the accounts service, so a revoked
-token or a disabled user fails at once; nothing is cached.
+which returns {"user_id", "username", "display_name", "role"} or raises aufbruch.http.Unauthorized (401: no,
+malformed, unknown or revoked token, or a disabled user) or aufbruch.http.Forbidden (403: a role not named),
+which the `http` entrypoint answers. Every request asks the accounts service, so a revoked token or a disabled
+user fails at once; nothing is cached.
 """
 
 from nameko.extensions import DependencyProvider
@@ -30,7 +30,7 @@ def bearer_token(header: str | None) -> str:
 
 
 class Authentication:
-    """What a worker gets as `self.auth`: `require` asks accounts through this worker's RPC proxy."""
+    """What a worker gets as `auth`: `require` asks accounts through this worker's RPC proxy."""
 
     def __init__(self, accounts):
         self.accounts = accounts

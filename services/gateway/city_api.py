@@ -1,69 +1,123 @@
 """The city's part of the gateway's API (issue 9): participation processes, the city's official
 answers to published ideas, and ideas that staff submit for citizens at a service desk.
 
-The public reads (processes, an idea's answers) are forwarded over HTTP to the ideas service like
-the rest of the ideas API. The staff endpoints are authenticated here (auth.py) and then asked of
-ideas by RPC with the principal, as the moderation endpoints ask moderation: ideas keeps who acted,
-and never shows it.
+The public reads (processes, an idea's answers) are forwarded to the ideas service like the rest of
+the ideas API (service.py). The staff endpoints are authenticated here and then asked of ideas with
+the principal (ideas_client.Ideas): ideas keeps who acted, and never shows it.
 """
 
-from nameko.rpc import RpcProxy
+from werkzeug.wrappers import Request, Response
 
-from aufbruch.contracts.ideas import receipt_headers
-from aufbruch.http import answers_errors, http, json_response, read_json
-from services.gateway.rpc import call
+from aufbruch.contracts.ideas import (
+    AnswerList,
+    AssistedSubmission,
+    NewAnswer,
+    NewProcess,
+    ProcessChanges,
+    ProcessList,
+    PublicAnswer,
+    PublicProcess,
+    Receipt,
+    receipt_headers,
+)
+from aufbruch.http import json_response, read_json
+from services.gateway.auth import Authentication
+from services.gateway.documentation import AUTH_ERRORS, IDEMPOTENCY_KEY, JSON_BODY_ERRORS, RECEIPT_HEADERS, ok, op
+from services.gateway.http_helpers import API
+from services.gateway.ideas_client import Ideas
 
-API = "/api/v1"
 # Who may answer ideas and submit for citizens: staff (the city's digital guides) and admins, not
 # moderators. Processes are an admin's business. Staff get 403 from moderation and admin endpoints.
 ANSWERERS = ("staff", "admin")
 
 
-class CityApi:
-    """Mixed into GatewayService; `self.auth` is the gateway's Authenticator (declared on AdminApi),
-    `self.ideas` its HTTP client of the ideas service."""
+def create_process(auth: Authentication, ideas: Ideas, request: Request) -> Response:
+    auth.require(request, "admin")
+    created = ideas.create_process(read_json(request))
+    return json_response(201, created, {"Location": f"{API}/processes/{created['id']}"})
 
-    ideas_rpc = RpcProxy("ideas")
 
-    @http("GET", f"{API}/processes")
-    @answers_errors
-    def list_processes(self, request):
-        return self.ideas.forward(request)
+def change_process(auth: Authentication, ideas: Ideas, request: Request, process_id: str) -> Response:
+    auth.require(request, "admin")
+    return json_response(200, ideas.change_process(process_id, read_json(request)))
 
-    @http("GET", f"{API}/processes/<process_id>")
-    @answers_errors
-    def get_process(self, request, process_id):
-        return self.ideas.forward(request)
 
-    @http("POST", f"{API}/admin/processes")
-    @answers_errors
-    def admin_create_process(self, request):
-        self.auth.require(request, "admin")
-        created = call(self.ideas_rpc.create_process, read_json(request))
-        return json_response(201, created, {"Location": f"{API}/processes/{created['id']}"})
+def answer_idea(auth: Authentication, ideas: Ideas, request: Request, idea_id: str) -> Response:
+    principal = auth.require(request, *ANSWERERS)
+    return json_response(201, ideas.answer(idea_id, read_json(request), principal))
 
-    @http("PATCH", f"{API}/admin/processes/<process_id>")
-    @answers_errors
-    def admin_change_process(self, request, process_id):
-        self.auth.require(request, "admin")
-        return json_response(200, call(self.ideas_rpc.change_process, process_id, read_json(request)))
 
-    @http("GET", f"{API}/ideas/<idea_id>/answers")
-    @answers_errors
-    def idea_answers(self, request, idea_id):
-        return self.ideas.forward(request)
+def submit_assisted_idea(auth: Authentication, ideas: Ideas, request: Request) -> Response:
+    principal = auth.require(request, *ANSWERERS)
+    taken = ideas.submit_assisted(read_json(request), request.headers.get("Idempotency-Key"), principal)
+    return json_response(202, taken["receipt"], receipt_headers(taken["receipt"], taken["created"]))
 
-    @http("POST", f"{API}/ideas/<idea_id>/answers")
-    @answers_errors
-    def answer_idea(self, request, idea_id):
-        principal = self.auth.require(request, *ANSWERERS)
-        return json_response(201, call(self.ideas_rpc.answer, idea_id, read_json(request), principal))
 
-    @http("POST", f"{API}/assisted-ideas")
-    @answers_errors
-    def submit_assisted_idea(self, request):
-        principal = self.auth.require(request, *ANSWERERS)
-        taken = call(
-            self.ideas_rpc.submit_assisted, read_json(request), request.headers.get("Idempotency-Key"), principal
-        )
-        return json_response(202, taken["receipt"], receipt_headers(taken["receipt"], taken["created"]))
+# --- the OpenAPI description --------------------------------------------------------------------
+
+SCHEMAS = {
+    "PublicProcess": PublicProcess,
+    "ProcessList": ProcessList,
+    "PublicAnswer": PublicAnswer,
+    "AnswerList": AnswerList,
+    "NewAnswer": NewAnswer,
+    "Receipt": Receipt,
+}
+CATEGORY_SCHEMAS = {
+    "AssistedSubmission": AssistedSubmission,
+    "NewProcess": NewProcess,
+    "ProcessChanges": ProcessChanges,
+}
+OPERATIONS = {
+    ("GET", f"{API}/processes"): op(
+        "Participation processes with their figures",
+        "processes",
+        {200: ok("Every process, the standing one first, then the newest.", "ProcessList")},
+        description="Dates are city days (CITY_TIMEZONE), both inclusive: a process takes ideas from the start "
+        "of opens_on to the end of closes_on.",
+    ),
+    ("GET", f"{API}/processes/{{process_id}}"): op(
+        "One participation process", "processes", {200: ok("The process.", "PublicProcess")}, errors=(404,)
+    ),
+    ("POST", f"{API}/admin/processes"): op(
+        "Create a participation process",
+        "admin",
+        {201: ok("The process.", "PublicProcess", headers={"Location": "The process's URL."})},
+        body="NewProcess",
+        auth=True,
+        errors=JSON_BODY_ERRORS + AUTH_ERRORS + (409,),
+    ),
+    ("PATCH", f"{API}/admin/processes/{{process_id}}"): op(
+        "Change a participation process",
+        "admin",
+        {200: ok("The changed process.", "PublicProcess")},
+        body="ProcessChanges",
+        auth=True,
+        errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409),
+        description="409 for the standing process, which never changes.",
+    ),
+    ("GET", f"{API}/ideas/{{idea_id}}/answers"): op(
+        "The city's answers to a published idea, oldest first",
+        "answers",
+        {200: ok("The public answer history (never who answered).", "AnswerList")},
+        errors=(404,),
+    ),
+    ("POST", f"{API}/ideas/{{idea_id}}/answers"): op(
+        "Answer a published idea officially (staff or admin)",
+        "answers",
+        {201: ok("The answer; announced as idea.status_changed.", "PublicAnswer")},
+        body="NewAnswer",
+        auth=True,
+        errors=JSON_BODY_ERRORS + AUTH_ERRORS + (404, 409),
+        description="409 if the idea is not published or the status may not follow its current one.",
+    ),
+    ("POST", f"{API}/assisted-ideas"): op(
+        "Submit an idea for a citizen at a service desk (staff or admin)",
+        "ideas",
+        {202: ok("Taken in, marked assisted; moderated like every idea.", "Receipt", headers=RECEIPT_HEADERS)},
+        body="AssistedSubmission",
+        auth=True,
+        errors=JSON_BODY_ERRORS + AUTH_ERRORS + (409,),
+        headers=(IDEMPOTENCY_KEY,),
+    ),
+}

@@ -10,8 +10,8 @@ older reporting does not send yet are tolerated (the section shows "Noch keine D
 a reporting without `timeseries` gets the ideas-over-time chart from the summary's `per_day`.
 
 If reporting does not answer (or cannot reach its database), the page is a short German HTML page with
-status 503 and Retry-After, not the API's JSON error. Any other failure is answered by `answers_errors`
-like every gateway entrypoint (JSON 500, logged).
+status 503 and Retry-After, not the API's JSON error. Any other failure is answered by the `http`
+entrypoint like every other (JSON 500, logged).
 """
 
 from datetime import datetime
@@ -22,34 +22,18 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from nameko.exceptions import IncorrectSignature, MethodNotFound, RpcTimeout, UnknownService
 from werkzeug.wrappers import Response
 
+from aufbruch import labels
 from aufbruch.contracts.errors import Unavailable
-from aufbruch.http import (
-    RETRY_AFTER_SECONDS,
-    SECURITY_HEADERS,
-    ServiceTimeout,
-    ServiceUnreachable,
-    answers_errors,
-    http,
-)
+from aufbruch.http import RETRY_AFTER_SECONDS, SECURITY_HEADERS, ServiceTimeout, ServiceUnreachable
 from services.gateway import charts
 from services.gateway.charts import Item
 from services.gateway.rpc import call
 
 DASHBOARD_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
-DEFAULT_TIMEZONE = "Europe/Berlin"
 PANEL_WIDTH = 440  # charts that stand two side by side
 UNAVAILABLE = (Unavailable, UnknownService, RpcTimeout, ServiceTimeout, ServiceUnreachable)
 
-CATEGORY_LABELS = {
-    "administration": "Verwaltung",
-    "education": "Bildung",
-    "mobility": "Mobilität",
-    "economy": "Wirtschaft",
-    "culture": "Kultur",
-    "environment": "Umwelt",
-    "health": "Gesundheit",
-    "other": "Sonstiges",
-}
+CATEGORY_LABELS = labels.CATEGORY_LABELS["de"]
 REASON_LABELS = {
     "offensive_language": "Beleidigende Sprache",
     "offensive": "Beleidigend",
@@ -74,12 +58,9 @@ STAGES = (  # (key in by_status, or "total"; label; tone): the funnel's rows in 
     ("rejected", "Abgelehnt", "aside"),
     ("hidden", "Ausgeblendet", "aside"),
 )
-OFFICIAL_STATUS_LABELS = {  # the city's answers (issue 9), in the order an idea goes through them
-    "under_evaluation": "Wird geprüft",
-    "accepted": "Angenommen",
-    "in_implementation": "In Umsetzung",
-    "implemented": "Umgesetzt",
-    "declined": "Von der Stadt abgelehnt",
+# The city's answers (issue 9), in the order an idea goes through them, as headings of their bars.
+OFFICIAL_STATUS_LABELS = {
+    code: label[:1].upper() + label[1:] for code, label in labels.OFFICIAL_STATUS_LABELS["de"].items()
 }
 TURNAROUND_KINDS = (("automatic", "Automatisch"), ("human", "Menschlich"))
 TURNAROUND_MEASURES = (("median_seconds", "Median"), ("p90_seconds", "90-%-Perzentil"), ("max_seconds", "Maximum"))
@@ -99,22 +80,27 @@ def _count(value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def _mapping(value) -> dict:
+    """A part of the summary that should be an object; anything else counts as empty."""
+    return value if isinstance(value, dict) else {}
+
+
 def _percent(part: int, whole: int) -> str:
     return f"{charts.german_number(100 * part / whole)} %" if whole else "–"
 
 
-def label_of(code, labels: dict) -> str:
+def label_of(code, names: dict) -> str:
     """The German label of a code; an unknown code is shown as it is (the template escapes it)."""
     if code is None or code == "":
         return "Ohne Angabe"
-    return labels.get(code, str(code))
+    return names.get(code, str(code))
 
 
-def _counted_bars(counts, labels: dict, known=()) -> list[Item]:
+def _counted_bars(counts, names: dict, known=()) -> list[Item]:
     """{code: n} as bars, largest first (ties by label); `known` codes show even with 0."""
     counts = counts if isinstance(counts, dict) else {}
     merged = {code: 0 for code in known} | {code: _count(n) for code, n in counts.items()}
-    items = [Item(label_of(code, labels), n) for code, n in merged.items()]
+    items = [Item(label_of(code, names), n) for code, n in merged.items()]
     return sorted(items, key=lambda item: (-item.value, item.label.casefold()))
 
 
@@ -173,18 +159,20 @@ def series_points(summary: dict, series: dict | None) -> tuple[str, list[tuple[s
 def turnaround_panels(turnaround) -> list[dict]:
     """One panel per kind of decision: its count, its three measures as text and as bars on the panel's own
     scale (automatic decisions take seconds, human ones hours: one scale would hide the first)."""
-    turnaround = turnaround if isinstance(turnaround, dict) else {}
+    turnaround = _mapping(turnaround)
     panels = []
     for key, label in TURNAROUND_KINDS:
-        figures = turnaround.get(key) if isinstance(turnaround.get(key), dict) else {}
+        figures = _mapping(turnaround.get(key))
         count = _count(figures.get("count"))
-        measures = []
+        measures, known = [], []
         for measure, measure_label in TURNAROUND_MEASURES:
             seconds = figures.get(measure)
             seconds = seconds if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else None
-            measures.append({"label": measure_label, "seconds": seconds, "text": charts.format_duration(seconds)})
-        known = [m for m in measures if m["seconds"] is not None]
-        items = [Item(m["label"], m["seconds"], m["text"]) for m in known] if count and known else []
+            text = charts.format_duration(seconds)
+            measures.append({"label": measure_label, "seconds": seconds, "text": text})
+            if seconds is not None:
+                known.append(Item(measure_label, seconds, text))
+        items = known if count else []
         chart = charts.horizontal_bars(items, width=PANEL_WIDTH, label_width=130, value_width=90)
         decisions = f"{charts.german_number(count)} {'Entscheidung' if count == 1 else 'Entscheidungen'}"
         panels.append(
@@ -208,7 +196,7 @@ def answers_view(summary: dict) -> dict | None:
     chart = charts.horizontal_bars(
         _counted_bars(summary.get("by_official_status"), OFFICIAL_STATUS_LABELS, known=OFFICIAL_STATUS_LABELS)
     )
-    figures = summary.get("answer_time") if isinstance(summary.get("answer_time"), dict) else {}
+    figures = _mapping(summary.get("answer_time"))
     return {
         "chart": chart,
         "desc": describe(chart),
@@ -219,7 +207,7 @@ def answers_view(summary: dict) -> dict | None:
 
 def dashboard_view(summary: dict, series: dict | None, now: datetime) -> dict:
     """Everything the template shows, from reporting's answers (any key may be missing)."""
-    summary = summary if isinstance(summary, dict) else {}
+    summary = _mapping(summary)
     total = _count(summary.get("total"))
     stages = status_stages(summary)
     funnel_items = [
@@ -243,7 +231,7 @@ def dashboard_view(summary: dict, series: dict | None, now: datetime) -> dict:
     categories = _counted_bars(summary.get("by_category"), CATEGORY_LABELS, known=CATEGORY_LABELS)
     districts = summary.get("by_district")
     rejection_reasons, hide_reasons = summary.get("rejection_reasons"), summary.get("hide_reasons")
-    notifications = summary.get("notifications") if isinstance(summary.get("notifications"), dict) else {}
+    notifications = _mapping(summary.get("notifications"))
     participants = summary.get("participants")
 
     funnel = charts.horizontal_bars(funnel_items, centered=True, value_width=100)
@@ -303,21 +291,14 @@ def html_response(status: int, body: str, headers: dict | None = None) -> Respon
     return response
 
 
-class DashboardPage:
-    """Mixed into GatewayService; `self.reporting` is the gateway's RpcProxy("reporting"), `self.config` its
-    Config."""
-
-    @http("GET", "/dashboard")
-    @answers_errors
-    def dashboard(self, request):
-        timezone = self.config.get("CITY_TIMEZONE")
-        now = datetime.now(ZoneInfo(timezone if isinstance(timezone, str) and timezone else DEFAULT_TIMEZONE))
+def dashboard(reporting, city: ZoneInfo) -> Response:
+    now = datetime.now(city)
+    try:
+        summary = call(reporting.summary)
         try:
-            summary = call(self.reporting.summary)
-            try:
-                series = call(self.reporting.timeseries, "submissions", "day")
-            except (MethodNotFound, IncorrectSignature):  # a reporting from before timeseries: use per_day
-                series = None
-        except UNAVAILABLE:
-            return html_response(503, render({"unavailable": True, "view": None}), {"Retry-After": RETRY_AFTER_SECONDS})
-        return html_response(200, render({"unavailable": False, "view": dashboard_view(summary, series, now)}))
+            series = call(reporting.timeseries, "submissions", "day")
+        except (MethodNotFound, IncorrectSignature):  # a reporting from before timeseries: use per_day
+            series = None
+    except UNAVAILABLE:
+        return html_response(503, render({"unavailable": True, "view": None}), {"Retry-After": RETRY_AFTER_SECONDS})
+    return html_response(200, render({"unavailable": False, "view": dashboard_view(summary, series, now)}))

@@ -1,10 +1,14 @@
-"""The gateway's way to the ideas service: plain HTTP, not RPC over RabbitMQ.
+"""The gateway's one way to the ideas service: `self.ideas`, an `Ideas`.
 
-Taking an idea in must not depend on the broker (the transactional outbox lets ideas accept while
-RabbitMQ is down and publish later), so the gateway forwards the ideas API to the ideas service's own
-HTTP server. Replicas of ideas share one address: on one host the kernel spreads connections over
-the processes listening on the port (SO_REUSEPORT); under docker compose the service name resolves to
-every replica.
+The public ideas API goes over plain HTTP, not RPC over RabbitMQ: taking an idea in must not depend on
+the broker (the transactional outbox lets ideas accept while RabbitMQ is down and publish later), so
+the gateway forwards it to the ideas service's own HTTP server. The staff actions (processes, official
+answers, assisted submissions) are authenticated in the gateway and carry the principal, so they are
+asked by RPC: the ideas service's HTTP server serves only the public API. A staff member at a desk can
+retry while the broker is down.
+
+Replicas of ideas share one address: on one host the kernel spreads connections over the processes
+listening on the port (SO_REUSEPORT); under docker compose the service name resolves to every replica.
 
 It speaks through urllib3's connection pool directly: requests' sessions (cookies, hooks, environment
 settings merged on every call) cost about a third of the gateway's CPU on the busiest endpoint
@@ -13,10 +17,12 @@ settings merged on every call) cost about a third of the gateway's CPU on the bu
 
 import urllib3
 from nameko.extensions import DependencyProvider
+from nameko.rpc import ReplyListener, ServiceProxy
 from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
 from werkzeug.wrappers import Response
 
 from aufbruch.http import SECURITY_HEADERS, ServiceTimeout, ServiceUnreachable
+from services.gateway.rpc import call
 
 TIMEOUT_SECONDS = 10
 HEALTH_TIMEOUT_SECONDS = 2
@@ -24,7 +30,34 @@ FORWARDED_REQUEST_HEADERS = ("Content-Type", "Idempotency-Key", "Accept-Language
 FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Location", "Idempotent-Replayed", "Retry-After")
 
 
+class Ideas:
+    """What a worker gets as `self.ideas`: the HTTP client shared by the workers, and this worker's
+    RPC proxy of ideas for the staff actions."""
+
+    def __init__(self, client: "IdeasClient", rpc):
+        self.forward = client.forward
+        self.health = client.health
+        self._rpc = rpc
+
+    def create_process(self, payload) -> dict:
+        return call(self._rpc.create_process, payload)
+
+    def change_process(self, process_id: str, payload) -> dict:
+        return call(self._rpc.change_process, process_id, payload)
+
+    def answer(self, idea_id: str, payload, principal: dict) -> dict:
+        return call(self._rpc.answer, idea_id, payload, principal)
+
+    def submit_assisted(self, payload, idempotency_key: str | None, principal: dict) -> dict:
+        return call(self._rpc.submit_assisted, payload, idempotency_key, principal)
+
+
 class IdeasClient(DependencyProvider):
+    """Gives each worker its Ideas. The RPC proxy is built as nameko's RpcProxy builds it (see
+    auth.Authenticator), with the reply listener the service's RpcProxies share."""
+
+    rpc_reply_listener = ReplyListener()
+
     def setup(self):
         # Never a redirect or a retry of its own: a POST must not be sent twice, and the citizen's
         # client retries with its Idempotency-Key.
@@ -37,8 +70,8 @@ class IdeasClient(DependencyProvider):
     def stop(self):
         self.pool.close()
 
-    def get_dependency(self, worker_ctx):
-        return self
+    def get_dependency(self, worker_ctx) -> Ideas:
+        return Ideas(self, ServiceProxy(worker_ctx, "ideas", self.rpc_reply_listener))
 
     def _request(
         self, method: str, path: str, timeout: float, body: bytes | None = None, headers: dict | None = None

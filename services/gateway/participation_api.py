@@ -1,5 +1,5 @@
 """The participation part of the gateway's API: supports (confirmed through a mailed link) and
-comments, asked of the participation service by RPC; flags and hiding of comments go to moderation.
+comments, asked of the participation service by RPC (flags and hiding of comments: moderation_api.py).
 
 The links in the support mail are opened in a browser, so their pages answer in German HTML unless
 the client asks for JSON (`Accept: application/json`). Withdrawing takes a button on the page (a
@@ -8,24 +8,30 @@ POST): mail scanners that open every link must not withdraw anyone's support.
 
 from html import escape
 
-from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
-from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response, read_json
-from aufbruch.rate_limit import rate_limited
+from aufbruch.contracts.notifications import ConfirmationSent
+from aufbruch.contracts.participation import (
+    CommentReceipt,
+    CommentSubmission,
+    CommentThreads,
+    SupportCount,
+    SupportLink,
+    SupportRequest,
+    SupportState,
+    WithdrawalState,
+)
+from aufbruch.http import SECURITY_HEADERS, json_response, read_json, wants_json
+from services.gateway.documentation import JSON_BODY_ERRORS, PUBLIC_WRITE_ERRORS, ok, op
+from services.gateway.http_helpers import API, link_token
 from services.gateway.rpc import call
 
-API = "/api/v1"
-MODERATORS = ("moderator", "admin")
 FORM = "application/x-www-form-urlencoded"
+LINK_ERRORS = (InvalidInput, NotFound, Conflict)
 
 
-def wants_json(request: Request) -> bool:
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
-
-
-def page(status: int, heading: str, text: str, form: str = "") -> Response:
+def support_page(status: int, heading: str, text: str, form: str = "") -> Response:
     """A small German page: no script, nothing loaded from elsewhere (the CSP allows neither)."""
     body = (
         f'<!doctype html><html lang="de"><head><meta charset="utf-8"><title>{escape(heading)} – Aufbruch'
@@ -38,114 +44,163 @@ def page(status: int, heading: str, text: str, form: str = "") -> Response:
 
 def _error_page(exc: Exception) -> Response:
     if isinstance(exc, InvalidInput):
-        return page(422, "Link ungültig", "Dieser Link ist ungültig oder abgelaufen.")
+        return support_page(422, "Link ungültig", "Dieser Link ist ungültig oder abgelaufen.")
     if isinstance(exc, NotFound):
-        return page(404, "Idee nicht gefunden", "Diese Idee gibt es nicht.")
-    return page(409, "Nicht möglich", "Diese Idee ist zurzeit nicht veröffentlicht und kann nicht unterstützt werden.")
+        return support_page(404, "Idee nicht gefunden", "Diese Idee gibt es nicht.")
+    return support_page(
+        409, "Nicht möglich", "Diese Idee ist zurzeit nicht veröffentlicht und kann nicht unterstützt werden."
+    )
 
 
-class ParticipationApi:
-    """Mixed into GatewayService; `self.moderation` and `self.auth` come from the other mixins."""
+def request_support(participation, request: Request, idea_id: str) -> Response:
+    return json_response(202, call(participation.request_support, idea_id, read_json(request)))
 
-    participation = RpcProxy("participation")
 
-    @http("POST", f"{API}/ideas/<idea_id>/supports")
-    @answers_errors
-    @rate_limited
-    def request_support(self, request, idea_id):
-        return json_response(202, call(self.participation.request_support, idea_id, read_json(request)))
+def support_count(participation, request: Request, idea_id: str) -> Response:
+    return json_response(200, call(participation.support_count, idea_id))
 
-    @http("GET", f"{API}/ideas/<idea_id>/supports")
-    @answers_errors
-    def support_count(self, request, idea_id):
-        return json_response(200, call(self.participation.support_count, idea_id))
 
-    def _link_page(self, request, method, on_success):
-        """Call `method` with the link's token; answer JSON or a page (errors too)."""
-        token = request.args.get("token", "")
-        if wants_json(request):
-            return json_response(200, call(method, {"token": token}))
-        try:
-            state = call(method, {"token": token})
-        except (InvalidInput, NotFound, Conflict) as exc:
-            return _error_page(exc)
-        return on_success(state, token)
+def _asked_by_link(method, request: Request, answer_page) -> Response:
+    """Ask `method` with the link's token: JSON for a client that asks for it, else the page
+    `answer_page(state, token)`, or the page that says what was wrong with the link."""
+    token = link_token(request)
+    if wants_json(request):
+        return json_response(200, call(method, {"token": token}))
+    try:
+        state = call(method, {"token": token})
+    except LINK_ERRORS as exc:
+        return _error_page(exc)
+    return answer_page(state, token)
 
-    @http("GET", f"{API}/supports/confirm")
-    @answers_errors
-    def confirm_support(self, request):
-        return self._link_page(
-            request,
-            self.participation.confirm_support,
-            lambda state, token: page(
-                200,
-                "Danke für Ihre Unterstützung!",
-                f"Ihre Unterstützung ist bestätigt. Diese Idee hat jetzt {state['count']} Unterstützung(en).",
-            ),
-        )
 
-    @http("GET", f"{API}/supports/withdraw")
-    @answers_errors
-    def withdrawal_page(self, request):
-        def confirm_withdrawal(state, token):
-            if not state["supported"]:
-                return page(200, "Keine Unterstützung", "Sie unterstützen diese Idee zurzeit nicht.")
-            form = (
-                f'<form method="post" action="{API}/supports/withdraw">'
-                f'<input type="hidden" name="token" value="{escape(token)}">'
-                '<button type="submit">Unterstützung zurückziehen</button></form>'
+def _confirmed_page(state: dict, token: str) -> Response:
+    return support_page(
+        200,
+        "Danke für Ihre Unterstützung!",
+        f"Ihre Unterstützung ist bestätigt. Diese Idee hat jetzt {state['count']} Unterstützung(en).",
+    )
+
+
+def _withdrawal_form_page(state: dict, token: str) -> Response:
+    if not state["supported"]:
+        return support_page(200, "Keine Unterstützung", "Sie unterstützen diese Idee zurzeit nicht.")
+    form = (
+        f'<form method="post" action="{API}/supports/withdraw">'
+        f'<input type="hidden" name="token" value="{escape(token)}">'
+        '<button type="submit">Unterstützung zurückziehen</button></form>'
+    )
+    return support_page(
+        200, "Unterstützung zurückziehen", f"Möchten Sie Ihre Unterstützung für „{state['title']}“ zurückziehen?", form
+    )
+
+
+def confirm_support(participation, request: Request) -> Response:
+    return _asked_by_link(participation.confirm_support, request, _confirmed_page)
+
+
+def withdrawal_page(participation, request: Request) -> Response:
+    """Shows the button that withdraws; withdraws nothing (mail scanners open every link)."""
+    return _asked_by_link(participation.withdrawal_state, request, _withdrawal_form_page)
+
+
+def withdraw_support(participation, request: Request) -> Response:
+    if request.mimetype != FORM:
+        return json_response(200, call(participation.withdraw_support, read_json(request)))
+    try:
+        state = call(participation.withdraw_support, {"token": request.form.get("token", "")})
+    except LINK_ERRORS as exc:
+        return _error_page(exc)
+    return support_page(
+        200,
+        "Unterstützung zurückgezogen",
+        f"Ihre Unterstützung ist zurückgezogen. Diese Idee hat jetzt {state['count']} Unterstützung(en).",
+    )
+
+
+def submit_comment(participation, request: Request, idea_id: str) -> Response:
+    return json_response(202, call(participation.submit_comment, idea_id, read_json(request)))
+
+
+def comments(participation, request: Request, idea_id: str) -> Response:
+    return json_response(200, call(participation.comments, idea_id))
+
+
+# --- the OpenAPI description --------------------------------------------------------------------
+
+SCHEMAS = {
+    "SupportRequest": SupportRequest,
+    "SupportCount": SupportCount,
+    "SupportLink": SupportLink,
+    "SupportState": SupportState,
+    "WithdrawalState": WithdrawalState,
+    "ConfirmationSent": ConfirmationSent,
+    "CommentSubmission": CommentSubmission,
+    "CommentReceipt": CommentReceipt,
+    "CommentThreads": CommentThreads,
+}
+LINK_PAGE = (
+    "Opened from the confirmation mail: a short German HTML page, unless the client prefers "
+    "`application/json` (Accept), which gets the JSON below."
+)
+OPERATIONS = {
+    ("POST", f"{API}/ideas/{{idea_id}}/supports"): op(
+        "Support a published idea",
+        "participation",
+        {202: ok("A confirmation link was mailed; the support counts once it is followed.", "ConfirmationSent")},
+        body="SupportRequest",
+        errors=PUBLIC_WRITE_ERRORS + (404, 409),
+        description="One support per person (a confirmed e-mail address, kept only as a keyed hash) and idea; "
+        "`409` if the idea is not published (or hidden).",
+    ),
+    ("GET", f"{API}/ideas/{{idea_id}}/supports"): op(
+        "How many people support an idea",
+        "participation",
+        {200: ok("The count (never who).", "SupportCount")},
+        errors=(404,),
+    ),
+    ("GET", f"{API}/supports/confirm"): op(
+        "Confirm a support (the mailed link)",
+        "participation",
+        {200: ok("Counted once, however often the link is followed.", "SupportState")},
+        query=SupportLink,
+        errors=(404, 409, 422),
+        description=LINK_PAGE,
+        also_html=True,
+    ),
+    ("GET", f"{API}/supports/withdraw"): op(
+        "The withdrawal page (the mailed link; withdraws nothing)",
+        "participation",
+        {
+            200: ok(
+                "Whether the link's holder supports the idea; the page has the button that withdraws.",
+                "WithdrawalState",
             )
-            return page(
-                200,
-                "Unterstützung zurückziehen",
-                f"Möchten Sie Ihre Unterstützung für „{state['title']}“ zurückziehen?",
-                form,
-            )
-
-        return self._link_page(request, self.participation.withdrawal_state, confirm_withdrawal)
-
-    @http("POST", f"{API}/supports/withdraw")
-    @answers_errors
-    def withdraw_support(self, request):
-        if request.mimetype != FORM:
-            return json_response(200, call(self.participation.withdraw_support, read_json(request)))
-        try:
-            state = call(self.participation.withdraw_support, {"token": request.form.get("token", "")})
-        except (InvalidInput, NotFound, Conflict) as exc:
-            return _error_page(exc)
-        return page(
-            200,
-            "Unterstützung zurückgezogen",
-            f"Ihre Unterstützung ist zurückgezogen. Diese Idee hat jetzt {state['count']} Unterstützung(en).",
-        )
-
-    @http("POST", f"{API}/ideas/<idea_id>/comments")
-    @answers_errors
-    @rate_limited
-    def submit_comment(self, request, idea_id):
-        return json_response(202, call(self.participation.submit_comment, idea_id, read_json(request)))
-
-    @http("GET", f"{API}/ideas/<idea_id>/comments")
-    @answers_errors
-    def list_comments(self, request, idea_id):
-        return json_response(200, call(self.participation.comments, idea_id))
-
-    @http("POST", f"{API}/comments/<comment_id>/flags")
-    @answers_errors
-    @rate_limited
-    def flag_comment(self, request, comment_id):
-        return json_response(202, call(self.moderation.flag_comment, comment_id, read_json(request)))
-
-    @http("POST", f"{API}/moderation/comments/<comment_id>/hide")
-    @answers_errors
-    def hide_comment(self, request, comment_id):
-        principal = self.auth.require(request, *MODERATORS)
-        call(self.moderation.hide_comment, comment_id, read_json(request), principal)
-        return json_response(200, {"comment_id": comment_id, "hidden": True})
-
-    @http("POST", f"{API}/moderation/comments/<comment_id>/unhide")
-    @answers_errors
-    def unhide_comment(self, request, comment_id):
-        principal = self.auth.require(request, *MODERATORS)
-        call(self.moderation.unhide_comment, comment_id, read_json(request), principal)
-        return json_response(200, {"comment_id": comment_id, "hidden": False})
+        },
+        query=SupportLink,
+        errors=(404, 422),
+        description=LINK_PAGE,
+        also_html=True,
+    ),
+    ("POST", f"{API}/supports/withdraw"): op(
+        "Withdraw a support",
+        "participation",
+        {200: ok("Withdrawn (or not supported anyway).", "SupportState")},
+        body="SupportLink",
+        errors=JSON_BODY_ERRORS + (404,),
+        description="JSON `{token}`, or the withdrawal page's form (`token`, urlencoded), which gets a page.",
+    ),
+    ("POST", f"{API}/ideas/{{idea_id}}/comments"): op(
+        "Comment on a published idea",
+        "participation",
+        {202: ok("Taken in; moderated before it is shown.", "CommentReceipt")},
+        body="CommentSubmission",
+        errors=PUBLIC_WRITE_ERRORS + (404, 409),
+        description="`parent_id` answers a top-level comment; answering a reply is `422` naming `parent_id`.",
+    ),
+    ("GET", f"{API}/ideas/{{idea_id}}/comments"): op(
+        "An idea's visible comments, threaded",
+        "participation",
+        {200: ok("Oldest first.", "CommentThreads")},
+        errors=(404,),
+    ),
+}

@@ -8,16 +8,19 @@ aufbruch.contracts.reports.LICENSE, named in an `X-License` and a `Link: <…>; 
 
 from functools import partial
 
-from nameko.rpc import RpcProxy
-from werkzeug.wrappers import Response
+from marshmallow import Schema, fields, validate
+from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.errors import InvalidInput
-from aufbruch.contracts.reports import IDEA_EXPORT_COLUMNS, LICENSE, MODERATION_EXPORT_COLUMNS
-from aufbruch.http import SECURITY_HEADERS, answers_errors, http, json_response
+from aufbruch.contracts.reports import IDEA_EXPORT_COLUMNS, INTERVALS, LICENSE, METRICS, MODERATION_EXPORT_COLUMNS
+from aufbruch.http import SECURITY_HEADERS, json_response
+from services.gateway.auth import Authentication
 from services.gateway.csv_export import to_csv
+from services.gateway.documentation import AUTH_ERRORS, CSV, ok, op
+from services.gateway.http_helpers import API
 from services.gateway.rpc import call
 
-REPORTS = "/api/v1/reports"
+REPORTS = f"{API}/reports"
 # HTTP query parameter -> reporting's RPC argument
 PERIOD_PARAMS = {"from": "from_date", "to": "to_date"}
 TIMESERIES_PARAMS = PERIOD_PARAMS | {"metric": "metric", "interval": "interval"}
@@ -47,49 +50,115 @@ def csv_response(text: str, filename: str, headers: dict | None = None) -> Respo
     return response
 
 
-class ReportsApi:
-    """Mixed into GatewayService; `self.auth` is the gateway's Authenticator (declared on AdminApi)."""
+def _report(reporting, method: str, params: dict, arguments: dict):
+    rpc = getattr(reporting, method)
+    try:
+        return call(partial(rpc, **arguments) if arguments else rpc)
+    except InvalidInput as exc:
+        raise InvalidInput(http_names(exc.errors, params)) from None
 
-    reporting = RpcProxy("reporting")
 
-    def _report(self, method: str, params: dict, arguments: dict):
-        rpc = getattr(self.reporting, method)
-        try:
-            return call(partial(rpc, **arguments) if arguments else rpc)
-        except InvalidInput as exc:
-            raise InvalidInput(http_names(exc.errors, params)) from None
+def summary(reporting, request: Request) -> Response:
+    arguments = query_arguments(request.args, PERIOD_PARAMS)
+    return json_response(200, _report(reporting, "summary", PERIOD_PARAMS, arguments))
 
-    @http("GET", f"{REPORTS}/summary")
-    @answers_errors
-    def report_summary(self, request):
-        arguments = query_arguments(request.args, PERIOD_PARAMS)
-        return json_response(200, self._report("summary", PERIOD_PARAMS, arguments))
 
-    @http("GET", f"{REPORTS}/timeseries")
-    @answers_errors
-    def report_timeseries(self, request):
-        arguments = query_arguments(request.args, TIMESERIES_PARAMS)
-        arguments.setdefault("metric", None)  # reporting names it when it is missing
-        return json_response(200, self._report("timeseries", TIMESERIES_PARAMS, arguments))
+def timeseries(reporting, request: Request) -> Response:
+    arguments = query_arguments(request.args, TIMESERIES_PARAMS)
+    arguments.setdefault("metric", None)  # reporting names it when it is missing
+    return json_response(200, _report(reporting, "timeseries", TIMESERIES_PARAMS, arguments))
 
-    @http("GET", f"{REPORTS}/ideas.csv")
-    @answers_errors
-    def report_ideas_csv(self, request):
-        rows = self._report("published_ideas", {}, {})
-        return csv_response(to_csv(IDEA_EXPORT_COLUMNS, rows), "ideas.csv", LICENSE_HEADERS)
 
-    @http("GET", f"{REPORTS}/ideas.json")
-    @answers_errors
-    def report_ideas_json(self, request):
-        rows = self._report("published_ideas", {}, {})
-        items = [{column: row.get(column) for column in IDEA_EXPORT_COLUMNS} for row in rows]
-        return json_response(
-            200, {"license": LICENSE, "columns": list(IDEA_EXPORT_COLUMNS), "items": items}, LICENSE_HEADERS
-        )
+def ideas_csv(reporting, request: Request) -> Response:
+    rows = _report(reporting, "published_ideas", {}, {})
+    return csv_response(to_csv(IDEA_EXPORT_COLUMNS, rows), "ideas.csv", LICENSE_HEADERS)
 
-    @http("GET", f"{REPORTS}/moderation.csv")
-    @answers_errors
-    def report_moderation_csv(self, request):
-        self.auth.require(request, "admin")
-        rows = self._report("moderation_rows", {}, {})
-        return csv_response(to_csv(MODERATION_EXPORT_COLUMNS, rows), "moderation.csv")
+
+def ideas_json(reporting, request: Request) -> Response:
+    rows = _report(reporting, "published_ideas", {}, {})
+    items = [{column: row.get(column) for column in IDEA_EXPORT_COLUMNS} for row in rows]
+    return json_response(
+        200, {"license": LICENSE, "columns": list(IDEA_EXPORT_COLUMNS), "items": items}, LICENSE_HEADERS
+    )
+
+
+def moderation_csv(auth: Authentication, reporting, request: Request) -> Response:
+    auth.require(request, "admin")
+    rows = _report(reporting, "moderation_rows", {}, {})
+    return csv_response(to_csv(MODERATION_EXPORT_COLUMNS, rows), "moderation.csv")
+
+
+# --- the OpenAPI description --------------------------------------------------------------------
+
+
+class PeriodQuery(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First city day (inclusive)."})
+    to = fields.Date(metadata={"description": "Last city day (inclusive)."})
+
+
+class TimeseriesParams(PeriodQuery):
+    metric = fields.String(required=True, validate=validate.OneOf(METRICS))
+    interval = fields.String(load_default="day", validate=validate.OneOf(INTERVALS))
+
+
+class TimeseriesPoint(Schema):
+    period = fields.Date()
+    value = fields.Integer()
+
+
+class Timeseries(Schema):
+    metric = fields.String(validate=validate.OneOf(METRICS))
+    interval = fields.String(validate=validate.OneOf(INTERVALS))
+    points = fields.List(fields.Nested(TimeseriesPoint))
+
+
+class License(Schema):
+    id = fields.String()
+    name = fields.String()
+    url = fields.String()
+
+
+class IdeasExport(Schema):
+    license = fields.Nested(License)
+    columns = fields.List(fields.String())
+    items = fields.List(fields.Dict())
+
+
+REPORT_SUMMARY = {  # reporting's summary is wide and grows; documented loosely (README, "Reports")
+    "type": "object",
+    "properties": {
+        "total": {"type": "integer"},
+        "by_status": {"type": "object"},
+        "by_category": {"type": "object"},
+        "by_district": {"type": "object"},
+        "per_day": {"type": "array", "items": {"type": "object"}},
+        "turnaround": {"type": "object"},
+    },
+    "additionalProperties": True,
+}
+SCHEMAS = {"Timeseries": Timeseries, "IdeasExport": IdeasExport, "ReportSummary": REPORT_SUMMARY}
+OPERATIONS = {
+    ("GET", f"{API}/reports/summary"): op(
+        "Figures for a period", "reports", {200: ok("The figures.", "ReportSummary")}, query=PeriodQuery, errors=(422,)
+    ),
+    ("GET", f"{API}/reports/timeseries"): op(
+        "A time series",
+        "reports",
+        {200: ok("Every period from the first to the last, zeros included.", "Timeseries")},
+        query=TimeseriesParams,
+        errors=(422,),
+    ),
+    ("GET", f"{API}/reports/ideas.csv"): op(
+        "Open data: the published ideas (CSV)",
+        "reports",
+        {200: ok("Licence dl-de/zero-2-0 (X-License, Link).", None, CSV)},
+    ),
+    ("GET", f"{API}/reports/ideas.json"): op(
+        "Open data: the published ideas (JSON)",
+        "reports",
+        {200: ok("Licence dl-de/zero-2-0 (X-License, Link).", "IdeasExport")},
+    ),
+    ("GET", f"{API}/reports/moderation.csv"): op(
+        "Moderation export (CSV)", "reports", {200: ok("One row per idea.", None, CSV)}, auth=True, errors=AUTH_ERRORS
+    ),
+}

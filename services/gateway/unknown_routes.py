@@ -11,10 +11,11 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.routing import Map, Rule
 
-from aufbruch.http import HttpError, answers_errors, http
+from aufbruch.http import HttpError
 
 ANY_METHOD = "GET,POST,PUT,PATCH,DELETE,OPTIONS"
 CATCH_ALL = "/<path:unknown_path>"
+CATCH_ALL_ROUTES = ("/", CATCH_ALL)  # the routes of the entrypoint that answers with unknown_route
 
 
 @lru_cache(maxsize=4)
@@ -22,9 +23,8 @@ def _served_routes(service_cls) -> Map:
     rules = [
         Rule(entrypoint.url, methods=entrypoint.method.split(","))
         for name in dir(service_cls)
-        if name != "unknown_route"
         for entrypoint in getattr(getattr(service_cls, name), ENTRYPOINT_EXTENSIONS_ATTR, ())
-        if isinstance(entrypoint, HttpRequestHandler)
+        if isinstance(entrypoint, HttpRequestHandler) and entrypoint.url not in CATCH_ALL_ROUTES
     ]
     return Map(rules)
 
@@ -34,16 +34,12 @@ def allowed_methods(service_cls, path: str) -> list[str]:
     return sorted(_served_routes(service_cls).bind("localhost").allowed_methods(path))
 
 
-class UnknownRoutes:
-    @http(ANY_METHOD, "/")
-    @http(ANY_METHOD, CATCH_ALL)
-    @answers_errors
-    def unknown_route(self, request, unknown_path=""):
-        methods = allowed_methods(type(self), request.path)
-        if methods:
-            raise HttpError(
-                405,
-                f"{request.method} is not allowed here; allowed: {', '.join(methods)}.",
-                {"Allow": ", ".join(methods)},
-            )
-        raise HttpError(404, "There is nothing at this address.")
+def unknown_route(service_cls, request):
+    methods = allowed_methods(service_cls, request.path)
+    if methods:
+        raise HttpError(
+            405,
+            f"{request.method} is not allowed here; allowed: {', '.join(methods)}.",
+            {"Allow": ", ".join(methods)},
+        )
+    raise HttpError(404, "There is nothing at this address.")

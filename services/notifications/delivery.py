@@ -1,23 +1,12 @@
-"""When to send a mail: retries after a passing failure, the per-recipient rate limit and batch
-intervals; pure."""
+"""When to send a mail: how often a passing failure is retried (the one policy of aufbruch/backoff.py),
+the per-recipient rate limit and batch intervals; pure."""
 
 from datetime import datetime, timedelta
 
-from aufbruch.backoff import doubling_delay
+from aufbruch.backoff import Retries
 
-FIRST_RETRY_DELAY = timedelta(seconds=10)
-LONGEST_RETRY_DELAY = timedelta(hours=1)
-MAX_ATTEMPTS = 21  # 10 s doubling to hourly tries: about 12 hours before a mail counts as failed
+RETRIES = Retries(attempts=21)  # 10 s doubling to hourly tries: about 12 hours before a mail counts as failed
 RATE_WINDOW = timedelta(hours=1)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Delay after the `attempts`-th failed attempt: doubling from FIRST_RETRY_DELAY, capped."""
-    return doubling_delay(attempts, FIRST_RETRY_DELAY, LONGEST_RETRY_DELAY)
-
-
-def gives_up(attempts: int) -> bool:
-    return attempts >= MAX_ATTEMPTS
 
 
 def rate_limited_until(

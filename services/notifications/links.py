@@ -1,5 +1,9 @@
 """The links in mails: signed, so nobody can confirm or unsubscribe for someone else; pure.
 
+A mail links to the web pages (PUBLIC_WEB_URL; English pages under /en, chosen by the recipient's
+locale), never to the JSON API. Only the `List-Unsubscribe` header keeps the API's URL: RFC 8058
+one-click unsubscribe needs an endpoint that acts on a bare POST.
+
 A confirmation link (double opt-in) carries what it confirms and expires; an unsubscribe link carries
 only the id of the mail it came in (so no address travels in a URL) and never expires: RFC 8058 asks
 that a mail's one-click unsubscribe keeps working. Both are signed with LINK_SECRET (itsdangerous,
@@ -12,6 +16,9 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
+
+from aufbruch.contracts.ideas import DEFAULT_LOCALE
+from aufbruch.labels import supported_locale
 
 CONFIRMATION_VALID_FOR = timedelta(days=7)
 CONFIRMABLE = ("follower", "digest")
@@ -29,30 +36,42 @@ class Confirmation:
 
 @dataclass(frozen=True)
 class Links:
-    base_url: str
+    api_url: str  # PUBLIC_BASE_URL: where the gateway's /api/v1 is reached
+    web_url: str  # PUBLIC_WEB_URL: where the web pages are
     secret: str
 
     def _api(self, path: str) -> str:
-        return f"{self.base_url.rstrip('/')}/api/v1{path}"
+        return f"{self.api_url.rstrip('/')}/api/v1{path}"
 
-    def idea_url(self, idea_id) -> str:
-        return self._api(f"/ideas/{idea_id}")
+    def _page(self, locale: str | None, path: str) -> str:
+        language = "" if supported_locale(locale) == DEFAULT_LOCALE else f"/{supported_locale(locale)}"
+        return f"{self.web_url.rstrip('/')}{language}{path}"
+
+    def idea_url(self, idea_id, locale: str | None) -> str:
+        return self._page(locale, f"/ideen/{idea_id}")
 
     def moderation_queue_url(self) -> str:
         return self._api("/moderation/queue")
 
-    def confirmation_url(self, subscription: str, subscription_id: uuid.UUID) -> str:
+    def confirmation_url(self, subscription: str, subscription_id: uuid.UUID, locale: str | None) -> str:
         token = URLSafeTimedSerializer(self.secret, salt="confirm").dumps([subscription, str(subscription_id)])
-        return self._api(f"/subscriptions/confirm?token={quote(token)}")
+        return self._page(locale, f"/abo/bestaetigen?token={quote(token)}")
 
-    def unsubscribe_url(self, mail_id: uuid.UUID) -> str:
-        token = URLSafeSerializer(self.secret, salt="unsubscribe").dumps(str(mail_id))
-        return self._api(f"/unsubscribe?token={quote(token)}")
+    def unsubscribe_page_url(self, mail_id: uuid.UUID, locale: str | None) -> str:
+        """The link in a mail's text: the page that asks before it unsubscribes (mail scanners open links)."""
+        return self._page(locale, f"/abmelden?token={quote(self._unsubscribe_token(mail_id))}")
+
+    def one_click_unsubscribe_url(self, mail_id: uuid.UUID) -> str:
+        """The `List-Unsubscribe` header's URL (RFC 8058): the API, which unsubscribes on a bare POST."""
+        return self._api(f"/unsubscribe?token={quote(self._unsubscribe_token(mail_id))}")
+
+    def _unsubscribe_token(self, mail_id: uuid.UUID) -> str:
+        return URLSafeSerializer(self.secret, salt="unsubscribe").dumps(str(mail_id))
 
     def read_confirmation(self, token: str, max_age: timedelta = CONFIRMATION_VALID_FOR) -> Confirmation:
         try:
             subscription, subscription_id = URLSafeTimedSerializer(self.secret, salt="confirm").loads(
-                token, max_age=max_age.total_seconds()
+                token, max_age=int(max_age.total_seconds())
             )
             if subscription not in CONFIRMABLE:
                 raise InvalidLink(token)

@@ -5,6 +5,8 @@ from email.message import EmailMessage
 
 from nameko.extensions import DependencyProvider
 
+from services.notifications.settings import SmtpSettings
+
 SMTP_TIMEOUT_SECONDS = 15
 
 
@@ -44,13 +46,9 @@ def build_message(
 
 class Mailer(DependencyProvider):
     def setup(self):
-        config = self.container.config
-        self.host = config["SMTP_HOST"]
-        self.port = int(config["SMTP_PORT"])
-        self.sender = config["SMTP_FROM"]
-        self.starttls = bool(config.get("SMTP_STARTTLS"))
-        self.user = config.get("SMTP_USER") or None
-        self.password = config.get("SMTP_PASSWORD") or None
+        smtp = SmtpSettings.from_config(self.container.config)
+        self.host, self.port, self.sender = smtp.host, smtp.port, smtp.sender
+        self.starttls, self.user, self.password = smtp.starttls, smtp.user, smtp.password
 
     def get_dependency(self, worker_ctx):
         return self
@@ -65,7 +63,7 @@ class Mailer(DependencyProvider):
             if self.starttls:
                 smtp.starttls()
             if self.user:
-                smtp.login(self.user, self.password)
+                smtp.login(self.user, self.password or "")
             smtp.send_message(message)
         except (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused, smtplib.SMTPNotSupportedError) as exc:
             # Our login, sender address or TLS set-up is wrong, not the mail: keep it for when the

@@ -5,7 +5,8 @@ A template extends its locale's layout.jinja and fills three blocks, `subject`, 
 The subject and the plain text are rendered without escaping, the HTML with autoescape, so a title
 such as `<b>Bänke & Tische</b>` reads as typed in the text and cannot become markup in the HTML.
 Codes (rejection and hiding reasons, categories) are put into words in the mail's language by the
-filters `rejection_reasons`, `hiding_reason` and `category_name`, never shown as codes.
+filters `rejection_reasons`, `hiding_reason`, `category_name` and `official_status_name` (the last
+two from aufbruch/labels.py, the names every part of the platform shows), never shown as codes.
 """
 
 import re
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from aufbruch.contracts.ideas import DEFAULT_LOCALE, LOCALES
+from aufbruch.labels import category_label, official_status_label, supported_locale
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -67,44 +68,6 @@ UNKNOWN_HIDING_REASON = {
     "de": "Das Moderationsteam prüft sie.",
     "en": "The moderators are reviewing it.",
 }
-CATEGORIES = {
-    "de": {
-        "administration": "Verwaltung",
-        "education": "Bildung",
-        "mobility": "Mobilität",
-        "economy": "Wirtschaft",
-        "culture": "Kultur",
-        "environment": "Umwelt",
-        "health": "Gesundheit",
-        "other": "Sonstiges",
-    },
-    "en": {
-        "administration": "Administration",
-        "education": "Education",
-        "mobility": "Mobility",
-        "economy": "Economy",
-        "culture": "Culture",
-        "environment": "Environment",
-        "health": "Health",
-        "other": "Other",
-    },
-}
-OFFICIAL_STATUSES = {
-    "de": {
-        "under_evaluation": "wird geprüft",
-        "accepted": "angenommen",
-        "in_implementation": "in Umsetzung",
-        "implemented": "umgesetzt",
-        "declined": "abgelehnt",
-    },
-    "en": {
-        "under_evaluation": "under evaluation",
-        "accepted": "accepted",
-        "in_implementation": "in implementation",
-        "implemented": "implemented",
-        "declined": "declined",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -114,30 +77,17 @@ class RenderedMail:
     html: str
 
 
-def supported(locale: str | None) -> str:
-    """`locale` if mails can be written in it, else the city's language."""
-    return locale if locale in LOCALES else DEFAULT_LOCALE
-
-
 def rejection_reasons(locale: str, codes: list[str]) -> list[str]:
     """Each reason in words, in order; an unknown code (or none at all) gets the general sentence."""
-    locale = supported(locale)
+    locale = supported_locale(locale)
     return [REJECTION_REASONS[locale].get(code, UNKNOWN_REJECTION_REASON[locale]) for code in codes] or [
         UNKNOWN_REJECTION_REASON[locale]
     ]
 
 
 def hiding_reason(locale: str, code: str) -> str:
-    locale = supported(locale)
+    locale = supported_locale(locale)
     return HIDING_REASONS[locale].get(code, UNKNOWN_HIDING_REASON[locale])
-
-
-def category_name(locale: str, code: str) -> str:
-    return CATEGORIES[supported(locale)].get(code, code)
-
-
-def official_status_name(locale: str, code: str) -> str:
-    return OFFICIAL_STATUSES[supported(locale)].get(code, code)
 
 
 @cache
@@ -151,15 +101,15 @@ def _environment(locale: str, html: bool) -> Environment:
     )
     environment.filters["rejection_reasons"] = lambda codes: rejection_reasons(locale, codes)
     environment.filters["hiding_reason"] = lambda code: hiding_reason(locale, code)
-    environment.filters["category_name"] = lambda code: category_name(locale, code)
-    environment.filters["official_status_name"] = lambda code: official_status_name(locale, code)
+    environment.filters["category_name"] = lambda code: category_label(locale, code)
+    environment.filters["official_status_name"] = lambda code: official_status_label(locale, code)
     return environment
 
 
 def render(template: str, locale: str | None, **context) -> RenderedMail:
     """The mail `template` in `locale` (the city's language if unsupported). `context` needs
     `unsubscribe_url` and `name` (None: greeting without a name) and what the template names."""
-    locale = supported(locale)
+    locale = supported_locale(locale)
 
     def part(name: str, html: bool = False) -> str:
         return _environment(locale, html).get_template(f"{template}.jinja").render(context | {"part": name})

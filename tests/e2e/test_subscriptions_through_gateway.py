@@ -1,5 +1,6 @@
-"""End to end, through the gateway: following an idea with double opt-in, the mail's links (confirm,
-unsubscribe page, RFC 8058 one-click POST), the mail's language, and an admin erasing an address."""
+"""End to end, through the gateway: following an idea with double opt-in, the mail's links (to the web's
+confirmation and unsubscribe pages, whose tokens the API takes; the RFC 8058 one-click POST to the API),
+the mail's language, and an admin erasing an address."""
 
 import time
 import uuid
@@ -7,9 +8,18 @@ import uuid
 import pytest
 import requests
 
+from aufbruch.config import load_config
 from tests.support.ideas import distinct_idea
 from tests.support.infrastructure import wait_until
-from tests.support.notifications import confirmation_url, html_of, text_of, unsubscribe_url, wait_for_mails
+from tests.support.notifications import (
+    confirmation_url,
+    html_of,
+    link_token,
+    links_in,
+    text_of,
+    unsubscribe_url,
+    wait_for_mails,
+)
 from tests.support.staff import bearer
 
 pytestmark = pytest.mark.e2e
@@ -21,8 +31,13 @@ def unique_address(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}@example.org"
 
 
+def web_url(platform) -> str:
+    """PUBLIC_WEB_URL as the platform's services read it (deploy/config.yaml, from their environment)."""
+    return platform.env.get("PUBLIC_WEB_URL") or load_config()["PUBLIC_WEB_URL"]
+
+
 def on_platform(platform, url: str) -> str:
-    """A link from a mail (under PUBLIC_BASE_URL) as the URL of the running gateway."""
+    """A List-Unsubscribe URL (under PUBLIC_BASE_URL) as the URL of the running gateway."""
     return url.replace(platform.env["PUBLIC_BASE_URL"] + "/api/v1", platform.base_url)
 
 
@@ -51,7 +66,11 @@ def test_a_follower_confirms_hears_of_a_change_and_unsubscribes_with_one_click(p
     assert response.status_code == 202 and response.json() == {"status": "confirmation_sent"}
     [confirmation] = wait_for_mails(platform.mail, follower, 1, timeout=WAIT)
     assert confirmation["Subject"] == f"Please confirm: news about the idea “{idea['title']}”"
-    confirmed = requests.get(on_platform(platform, confirmation_url(confirmation)), timeout=15)
+    link = confirmation_url(confirmation)
+    assert link.startswith(web_url(platform) + "/en/abo/bestaetigen?token=")  # the web's page
+    confirmed = requests.get(  # what that page asks of the API
+        f"{platform.base_url}/subscriptions/confirm", params={"token": link_token(link)}, timeout=15
+    )
     assert confirmed.status_code == 200 and "bestätigt" in confirmed.text
     assert confirmed.headers["Content-Type"].startswith("text/html")
 
@@ -64,6 +83,8 @@ def test_a_follower_confirms_hears_of_a_change_and_unsubscribes_with_one_click(p
     assert update["Subject"] == f"News about the idea “{idea['title']}”: hidden"
     assert "It is under legal review." in text_of(update) and "legal_review" not in html_of(update)
     assert update["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [page] = [found for found in links_in(update) if found.startswith(web_url(platform) + "/en/abmelden?")]
+    assert link_token(page) == link_token(unsubscribe_url(update))  # the web's page acts like the header's URL
 
     link = on_platform(platform, unsubscribe_url(update))
     unsubscribe_page = requests.get(link, timeout=15)

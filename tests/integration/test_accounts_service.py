@@ -41,6 +41,7 @@ def test_a_created_user_signs_in_with_the_token_shown_once(accounts, database):
     assert accounts.authenticate(created["token"]) == {
         "user_id": created["user"]["id"],
         "username": "anna",
+        "display_name": "Anna K.",
         "role": "admin",
     }
     assert accounts.authenticate(created["token"] + "x") is None

@@ -23,6 +23,7 @@ from tests.support.notifications import (
     confirmation_url,
     html_of,
     link_token,
+    links_in,
     start,
     start_ideas,
     text_of,
@@ -54,6 +55,7 @@ def moderators() -> str:
 def notifications_config(config, moderators):
     return config | {
         "PUBLIC_BASE_URL": "http://aufbruch.test",
+        "PUBLIC_WEB_URL": "http://web.test",
         "MODERATOR_ALERT_ADDRESSES": moderators,
         "MODERATOR_ALERT_INTERVAL_SECONDS": 3600,
         "DIGEST_INTERVAL_SECONDS": 3600,
@@ -118,20 +120,20 @@ def quietly(check):
 
 
 @pytest.mark.parametrize(
-    "headers, fields, subject",
+    "headers, fields, subject, pages",
     [
-        ({"Accept-Language": "en-US,en;q=0.9,de;q=0.5"}, {}, "Your idea has arrived: "),
-        ({"Accept-Language": "de-DE"}, {"locale": "en"}, "Your idea has arrived: "),
-        ({"Accept-Language": "fr"}, {}, "Ihre Idee ist eingegangen: "),
-        ({}, {}, "Ihre Idee ist eingegangen: "),
+        ({"Accept-Language": "en-US,en;q=0.9,de;q=0.5"}, {}, "Your idea has arrived: ", "http://web.test/en"),
+        ({"Accept-Language": "de-DE"}, {"locale": "en"}, "Your idea has arrived: ", "http://web.test/en"),
+        ({"Accept-Language": "fr"}, {}, "Ihre Idee ist eingegangen: ", "http://web.test"),
+        ({}, {}, "Ihre Idee ist eingegangen: ", "http://web.test"),
     ],
     ids=["accept-language-en", "explicit-locale-wins", "unsupported-language", "no-language"],
 )
-def test_the_receipt_is_in_the_language_of_the_submission(
-    ideas, notifications, database, smtp_sink, headers, fields, subject
+def test_the_receipt_is_in_the_language_of_the_submission_and_links_to_its_pages(
+    ideas, notifications, database, smtp_sink, headers, fields, subject, pages
 ):
     to = address()
-    _, submitted = submit(ideas, database, to, headers, **fields)
+    idea_id, submitted = submit(ideas, database, to, headers, **fields)
 
     call(notifications, "on_idea_submitted", submitted)
 
@@ -142,6 +144,11 @@ def test_the_receipt_is_in_the_language_of_the_submission(
     assert mail["List-Unsubscribe"] == f"<{unsubscribe_url(mail)}>"
     assert unsubscribe_url(mail).startswith("http://aufbruch.test/api/v1/unsubscribe?token=")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    idea_page, unsubscribe_page = f"{pages}/ideen/{idea_id}", f"{pages}/abmelden?token="
+    assert idea_page in links_in(mail) and f'href="{idea_page}"' in html_of(mail)
+    [unsubscribe_link] = [link for link in links_in(mail) if link.startswith(unsubscribe_page)]
+    assert link_token(unsubscribe_link) == link_token(unsubscribe_url(mail))  # the page and one-click do the same
+    assert not [link for link in links_in(mail) if "/api/v1" in link]
 
 
 # --- following: double opt-in, updates, unsubscribing ---------------------------------------------
@@ -156,6 +163,7 @@ def test_a_follower_hears_nothing_but_the_confirmation_until_confirming(ideas, n
 
     [confirmation] = wait_for_mails(smtp_sink, follower, 1)
     assert confirmation["Subject"] == f"Please confirm: news about the idea “{IDEA['title']}”"
+    assert confirmation_url(confirmation).startswith("http://web.test/en/abo/bestaetigen?token=")
     call(notifications, "on_idea_published", published(idea_id))
     assert quietly(lambda: len(smtp_sink.messages_to(follower))) == 1  # not confirmed: no update
 

@@ -222,11 +222,11 @@ def test_a_mail_still_busy_at_its_last_attempt_fails_and_is_announced(ideas, not
 
     database.query(
         "update notifications.mails set attempts = %s, next_attempt_at = now() where idea_id = %s returning id",
-        (delivery.MAX_ATTEMPTS - 1, idea_id),
+        (delivery.RETRIES.attempts - 1, idea_id),
     )
 
     row = wait_for_mail_row(database, idea_id, lambda row: row["status"] != "pending")
-    assert row["status"] == "failed" and row["attempts"] == delivery.MAX_ATTEMPTS
+    assert row["status"] == "failed" and row["attempts"] == delivery.RETRIES.attempts
     [failed] = wait_until(
         lambda: notification_events(database, "notification.failed"), timeout=WAIT, message="notification.failed"
     )

@@ -1,16 +1,22 @@
 """The webhooks service against PostgreSQL, RabbitMQ and a real HTTP endpoint in the test process:
-deliveries are signed, failures retried with growing delays and logged, a subscription that keeps
+deliveries are signed as Standard Webhooks (verified with the official `standardwebhooks` package),
+secrets issued before stay valid, failures retried with growing delays and logged, a subscription that keeps
 failing is disabled, and a hanging endpoint does not delay a healthy one."""
 
+import base64
+import hashlib
+import hmac
 import json
+import secrets
 import time
 from datetime import UTC, datetime
 
 import pytest
 from nameko.testing.services import entrypoint_hook
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from aufbruch.contracts.events import new_event
-from aufbruch.contracts.webhooks import CONTENT_TYPE, verify
+from aufbruch.contracts.webhooks import CONTENT_TYPE, LEGACY_SIGNATURE_HEADER
 from services.webhooks.service import WebhooksService
 from tests.support.infrastructure import wait_until
 from tests.support.webhook_receiver import WebhookReceiver
@@ -101,10 +107,11 @@ def test_a_delivery_is_a_signed_cloudevent_sent_once_to_matching_subscriptions(w
     assert receiver.requests_to("/rejections-only") == []
     assert request["headers"]["Content-Type"] == CONTENT_TYPE
     assert json.loads(request["body"]) == event
-    assert verify(subscription["secret"], request["headers"], request["body"], now=time.time())
-    assert not verify(other["secret"], request["headers"], request["body"], now=time.time())
-    assert not verify(subscription["secret"], request["headers"], request["body"] + b" ", now=time.time())
-    assert not verify(subscription["secret"], request["headers"], request["body"], now=time.time() + 301)
+    assert Webhook(subscription["secret"]).verify(request["body"], request["headers"]) == event
+    with pytest.raises(WebhookVerificationError):
+        Webhook(other["secret"]).verify(request["body"], request["headers"])
+    with pytest.raises(WebhookVerificationError):
+        Webhook(subscription["secret"]).verify(request["body"] + b" ", request["headers"])
 
     [logged] = log_of(webhooks, subscription)
     assert request["headers"]["Webhook-Id"] == logged["id"]
@@ -122,6 +129,25 @@ def test_a_delivery_is_a_signed_cloudevent_sent_once_to_matching_subscriptions(w
     }
     assert "secret" not in call(webhooks, "get", subscription["id"])
     assert all("secret" not in listed for listed in call(webhooks, "list"))
+
+
+def test_a_subscription_with_a_secret_issued_before_standard_webhooks_keeps_working(webhooks, receiver, database):
+    subscription = register(webhooks, receiver, "/old")
+    old_secret = "whsec_" + secrets.token_urlsafe(32)  # as secrets were issued before
+    database.query(
+        "update webhooks.subscriptions set secret = %s where id = %s returning id", (old_secret, subscription["id"])
+    )
+    event = published_event()
+
+    call(webhooks, "on_idea_published", [event])
+
+    [request] = wait_until(lambda: receiver.requests_to("/old"), timeout=5, message="the delivery")
+    encoded = old_secret.removeprefix("whsec_")  # docs/events.md: the same secret in standard base64
+    rewritten = "whsec_" + base64.b64encode(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))).decode()
+    assert Webhook(rewritten).verify(request["body"], request["headers"]) == event
+    timestamp = request["headers"]["Webhook-Timestamp"]
+    legacy = hmac.new(old_secret.encode(), f"{timestamp}.".encode() + request["body"], hashlib.sha256).hexdigest()
+    assert request["headers"][LEGACY_SIGNATURE_HEADER.title()] == f"v1={legacy}"  # for one more release
 
 
 def test_a_failing_endpoint_is_retried_with_growing_delays_until_it_answers(webhooks, receiver, database):

@@ -53,8 +53,14 @@ def unsubscribe_url(mail) -> str:
 
 
 def confirmation_url(mail) -> str:
-    [url] = [line.strip() for line in text_of(mail).splitlines() if "/subscriptions/confirm?token=" in line]
+    """The confirmation link in the mail's text: the web's page (PUBLIC_WEB_URL), which calls the API."""
+    [url] = [line.strip() for line in text_of(mail).splitlines() if "/abo/bestaetigen?token=" in line]
     return url
+
+
+def links_in(mail) -> list[str]:
+    """Every link in the mail's text."""
+    return [word for line in text_of(mail).splitlines() for word in line.split() if word.startswith("http")]
 
 
 def start_ideas(container_factory, config):

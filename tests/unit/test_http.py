@@ -1,5 +1,5 @@
 """Unit tests of the shared HTTP plumbing (aufbruch.http): reading JSON bodies safely, writing JSON
-responses, and the table from what went wrong to the answer a client gets.
+responses, and the `http` entrypoint's table from what went wrong to the answer a client gets.
 
 Errors that crossed RPC are sent through Nameko's own (de)serialisation, as a caller of an RPC sees them.
 """
@@ -10,6 +10,7 @@ import logging
 
 import pytest
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService, deserialize, serialize
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -19,12 +20,14 @@ from aufbruch.http import (
     MAX_BODY_BYTES,
     RETRY_AFTER_SECONDS,
     SECURITY_HEADERS,
+    AdmittingHttpRequestHandler,
     Forbidden,
     HttpError,
     ServiceTimeout,
     ServiceUnreachable,
     Unauthorized,
     answers_errors,
+    http,
     json_response,
     parse_json,
     read_body,
@@ -262,7 +265,7 @@ def test_parse_json_refuses_with_400(raw, fragment):
     assert info.value.__suppress_context__  # `from None`: no chained json/codec trace
 
 
-# --- answers_errors ----------------------------------------------------------------------------
+# --- the http entrypoint's answers to errors ------------------------------------------------------
 
 
 def over_rpc(exc: Exception) -> Exception:
@@ -271,7 +274,7 @@ def over_rpc(exc: Exception) -> Exception:
 
 
 def raising(exc: Exception):
-    @answers_errors
+    @http("GET", "/anything")
     def handler(request):
         raise exc
 
@@ -288,16 +291,29 @@ def assert_security_headers(response):
         assert response.headers[name] == value
 
 
-def test_answers_errors_passes_a_normal_answer_through():
+def test_the_http_entrypoint_passes_a_normal_answer_through():
     answer = json_response(201, {"ok": True})
 
-    @answers_errors
+    @http("GET", "/ideas/<idea_id>")
     def handler(request, idea_id):
         assert (request, idea_id) == ("req", "42")
         return answer
 
     assert handler("req", idea_id="42") is answer
     assert handler.__name__ == "handler"
+    [entrypoint] = getattr(handler, ENTRYPOINT_EXTENSIONS_ATTR)
+    assert isinstance(entrypoint, AdmittingHttpRequestHandler) and entrypoint.url == "/ideas/<idea_id>"
+
+
+def test_answering_errors_again_inside_the_entrypoint_wraps_nothing_twice():
+    def handler(request):
+        raise NotFound("x")
+
+    answering = answers_errors(handler)
+    assert answers_errors(answering) is answering
+    stacked = http("GET", "/a")(http("GET", "/b")(answering))
+    assert stacked is answering and stacked(None).status_code == 404
+    assert {entrypoint.url for entrypoint in getattr(stacked, ENTRYPOINT_EXTENSIONS_ATTR)} == {"/a", "/b"}
 
 
 @pytest.mark.parametrize("crossed_rpc", [False, True], ids=["local", "over_rpc"])

@@ -56,7 +56,7 @@ class FakeRepository(FakeTransaction):
             user = self.user_rows[token["user_id"]]
             if token["token_hash"] == token_hash and token["revoked_at"] is None and user["disabled_at"] is None:
                 token["last_used_at"] = _now()
-                return {"user_id": user["id"], "username": user["username"], "role": user["role"]}
+                return {key: user[key] for key in ("username", "display_name", "role")} | {"user_id": user["id"]}
         return None
 
     def revoke_token(self, token_id):

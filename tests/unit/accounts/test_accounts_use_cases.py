@@ -17,6 +17,7 @@ def test_a_new_user_gets_a_first_token_that_authenticates_them_and_only_its_hash
     assert handlers.authenticate(uow, created["token"]) == {
         "user_id": user["id"],
         "username": "anna",
+        "display_name": "Anna K.",
         "role": "admin",
     }
     [stored] = uow.repo.token_rows.values()

@@ -1,6 +1,6 @@
 """Unit tests of the gateway's city API (services/gateway/city_api.py) with its dependencies mocked:
 which roles each staff endpoint asks for, that the principal travels to ideas, and that the public
-reads are forwarded over HTTP."""
+reads are forwarded over HTTP. The ideas client (services/gateway/ideas_client.py) is a mock."""
 
 import json
 
@@ -30,7 +30,7 @@ def request(method: str, path: str, body=None, headers=None):
 
 
 def test_an_answer_needs_staff_or_admin_and_carries_the_principal_to_ideas(gateway):
-    gateway.ideas_rpc.answer.return_value = {"id": "a", "official_status": "accepted"}
+    gateway.ideas.answer.return_value = {"id": "a", "official_status": "accepted"}
     body = {"status": "accepted", "text": "Wird gemacht."}
     sent = request("POST", f"/api/v1/ideas/{IDEA_ID}/answers", body)
 
@@ -38,12 +38,12 @@ def test_an_answer_needs_staff_or_admin_and_carries_the_principal_to_ideas(gatew
 
     assert response.status_code == 201
     gateway.auth.require.assert_called_once_with(sent, "staff", "admin")
-    gateway.ideas_rpc.answer.assert_called_once_with(IDEA_ID, body, PRINCIPAL)
+    gateway.ideas.answer.assert_called_once_with(IDEA_ID, body, PRINCIPAL)
 
 
 def test_an_assisted_idea_needs_staff_or_admin_and_is_answered_like_a_submission(gateway):
     receipt = {"id": IDEA_ID, "status": "submitted", "submitted_at": "2027-03-01T09:00:00+00:00"}
-    gateway.ideas_rpc.submit_assisted.return_value = {"receipt": receipt, "created": False}
+    gateway.ideas.submit_assisted.return_value = {"receipt": receipt, "created": False}
     body = {"title": "Mehr Bänke", "consent": True}
     sent = request("POST", "/api/v1/assisted-ideas", body, {"Idempotency-Key": "k-1"})
 
@@ -53,11 +53,11 @@ def test_an_assisted_idea_needs_staff_or_admin_and_is_answered_like_a_submission
     assert response.headers["Location"] == f"/api/v1/ideas/{IDEA_ID}"
     assert response.headers["Idempotent-Replayed"] == "true"
     gateway.auth.require.assert_called_once_with(sent, "staff", "admin")
-    gateway.ideas_rpc.submit_assisted.assert_called_once_with(body, "k-1", PRINCIPAL)
+    gateway.ideas.submit_assisted.assert_called_once_with(body, "k-1", PRINCIPAL)
 
 
 def test_processes_are_created_and_changed_by_admins_only(gateway):
-    gateway.ideas_rpc.create_process.return_value = {"id": "digitalgipfel-2027"}
+    gateway.ideas.create_process.return_value = {"id": "digitalgipfel-2027"}
     created = gateway.admin_create_process(request("POST", "/api/v1/admin/processes", {"id": "digitalgipfel-2027"}))
     gateway.admin_change_process(
         request("PATCH", "/api/v1/admin/processes/digitalgipfel-2027", {"closes_on": None}), "digitalgipfel-2027"
@@ -65,7 +65,7 @@ def test_processes_are_created_and_changed_by_admins_only(gateway):
 
     assert created.status_code == 201 and created.headers["Location"] == "/api/v1/processes/digitalgipfel-2027"
     assert [call.args[1:] for call in gateway.auth.require.call_args_list] == [("admin",), ("admin",)]
-    gateway.ideas_rpc.change_process.assert_called_once_with("digitalgipfel-2027", {"closes_on": None})
+    gateway.ideas.change_process.assert_called_once_with("digitalgipfel-2027", {"closes_on": None})
 
 
 def test_a_refused_role_never_reaches_ideas(gateway):
@@ -74,7 +74,7 @@ def test_a_refused_role_never_reaches_ideas(gateway):
     response = gateway.answer_idea(request("POST", f"/api/v1/ideas/{IDEA_ID}/answers", {"status": "accepted"}), IDEA_ID)
 
     assert response.status_code == 403
-    assert gateway.ideas_rpc.mock_calls == []
+    assert gateway.ideas.mock_calls == []
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 
 from aufbruch.contracts.errors import Unavailable
 from aufbruch.http import MAX_BODY_BYTES, RETRY_AFTER_SECONDS, ServiceTimeout, ServiceUnreachable
+from services.gateway import health
 from services.gateway import rpc as gateway_rpc
-from services.gateway import service as gateway_module
 from services.gateway.ideas_client import IdeasClient
 from services.gateway.service import GatewayService
 
@@ -150,7 +150,8 @@ def test_forwarding_never_uses_rpc(gateway):
     gateway.submit_idea(post())
     gateway.get_idea(get(f"/api/v1/ideas/{IDEA_ID}"), IDEA_ID)
     gateway.list_ideas(get("/api/v1/ideas"))
-    for proxy in (gateway.moderation, gateway.notifications, gateway.reporting, gateway.ideas_rpc):
+    assert [name for name, _, _ in gateway.ideas.mock_calls] == ["forward"] * 3  # nothing of ideas' RPC
+    for proxy in (gateway.moderation, gateway.notifications, gateway.reporting):
         assert proxy.mock_calls == []
 
 
@@ -214,38 +215,41 @@ class Reply:
         return self._result
 
 
-def test_service_check_says_what_the_ping_answered(gateway):
-    assert gateway._service_check(Reply("ok")) == "ok"
+def test_service_check_says_what_the_ping_answered():
+    assert health.service_check(Reply("ok")) == "ok"
 
 
-def test_service_check_names_a_failing_ping(gateway):
-    assert gateway._service_check(Reply(error=over_rpc(Unavailable("db down")))) == "failing: Unavailable"
-    assert gateway._service_check(ValueError("no queue")) == "failing: ValueError"
+def test_service_check_names_a_failing_ping():
+    assert health.service_check(Reply(error=over_rpc(Unavailable("db down")))) == "failing: Unavailable"
+    assert health.service_check(ValueError("no queue")) == "failing: ValueError"
 
 
-def test_service_check_of_a_ping_that_does_not_answer_in_time(gateway, monkeypatch):
-    monkeypatch.setattr(gateway_module, "HEALTH_TIMEOUT_SECONDS", 0.01)
-    assert gateway._service_check(Reply("ok", delay=5)) == "no answer"
+def test_service_check_of_a_ping_that_does_not_answer_in_time(monkeypatch):
+    monkeypatch.setattr(health, "HEALTH_TIMEOUT_SECONDS", 0.01)
+    assert health.service_check(Reply("ok", delay=5)) == "no answer"
 
 
 def test_ping_asks_without_waiting_and_returns_a_failure_instead_of_raising(gateway):
     reply = Reply("ok")
     gateway.moderation.ping.call_async.return_value = reply
-    assert gateway._ping("moderation") is reply
+    assert health.ping(gateway.moderation) is reply
     gateway.moderation.ping.call_async.assert_called_once_with()
 
     error = RuntimeError("no such queue")
     gateway.reporting.ping.call_async.side_effect = error
-    assert gateway._ping("reporting") is error
+    assert health.ping(gateway.reporting) is error
+
+
+PINGED = ("moderation", "notifications", "reporting", "accounts", "webhooks", "participation")
 
 
 def answering_pings(gateway, **replies):
-    for name in gateway_module.RPC_CHECKED_SERVICES:
+    for name in PINGED:
         getattr(gateway, name).ping.call_async.return_value = replies.get(name, Reply("ok"))
 
 
 def test_health_is_ok_when_everything_answers(gateway, monkeypatch):
-    monkeypatch.setattr(gateway, "_broker_check", lambda: "ok")
+    monkeypatch.setattr(health, "broker_check", lambda amqp_uri: "ok")
     answering_pings(gateway)
     gateway.ideas.health.return_value = "ok"
 
@@ -268,7 +272,7 @@ def test_health_is_ok_when_everything_answers(gateway, monkeypatch):
 
 
 def test_health_is_degraded_when_one_service_fails(gateway, monkeypatch):
-    monkeypatch.setattr(gateway, "_broker_check", lambda: "ok")
+    monkeypatch.setattr(health, "broker_check", lambda amqp_uri: "ok")
     answering_pings(gateway, reporting=Reply(error=over_rpc(Unavailable("db"))))
     gateway.ideas.health.return_value = "ok"
 
@@ -280,12 +284,12 @@ def test_health_is_degraded_when_one_service_fails(gateway, monkeypatch):
 
 
 def test_health_without_a_broker_still_checks_ideas_over_http(gateway, monkeypatch):
-    monkeypatch.setattr(gateway, "_broker_check", lambda: "unreachable: OSError")
+    monkeypatch.setattr(health, "broker_check", lambda amqp_uri: "unreachable: OSError")
     gateway.ideas.health.return_value = "ok"
 
     response = gateway.health(get("/api/v1/health"))
 
     assert response.status_code == 503
     assert body_of(response)["checks"] == {"rabbitmq": "unreachable: OSError", "ideas": "ok"}
-    for name in gateway_module.RPC_CHECKED_SERVICES:
+    for name in PINGED:
         getattr(gateway, name).ping.call_async.assert_not_called()

@@ -1,8 +1,10 @@
 """Unit tests of the gateway's IdeasClient against a real local HTTP server (eventlet.wsgi, green, in
-this process) standing in for the ideas service: what the gateway forwards, and what comes back."""
+this process) standing in for the ideas service: what the gateway forwards, and what comes back; and
+the staff actions a worker's Ideas asks by RPC."""
 
 import json
 import types
+from unittest.mock import Mock, call
 
 import eventlet
 import eventlet.wsgi
@@ -11,7 +13,8 @@ from werkzeug.test import EnvironBuilder
 
 from aufbruch.http import SECURITY_HEADERS, ServiceTimeout, ServiceUnreachable
 from services.gateway import ideas_client as ideas_client_module
-from services.gateway.ideas_client import IdeasClient
+from services.gateway import rpc as gateway_rpc
+from services.gateway.ideas_client import Ideas, IdeasClient
 
 IDEA_ID = "3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01"
 
@@ -263,3 +266,34 @@ def test_health_names_a_failing_status(ideas, client):
 
 def test_health_of_a_server_that_is_not_listening():
     assert client_for(f"http://127.0.0.1:{free_port()}").health() == "unreachable: NewConnectionError"
+
+
+# --- the staff actions: by RPC, through the same client --------------------------------------------
+
+PRINCIPAL = {"user_id": "0b6c3d8e-2f1a-4c5b-9e7d-1a2b3c4d5e6f", "username": "lena", "role": "staff"}
+
+
+def test_a_workers_ideas_forwards_over_http_and_asks_the_staff_actions_by_rpc():
+    client, rpc = IdeasClient(), Mock()
+    ideas = Ideas(client, rpc)
+    rpc.answer.return_value = {"id": "a"}
+
+    assert ideas.forward == client.forward and ideas.health == client.health
+    assert ideas.answer(IDEA_ID, {"status": "accepted"}, PRINCIPAL) == {"id": "a"}
+    ideas.submit_assisted({"title": "t"}, "k-1", PRINCIPAL)
+    ideas.create_process({"id": "p"})
+    ideas.change_process("p", {"closes_on": None})
+    assert rpc.mock_calls == [
+        call.answer(IDEA_ID, {"status": "accepted"}, PRINCIPAL),
+        call.submit_assisted({"title": "t"}, "k-1", PRINCIPAL),
+        call.create_process({"id": "p"}),
+        call.change_process("p", {"closes_on": None}),
+    ]
+
+
+def test_a_staff_action_ideas_does_not_answer_in_time_is_a_service_timeout(monkeypatch):
+    monkeypatch.setattr(gateway_rpc, "RPC_TIMEOUT_SECONDS", 0.01)
+    rpc = Mock()
+    rpc.create_process.side_effect = lambda payload: eventlet.sleep(5)
+    with pytest.raises(ServiceTimeout):
+        Ideas(IdeasClient(), rpc).create_process({"id": "p"})

@@ -13,6 +13,7 @@ from werkzeug.test import EnvironBuilder
 
 from services.gateway.openapi import API, OPERATIONS, openapi_document, openapi_path
 from services.gateway.service import GatewayService
+from services.gateway.settings import GatewaySettings
 
 CATEGORIES = ["mobility", "environment", "other"]
 SECURED_PREFIXES = (
@@ -22,7 +23,7 @@ SECURED_PREFIXES = (
     f"{API}/reports/moderation.csv",
     f"{API}/assisted-ideas",
 )
-SECURED_ROUTES = {("POST", f"{API}/ideas/{{idea_id}}/answers")}
+SECURED_ROUTES = {("POST", f"{API}/ideas/{{idea_id}}/answers"), ("GET", f"{API}/me")}
 
 
 def served_routes() -> set[tuple[str, str]]:
@@ -76,7 +77,7 @@ def test_introspection_finds_the_gateway_routes():
 
 def test_every_api_route_has_a_documentation_entry():
     undocumented = [route for route in API_ROUTES if route not in OPERATIONS]
-    assert not undocumented, f"add these to services/gateway/openapi.py OPERATIONS: {undocumented}"
+    assert not undocumented, f"add these to the OPERATIONS of their route module (*_api.py): {undocumented}"
     stale = sorted(set(OPERATIONS) - set(API_ROUTES))
     assert not stale, f"documented but not served: {stale}"
 
@@ -132,12 +133,24 @@ def test_query_parameters(document):
     def names(path):
         return {p["name"]: p for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query"}
 
-    assert {"category", "page", "per_page"} <= set(names(f"{API}/ideas"))
+    ideas = names(f"{API}/ideas")
+    assert {"category", "page", "per_page", "district", "process_id", "official_status"} <= set(ideas)
+    assert ideas["official_status"]["schema"]["enum"][-1] == "none"
     assert set(names(f"{API}/reports/summary")) == {"from", "to"}
     timeseries = names(f"{API}/reports/timeseries")
     assert timeseries["metric"]["required"] is True and timeseries["from"]["schema"]["format"] == "date"
     assert set(names(f"{API}/moderation/queue")) == {"page"}
     assert set(names(f"{API}/webhooks/{{subscription_id}}/deliveries")) == {"page"}
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", f"{API}/subscriptions/confirm"), ("GET", f"{API}/unsubscribe"), ("POST", f"{API}/unsubscribe")],
+)
+def test_mailed_links_answer_json_or_html_with_the_same_statuses(document, method, path):
+    responses = document["paths"][path][method.lower()]["responses"]
+    for status in ("200", "400"):
+        assert set(responses[status]["content"]) == {"application/json", "text/html"}
 
 
 def test_every_ref_resolves(document):
@@ -154,7 +167,8 @@ def test_is_json_serialisable_and_deterministic(document):
 
 
 def test_entrypoint_serves_the_document():
-    gateway = worker_factory(GatewayService, config={"IDEA_CATEGORIES": ",".join(CATEGORIES)})
+    settings = GatewaySettings.from_config({"AMQP_URI": "amqp://", "IDEA_CATEGORIES": ",".join(CATEGORIES)})
+    gateway = worker_factory(GatewayService, settings=settings)
     response = gateway.openapi_json(EnvironBuilder(method="GET", path=f"{API}/openapi.json").get_request())
     assert response.status_code == 200
     assert response.mimetype == "application/json"

@@ -147,3 +147,73 @@ def test_an_admin_erases_by_the_email_query_parameter(gateway):
     response = gateway.admin_erase_person(request("DELETE", "/api/v1/admin/people", query={"email": "a@example.org"}))
     assert response.status_code == 200 and json.loads(response.get_data())["erasure_id"] == "e"
     gateway.notifications.erase_person.assert_called_once_with({"email": "a@example.org"})
+
+
+# --- JSON for clients that ask for it (the web front end renders its own pages) -------------------
+
+JSON = {"Accept": "application/json"}
+
+
+def facts(response) -> dict:
+    assert response.mimetype == "application/json"
+    return json.loads(response.get_data())
+
+
+def test_confirming_answers_the_confirmed_subscription_as_json(gateway):
+    confirmed = {"subscription": "follower", "idea_id": IDEA_ID, "title": "Bänke"}
+    gateway.notifications.confirm.return_value = confirmed
+    response = gateway.confirm_subscription(
+        request("GET", "/api/v1/subscriptions/confirm", query={"token": TOKEN}, headers=JSON)
+    )
+    assert response.status_code == 200 and facts(response) == confirmed
+
+
+@pytest.mark.parametrize(
+    "error, status, message",
+    [
+        (InvalidInput({"token": ["bad"]}), 400, "The link is invalid or has expired."),
+        (NotFound("gone"), 404, "This subscription no longer exists."),
+    ],
+)
+def test_a_bad_or_outdated_confirmation_link_has_the_pages_status_in_json(gateway, error, status, message):
+    gateway.notifications.confirm.side_effect = over_rpc(error)
+    response = gateway.confirm_subscription(
+        request("GET", "/api/v1/subscriptions/confirm", query={"token": "x"}, headers=JSON)
+    )
+    assert response.status_code == status and facts(response) == {"error": message}
+
+
+@pytest.mark.parametrize("scope", ["follower", None])
+def test_the_unsubscribe_page_in_json_says_what_the_link_ends_and_changes_nothing(gateway, scope):
+    gateway.notifications.unsubscribe_scope.return_value = scope
+    response = gateway.unsubscribe_page(request("GET", "/api/v1/unsubscribe", query={"token": TOKEN}, headers=JSON))
+    assert response.status_code == 200 and facts(response) == {"scope": scope}
+    assert not gateway.notifications.unsubscribe.called
+
+
+def test_a_forged_unsubscribe_link_is_400_in_json_too(gateway):
+    gateway.notifications.unsubscribe_scope.side_effect = over_rpc(InvalidInput({"token": ["bad"]}))
+    response = gateway.unsubscribe_page(request("GET", "/api/v1/unsubscribe", query={"token": "x"}, headers=JSON))
+    assert response.status_code == 400 and facts(response) == {"error": "The link is invalid or has expired."}
+
+
+def test_unsubscribing_in_json_says_what_ended_and_whether_the_address_was_erased(gateway):
+    gateway.notifications.unsubscribe.return_value = {"scope": "digest", "erased": True}
+    response = gateway.unsubscribe(
+        request(
+            "POST",
+            "/api/v1/unsubscribe",
+            form="erase=yes",
+            query={"token": TOKEN},
+            headers=JSON | {"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    )
+    assert response.status_code == 200 and facts(response) == {"scope": "digest", "erased": True}
+    gateway.notifications.unsubscribe.assert_called_once_with(TOKEN, True)
+
+
+def test_a_browser_that_also_accepts_json_gets_the_page(gateway):
+    gateway.notifications.unsubscribe_scope.return_value = "digest"
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    response = gateway.unsubscribe_page(request("GET", "/api/v1/unsubscribe", query={"token": TOKEN}, headers=browser))
+    assert "Mails abbestellen" in html(response)

@@ -1,61 +1,14 @@
-"""Unit tests of the retry schedule for mails after passing failures."""
+"""Unit tests of when mails go: how long they are retried, the per-recipient rate limit and batch
+intervals (the retry schedule itself: tests/unit/test_backoff.py)."""
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from services.notifications.delivery import (
-    FIRST_RETRY_DELAY,
-    LONGEST_RETRY_DELAY,
-    MAX_ATTEMPTS,
-    RATE_WINDOW,
-    batch_due,
-    gives_up,
-    rate_limited_until,
-    retry_delay,
-)
+from services.notifications.delivery import RATE_WINDOW, RETRIES, batch_due, rate_limited_until
 
 
-def test_first_retry_waits_ten_seconds():
-    assert FIRST_RETRY_DELAY == timedelta(seconds=10)
-    assert retry_delay(1) == timedelta(seconds=10)
-
-
-@pytest.mark.parametrize(
-    "attempts, seconds", [(1, 10), (2, 20), (3, 40), (4, 80), (5, 160), (6, 320), (7, 640), (8, 1280), (9, 2560)]
-)
-def test_delay_doubles_with_each_attempt(attempts, seconds):
-    assert retry_delay(attempts) == timedelta(seconds=seconds)
-
-
-def test_delay_is_capped_at_one_hour():
-    assert LONGEST_RETRY_DELAY == timedelta(hours=1)
-    assert retry_delay(10) == timedelta(hours=1)  # 5120 s uncapped
-    assert retry_delay(MAX_ATTEMPTS) == timedelta(hours=1)
-    assert retry_delay(40) == timedelta(hours=1)
-
-
-def test_delay_stays_capped_for_any_number_of_attempts():
-    assert retry_delay(1000) == timedelta(hours=1)
-
-
-def test_delays_never_shrink():
-    delays = [retry_delay(attempts) for attempts in range(1, MAX_ATTEMPTS + 5)]
-    assert delays == sorted(delays)
-
-
-@pytest.mark.parametrize("attempts", range(1, MAX_ATTEMPTS))
-def test_keeps_trying_below_max_attempts(attempts):
-    assert gives_up(attempts) is False
-
-
-@pytest.mark.parametrize("attempts", [MAX_ATTEMPTS, MAX_ATTEMPTS + 1, 100])
-def test_gives_up_at_max_attempts(attempts):
-    assert gives_up(attempts) is True
-
-
-def test_retries_span_hours_not_minutes_before_giving_up():
-    total = sum((retry_delay(attempts) for attempts in range(1, MAX_ATTEMPTS)), timedelta())
+def test_a_mail_is_retried_for_hours_not_minutes_before_it_counts_as_failed():
+    total = sum((RETRIES.delay(attempts) for attempts in range(1, RETRIES.attempts)), timedelta())
+    assert RETRIES.delay(1) == timedelta(seconds=10)
     assert timedelta(hours=2) < total < timedelta(days=1)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.notifications.links import Confirmation, InvalidLink, Links
 
-LINKS = Links("https://aufbruch.example/", "link-secret")
+LINKS = Links("https://aufbruch.example/", "https://web.aufbruch.example", "link-secret")
 ID = uuid.UUID("3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01")
 
 
@@ -17,52 +17,61 @@ def token(url: str) -> str:
     return value
 
 
-def test_urls_are_under_the_public_api():
-    assert LINKS.idea_url(ID) == f"https://aufbruch.example/api/v1/ideas/{ID}"
-    assert LINKS.unsubscribe_url(ID).startswith("https://aufbruch.example/api/v1/unsubscribe?token=")
-    assert LINKS.confirmation_url("follower", ID).startswith(
-        "https://aufbruch.example/api/v1/subscriptions/confirm?token="
-    )
+@pytest.mark.parametrize("locale, prefix", [("de", ""), ("en", "/en"), (None, ""), ("fr", "")])
+def test_mails_link_to_the_web_pages_in_the_recipients_language(locale, prefix):
+    web = f"https://web.aufbruch.example{prefix}"
+    assert LINKS.idea_url(ID, locale) == f"{web}/ideen/{ID}"
+    assert LINKS.confirmation_url("follower", ID, locale).startswith(f"{web}/abo/bestaetigen?token=")
+    assert LINKS.unsubscribe_page_url(ID, locale).startswith(f"{web}/abmelden?token=")
+
+
+def test_the_one_click_unsubscribe_url_is_the_apis_and_takes_the_pages_token():
+    """RFC 8058: mail clients POST to the List-Unsubscribe URL, which must act on a bare POST."""
+    url = LINKS.one_click_unsubscribe_url(ID)
+    assert url.startswith("https://aufbruch.example/api/v1/unsubscribe?token=")
+    assert token(url) == token(LINKS.unsubscribe_page_url(ID, "en"))
 
 
 @pytest.mark.parametrize("subscription", ["follower", "digest"])
 def test_a_confirmation_link_names_what_it_confirms(subscription):
-    assert LINKS.read_confirmation(token(LINKS.confirmation_url(subscription, ID))) == Confirmation(subscription, ID)
+    assert LINKS.read_confirmation(token(LINKS.confirmation_url(subscription, ID, "de"))) == Confirmation(
+        subscription, ID
+    )
 
 
 def test_an_unsubscribe_link_names_its_mail_and_no_address():
-    url = LINKS.unsubscribe_url(ID)
+    url = LINKS.one_click_unsubscribe_url(ID)
     assert LINKS.read_unsubscribe(token(url)) == ID
     assert "@" not in url
-    assert LINKS.unsubscribe_url(ID) == url  # the same every time: it can be rebuilt when the mail goes out
+    assert LINKS.one_click_unsubscribe_url(ID) == url  # the same every time: it can be rebuilt when the mail goes out
 
 
 def test_a_link_signed_with_another_secret_is_invalid():
-    forged = Links("https://aufbruch.example/", "guessed")
+    forged = Links("https://aufbruch.example/", "https://web.aufbruch.example", "guessed")
     with pytest.raises(InvalidLink):
-        LINKS.read_unsubscribe(token(forged.unsubscribe_url(ID)))
+        LINKS.read_unsubscribe(token(forged.one_click_unsubscribe_url(ID)))
     with pytest.raises(InvalidLink):
-        LINKS.read_confirmation(token(forged.confirmation_url("follower", ID)))
+        LINKS.read_confirmation(token(forged.confirmation_url("follower", ID, "de")))
 
 
 def test_an_altered_link_is_invalid():
-    original = token(LINKS.unsubscribe_url(ID))
+    original = token(LINKS.one_click_unsubscribe_url(ID))
     payload, signature = original.split(".")
-    other = token(LINKS.unsubscribe_url(uuid.uuid4())).split(".")[0]
+    other = token(LINKS.one_click_unsubscribe_url(uuid.uuid4())).split(".")[0]
     with pytest.raises(InvalidLink):
         LINKS.read_unsubscribe(f"{other}.{signature}")
 
 
 def test_one_purpose_cannot_stand_for_the_other():
     with pytest.raises(InvalidLink):
-        LINKS.read_unsubscribe(token(LINKS.confirmation_url("follower", ID)))
+        LINKS.read_unsubscribe(token(LINKS.confirmation_url("follower", ID, "de")))
     with pytest.raises(InvalidLink):
-        LINKS.read_confirmation(token(LINKS.unsubscribe_url(ID)))
+        LINKS.read_confirmation(token(LINKS.one_click_unsubscribe_url(ID)))
 
 
 def test_a_confirmation_link_expires():
     with pytest.raises(InvalidLink):
-        LINKS.read_confirmation(token(LINKS.confirmation_url("follower", ID)), max_age=timedelta(seconds=-1))
+        LINKS.read_confirmation(token(LINKS.confirmation_url("follower", ID, "de")), max_age=timedelta(seconds=-1))
 
 
 @pytest.mark.parametrize("garbage", ["", "abc", "a.b.c", "%00"])

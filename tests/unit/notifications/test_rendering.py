@@ -3,9 +3,9 @@
 import pytest
 from markupsafe import escape
 
+from aufbruch.labels import CATEGORY_LABELS
 from services.notifications import rendering
 from services.notifications.rendering import (
-    CATEGORIES,
     HIDING_REASONS,
     REJECTION_REASONS,
     UNKNOWN_HIDING_REASON,
@@ -14,9 +14,9 @@ from services.notifications.rendering import (
 )
 
 TITLE = "Mehr Bänke im Stadtpark"
-IDEA_URL = "https://aufbruch.example/api/v1/ideas/3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01"
-UNSUBSCRIBE_URL = "https://aufbruch.example/api/v1/unsubscribe?token=abc.def"
-CONFIRM_URL = "https://aufbruch.example/api/v1/subscriptions/confirm?token=ghi.jkl"
+IDEA_URL = "https://web.aufbruch.example/ideen/3f2b8f8e-4c1e-4e57-9d4f-0b7d1c7a5e01"
+UNSUBSCRIBE_URL = "https://web.aufbruch.example/abmelden?token=abc.def"
+CONFIRM_URL = "https://web.aufbruch.example/abo/bestaetigen?token=ghi.jkl"
 SUPPORT_CONFIRM_URL = "https://aufbruch.example/api/v1/supports/confirm?token=abc.def"
 SUPPORT_WITHDRAW_URL = "https://aufbruch.example/api/v1/supports/withdraw?token=ghi.jkl"
 CASES = [
@@ -164,7 +164,7 @@ def test_hiding_reasons_are_words(locale, code):
 
 @pytest.mark.parametrize("locale", ["de", "en"])
 def test_categories_are_named_in_the_mails_language(locale):
-    assert CATEGORIES[locale]["mobility"] in mail("digest_confirmation", locale).text
+    assert CATEGORY_LABELS[locale]["mobility"] in mail("digest_confirmation", locale).text
     assert "mobility" not in mail("digest_confirmation", locale).subject
 
 

@@ -1,81 +1,97 @@
-"""Unit tests of webhook signing, event filters, registration input, retry delays and the service's
-handlers (one per public event type)."""
+"""Unit tests of webhook signing (Standard Webhooks, checked with the official `standardwebhooks`
+package), event filters, registration input and the service's handlers (one per public event type)."""
 
+import base64
 import hashlib
 import hmac
+import secrets
+import time
 from datetime import timedelta
 
 import pytest
 from marshmallow import ValidationError
+from standardwebhooks import Webhook, WebhookVerificationError
 
-from aufbruch.backoff import doubling_delay
 from aufbruch.contracts import topology
 from aufbruch.contracts.events import CATALOG
 from aufbruch.contracts.webhooks import (
+    LEGACY_SIGNATURE_HEADER,
     NewWebhook,
     is_allowed_url,
     matches,
     new_secret,
     signature,
     signed_headers,
-    verify,
+    signing_key,
 )
-from services.webhooks import sender
+from services.webhooks import handlers, sender
 from services.webhooks.service import WebhooksService
+from services.webhooks.settings import WebhookSettings
 
-SECRET = "whsec_test-secret"
-BODY = b'{"specversion":"1.0","type":"idea.published"}'
-NOW = 1_700_000_000
+SECRET = new_secret()
+# A secret as they were issued before Standard Webhooks: URL-safe base64 without padding.
+OLD_SECRET = "whsec_" + "-_" + secrets.token_urlsafe(32)[2:]
+BODY = '{"specversion":"1.0","type":"idea.published","data":{"title":"Bänke"}}'.encode()
+DELIVERY_ID = "6c1f7a52-0f55-4a8e-9f5e-2f8a1c3e9b11"
+
+
+def fresh_headers(secret: str = SECRET, body: bytes = BODY, signed_at: int | None = None) -> dict:
+    return signed_headers(secret, DELIVERY_ID, signed_at or int(time.time()), body)
 
 
 # --- signing ------------------------------------------------------------------------------------
 
 
-def test_signature_is_hmac_sha256_of_timestamp_dot_body_in_hex():
-    expected = hmac.new(SECRET.encode(), b"1700000000." + BODY, hashlib.sha256).hexdigest()
-    assert signature(SECRET, NOW, BODY) == f"v1={expected}"
+def test_secrets_are_whsec_and_the_base64_of_32_random_bytes():
+    first, second = new_secret(), new_secret()
+    assert first != second and first.startswith("whsec_")
+    assert len(base64.b64decode(first.removeprefix("whsec_"), validate=True)) == 32
 
 
-def test_signed_headers_name_the_delivery_time_and_signature():
-    headers = signed_headers(SECRET, "d-1", NOW, BODY)
-    assert headers == {
-        "Content-Type": "application/cloudevents+json",
-        "Webhook-Id": "d-1",
-        "Webhook-Timestamp": "1700000000",
-        "Webhook-Signature": signature(SECRET, NOW, BODY),
+def test_the_signature_is_base64_hmac_sha256_of_id_timestamp_and_body_keyed_with_the_secrets_bytes():
+    key = base64.b64decode(SECRET.removeprefix("whsec_"))
+    expected = hmac.new(key, f"{DELIVERY_ID}.1700000000.".encode() + BODY, hashlib.sha256).digest()
+    assert signature(SECRET, DELIVERY_ID, 1_700_000_000, BODY) == "v1," + base64.b64encode(expected).decode()
+
+
+def test_the_official_library_verifies_a_delivery_and_hands_back_its_event():
+    assert Webhook(SECRET).verify(BODY, fresh_headers()) == {
+        "specversion": "1.0",
+        "type": "idea.published",
+        "data": {"title": "Bänke"},
     }
 
 
-def test_verify_accepts_a_fresh_correctly_signed_body():
-    assert verify(SECRET, signed_headers(SECRET, "d-1", NOW, BODY), BODY, now=NOW + 299)
-
-
 @pytest.mark.parametrize(
-    "secret, body, now",
+    "secret, body, age",
     [
-        ("whsec_other", BODY, NOW),  # another subscription's secret
-        (SECRET, BODY + b" ", NOW),  # the body changed on the way
-        (SECRET, BODY, NOW + 301),  # replayed more than five minutes later
-        (SECRET, BODY, NOW - 301),  # from the future
+        (new_secret(), BODY, 0),  # another subscription's secret
+        (SECRET, BODY + b" ", 0),  # the body changed on the way
+        (SECRET, BODY, 301),  # replayed more than five minutes later
+        (SECRET, BODY, -301),  # from the future
     ],
+    ids=["other-secret", "changed-body", "replayed", "future"],
 )
-def test_verify_refuses_wrong_secret_changed_body_and_old_timestamps(secret, body, now):
-    assert not verify(secret, signed_headers(SECRET, "d-1", NOW, BODY), body, now=now)
+def test_the_official_library_refuses_a_wrong_secret_a_changed_body_and_old_timestamps(secret, body, age):
+    headers = fresh_headers(signed_at=int(time.time()) - age)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(secret).verify(body, headers)
 
 
-def test_verify_refuses_a_timestamp_changed_to_look_fresh():
-    headers = signed_headers(SECRET, "d-1", NOW, BODY) | {"Webhook-Timestamp": str(NOW + 600)}
-    assert not verify(SECRET, headers, BODY, now=NOW + 600)
+def test_an_old_secret_stays_valid_written_in_standard_base64():
+    """What docs/events.md tells the holders of secrets issued before Standard Webhooks."""
+    old = OLD_SECRET.removeprefix("whsec_")
+    rewritten = "whsec_" + base64.b64encode(base64.urlsafe_b64decode(old + "=" * (-len(old) % 4))).decode()
+    assert signing_key(OLD_SECRET) == signing_key(rewritten)
+    assert Webhook(rewritten).verify(BODY, fresh_headers(OLD_SECRET))
 
 
-@pytest.mark.parametrize("headers", [{}, {"Webhook-Timestamp": "soon", "Webhook-Signature": "v1=00"}])
-def test_verify_refuses_missing_or_malformed_headers(headers):
-    assert not verify(SECRET, headers, BODY, now=NOW)
-
-
-def test_secrets_are_random_and_long():
-    first, second = new_secret(), new_secret()
-    assert first != second and first.startswith("whsec_") and len(first) >= 6 + 43
+def test_every_delivery_still_carries_the_old_signature_for_one_release():
+    headers = fresh_headers(signed_at=1_700_000_000)
+    old = "v1=" + hmac.new(SECRET.encode(), b"1700000000." + BODY, hashlib.sha256).hexdigest()
+    assert headers[LEGACY_SIGNATURE_HEADER] == old
+    assert headers["webhook-timestamp"] == "1700000000" and headers["webhook-id"] == DELIVERY_ID
+    assert headers["Content-Type"] == "application/cloudevents+json"
 
 
 # --- filters and registration --------------------------------------------------------------------
@@ -132,36 +148,31 @@ def test_plain_http_only_when_configured(url, allow_http, expected):
     assert is_allowed_url(url, allow_http) is expected
 
 
-# --- retry delays ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("attempts, seconds", [(1, 10), (2, 20), (3, 40), (4, 80), (9, 2560), (10, 3600), (1000, 3600)])
-def test_doubling_delay_doubles_and_is_capped(attempts, seconds):
-    assert doubling_delay(attempts, timedelta(seconds=10), timedelta(hours=1)) == timedelta(seconds=seconds)
-
-
-def test_doubling_delay_needs_a_failed_attempt():
-    with pytest.raises(ValueError):
-        doubling_delay(0, timedelta(seconds=1), timedelta(seconds=2))
-
-
-def test_webhook_retries_grow_and_outlast_the_disabling():
-    delays = [sender.retry_delay(attempts) for attempts in range(1, sender.MAX_ATTEMPTS + 1)]
-    assert delays == sorted(delays) and delays[0] == timedelta(seconds=10)
-    assert sender.MAX_ATTEMPTS > sender.DEFAULT_DISABLE_AFTER_FAILURES
-    assert not sender.gives_up(sender.MAX_ATTEMPTS - 1) and sender.gives_up(sender.MAX_ATTEMPTS)
+# --- the send, and the service's settings ---------------------------------------------------------------
 
 
 def test_a_send_is_bounded_well_below_its_lease():
-    assert timedelta(seconds=sender.SEND_TIMEOUT_SECONDS + 1) * 2 < sender.LEASE
+    assert timedelta(seconds=sender.SEND_TIMEOUT_SECONDS + 1) * 2 < handlers.LEASE
+
+
+def test_a_delivery_is_tried_longer_than_a_subscription_may_fail_in_a_row():
+    settings = WebhookSettings.from_config({"WEBHOOKS_ALLOW_HTTP": "false", "WEBHOOK_DISABLE_AFTER_FAILURES": "10"})
+    assert handlers.RETRIES.attempts > settings.disable_after_failures
 
 
 @pytest.mark.parametrize(
     "value, expected",
-    [(True, True), ("true", True), ("1", True), (False, False), ("false", False), (None, False), ("", False)],
+    [(True, True), ("true", True), ("1", True), (False, False), ("false", False), ("", False)],
 )
-def test_truthy_reads_configuration_flags(value, expected):
-    assert sender.truthy(value) is expected
+def test_allowing_plain_http_is_read_as_a_flag(value, expected):
+    config = {"WEBHOOKS_ALLOW_HTTP": value, "WEBHOOK_DISABLE_AFTER_FAILURES": 10}
+    assert WebhookSettings.from_config(config).allow_http is expected
+
+
+@pytest.mark.parametrize("value", [None, "", "ten", 0])
+def test_a_wrong_disabling_threshold_stops_the_service_naming_the_setting(value):
+    with pytest.raises(ValueError, match="WEBHOOK_DISABLE_AFTER_FAILURES"):
+        WebhookSettings.from_config({"WEBHOOKS_ALLOW_HTTP": False, "WEBHOOK_DISABLE_AFTER_FAILURES": value})
 
 
 # --- one handler per public event type ------------------------------------------------------------
