@@ -128,13 +128,19 @@ class IdeaListQuery(Strict):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     # The filters below have no default: absent, they are absent from the loaded query too.
-    district = Text(validate=validate.Length(min=1, max=100), metadata={"description": "Exact match."})
+    district = Text(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Only ideas of this district (exact match)."},
+    )
     process_id = fields.String(
-        validate=validate.Regexp(PROCESS_ID_PATTERN, error="Must be a process id (see GET /api/v1/processes).")
+        validate=validate.Regexp(PROCESS_ID_PATTERN, error="Must be a process id (see GET /api/v1/processes)."),
+        metadata={"description": "Only ideas of this process."},
     )
     official_status = fields.String(
         validate=validate.OneOf((*OFFICIAL_STATUSES, NOT_ANSWERED), error="Must be one of: {choices}."),
-        metadata={"description": f"The city's answer so far; `{NOT_ANSWERED}`: not yet answered."},
+        metadata={
+            "description": f"Only ideas with this official status; `{NOT_ANSWERED}`: not answered by the city yet."
+        },
     )
 
 

@@ -1,13 +1,11 @@
 """The ideas API: submitting ideas and reading the published ones, forwarded over HTTP to the ideas
 service (ideas_client.py), and the idea categories that forms and filters offer."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.ideas import (
     LOCALES,
-    OFFICIAL_STATUSES,
-    PROCESS_ID_PATTERN,
     IdeaListQuery,
     IdeaSubmission,
     PublicAnswer,
@@ -35,20 +33,6 @@ def list_categories(categories: tuple[str, ...]) -> Response:
 
 
 # --- the OpenAPI description --------------------------------------------------------------------
-
-
-class IdeaListParameters(IdeaListQuery):
-    """GET /api/v1/ideas's query parameters: the ideas service's, with the filters the web front end needs
-    (brief, "API additions"; the ideas service validates them)."""
-
-    district = fields.String(metadata={"description": "Only ideas of this district (exact match)."})
-    process_id = fields.String(
-        validate=validate.Regexp(PROCESS_ID_PATTERN), metadata={"description": "Only ideas of this process."}
-    )
-    official_status = fields.String(
-        validate=validate.OneOf((*OFFICIAL_STATUSES, "none")),
-        metadata={"description": "Only ideas with this official status; `none`: not answered by the city yet."},
-    )
 
 
 CategoryLabels = Schema.from_dict({locale: fields.String() for locale in LOCALES}, name="CategoryLabels")
@@ -84,7 +68,7 @@ OPERATIONS = {
         "Published ideas, newest first",
         "ideas",
         {200: ok("One page of published ideas.", "IdeaPage")},
-        query=IdeaListParameters,
+        query=IdeaListQuery,
         errors=(422,),
     ),
     ("GET", f"{API}/ideas/{{idea_id}}"): op(
