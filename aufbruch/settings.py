@@ -9,6 +9,7 @@ of failing requests or sending events to the dead-letter queue later. Command-li
 
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nameko.extensions import DependencyProvider
 
@@ -44,6 +45,14 @@ def integer(config: dict, name: str, minimum: int = 0) -> int:
     if value < minimum:
         raise SettingError(name, f"a whole number of at least {minimum}", value)
     return value
+
+
+def timezone(config: dict, name: str) -> ZoneInfo:
+    """The setting `name` as an IANA timezone (Europe/Berlin)."""
+    try:
+        return ZoneInfo(str(config[name]))
+    except (KeyError, ValueError, ZoneInfoNotFoundError):
+        raise SettingError(name, "an IANA timezone such as Europe/Berlin", config.get(name)) from None
 
 
 def flag(config: dict, name: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 
 from aufbruch import inbox, outbox
 from aufbruch.contracts.events import Event
-from aufbruch.db import Database
+from aufbruch.db import Database, DirectDatabase
 
 
 class Transaction:
@@ -37,7 +37,7 @@ R = TypeVar("R", bound=Transaction)
 class UnitOfWork(Generic[R]):
     """`with uow.transaction() as repository:` commits when the block ends, rolls back if it raises."""
 
-    def __init__(self, db: Database, repository: Callable[..., R]):
+    def __init__(self, db: Database | DirectDatabase, repository: Callable[..., R]):
         self.db = db
         self.repository = repository
 

@@ -35,7 +35,7 @@ def validated(schema: Schema, payload) -> dict:
     try:
         return schema.load(payload)
     except ValidationError as exc:
-        raise InvalidInput(exc.messages) from None
+        raise InvalidInput(exc.normalized_messages()) from None
 
 
 def resource_id(value, what: str) -> uuid.UUID:

@@ -128,13 +128,19 @@ class IdeaListQuery(Strict):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     # The filters below have no default: absent, they are absent from the loaded query too.
-    district = Text(validate=validate.Length(min=1, max=100), metadata={"description": "Exact match."})
+    district = Text(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Only ideas of this district (exact match)."},
+    )
     process_id = fields.String(
-        validate=validate.Regexp(PROCESS_ID_PATTERN, error="Must be a process id (see GET /api/v1/processes).")
+        validate=validate.Regexp(PROCESS_ID_PATTERN, error="Must be a process id (see GET /api/v1/processes)."),
+        metadata={"description": "Only ideas of this process."},
     )
     official_status = fields.String(
         validate=validate.OneOf((*OFFICIAL_STATUSES, NOT_ANSWERED), error="Must be one of: {choices}."),
-        metadata={"description": f"The city's answer so far; `{NOT_ANSWERED}`: not yet answered."},
+        metadata={
+            "description": f"Only ideas with this official status; `{NOT_ANSWERED}`: not answered by the city yet."
+        },
     )
 
 
@@ -173,7 +179,9 @@ class ProcessChanges(Strict):
 
     def __init__(self, categories: list[str], **kwargs):
         super().__init__(**kwargs)
-        self.fields["categories"].inner.validators = [validate.OneOf(categories, error="Must be one of: {choices}.")]
+        listed = self.fields["categories"]
+        assert isinstance(listed, fields.List)
+        listed.inner.validators = [validate.OneOf(categories, error="Must be one of: {choices}.")]
 
     @validates_schema
     def closes_after_opening(self, data: dict, **kwargs):

@@ -19,6 +19,7 @@ from aufbruch.config import load_config  # noqa: E402
 from aufbruch.contracts.accounts import ROLES  # noqa: E402
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound  # noqa: E402
 from aufbruch.db import DirectDatabase, migrate  # noqa: E402
+from aufbruch.unit_of_work import UnitOfWork  # noqa: E402
 from services.accounts import handlers, repository  # noqa: E402
 
 SHOWN_ONCE = "Store it now: it is shown only this once and cannot be shown again."
@@ -30,26 +31,26 @@ def _print_token(issued: dict) -> None:
     print(issued["token"])
 
 
-def create_user(db, args) -> None:
-    created = handlers.create_user(db, args.username, args.role, args.display_name)
+def create_user(uow: UnitOfWork[repository.Repository], args) -> None:
+    created = handlers.create_user(uow, args.username, args.role, args.display_name)
     user = created["user"]
     print(f"created {user['role']} {user['username']} (user id {user['id']})")
     _print_token(created)
 
 
-def issue_token(db, args) -> None:
-    issued = handlers.issue_token(db, handlers.user_id_by_username(db, args.username), args.label)
+def issue_token(uow: UnitOfWork[repository.Repository], args) -> None:
+    issued = handlers.issue_token(uow, handlers.user_id_by_username(uow, args.username), args.label)
     print(f"issued a token for {args.username}")
     _print_token(issued)
 
 
-def revoke_token(db, args) -> None:
-    handlers.revoke_token(db, args.token_id)
+def revoke_token(uow: UnitOfWork[repository.Repository], args) -> None:
+    handlers.revoke_token(uow, args.token_id)
     print(f"revoked token {args.token_id}")
 
 
-def list_users(db, args) -> None:
-    for user in handlers.list_users(db):
+def list_users(uow: UnitOfWork[repository.Repository], args) -> None:
+    for user in handlers.list_users(uow):
         state = f"disabled {user['disabled_at']}" if user["disabled_at"] else "active"
         print(f"{user['username']}\t{user['role']}\t{state}\t{user['display_name'] or ''}\t{user['id']}")
         for token in user["tokens"]:
@@ -88,7 +89,7 @@ def main(argv=None) -> int:
     database_url = load_config()["DATABASE_URL"]
     migrate(database_url, repository.SCHEMA, repository.MIGRATIONS)
     try:
-        args.run(DirectDatabase(database_url, repository.SCHEMA), args)
+        args.run(UnitOfWork(DirectDatabase(database_url, repository.SCHEMA), repository.Repository), args)
     except InvalidInput as exc:
         for field, messages in exc.errors.items():
             print(f"{field}: {' '.join(map(str, messages))}", file=sys.stderr)

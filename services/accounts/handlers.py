@@ -1,6 +1,6 @@
 """The accounts service's use cases, free of Nameko: service.py (RPC) and cli.py (the admin command)
-call the same functions, each with a database offering `transaction()` (aufbruch.db.Database or
-aufbruch.db.DirectDatabase).
+call the same functions, each with a unit of work (`aufbruch.unit_of_work.UnitOfWork` over aufbruch.db.Database
+or aufbruch.db.DirectDatabase, or a fake in the unit tests).
 
 Tokens: TOKEN_PREFIX + secrets.token_urlsafe(32), i.e. 256 random bits. Only their SHA-256 is stored,
 and a presented token is found by looking up its hash.
@@ -12,8 +12,9 @@ import uuid
 from collections import defaultdict
 
 from aufbruch.contracts.accounts import TOKEN_PREFIX, ListedUser, NewToken, NewUser, Principal, User, looks_like_token
-from aufbruch.contracts.errors import Conflict, NotFound, validated
-from services.accounts import repository
+from aufbruch.contracts.errors import Conflict, NotFound, resource_id, validated
+from aufbruch.unit_of_work import UnitOfWork
+from services.accounts.repository import Repository
 
 INITIAL_TOKEN_LABEL = "initial"
 
@@ -31,82 +32,75 @@ def hash_token(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
-def _id(value, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(f"No {what} with id {value}.") from None
-
-
-def _issue(conn, user_id: uuid.UUID, label: str | None) -> dict:
+def _issue(accounts: Repository, user_id: uuid.UUID, label: str | None) -> dict:
     token, token_id = new_token(), uuid.uuid4()
-    repository.add_token(conn, token_id, user_id, hash_token(token), label)
+    accounts.add_token(token_id, user_id, hash_token(token), label)
     return {"token_id": str(token_id), "token": token}
 
 
-def authenticate(db, token) -> dict | None:
-    """The principal {user_id, username, display_name, role} of a live token; None if it is unknown, revoked, or
-    its user is disabled. Notes when the token was last used."""
+def authenticate(uow: UnitOfWork[Repository], token) -> dict | None:
+    """The principal {user_id, username, display_name, role} of a live token; None if it is unknown,
+    revoked, or its user is disabled. Notes when the token was last used."""
     if not looks_like_token(token):
         return None
-    with db.transaction() as conn:
-        principal = repository.use_token(conn, hash_token(token))
+    with uow.transaction() as accounts:
+        principal = accounts.use_token(hash_token(token))
     return Principal().dump(principal) if principal else None
 
 
-def create_user(db, username, role, display_name=None) -> dict:
+def create_user(uow: UnitOfWork[Repository], username, role, display_name=None) -> dict:
     """A new moderator, staff member or admin with a first token: {user, token_id, token}. The token is in this
     answer only; it is never stored, so nobody can show it again."""
     new = validated(NewUser(), {"username": username, "role": role, "display_name": display_name})
-    with db.transaction() as conn:
-        user = repository.add_user(conn, uuid.uuid4(), new["username"], new["display_name"], new["role"])
+    with uow.transaction() as accounts:
+        user = accounts.add_user(uuid.uuid4(), new["username"], new["display_name"], new["role"])
         if user is None:
             raise Conflict(f"The username {new['username']} is taken.")
-        issued = _issue(conn, user["id"], INITIAL_TOKEN_LABEL)
+        issued = _issue(accounts, user["id"], INITIAL_TOKEN_LABEL)
     return {"user": User().dump(user)} | issued
 
 
-def list_users(db) -> list[dict]:
+def list_users(uow: UnitOfWork[Repository]) -> list[dict]:
     """Every account, with its tokens (their ids and dates, never the tokens)."""
-    with db.transaction() as conn:
-        users, tokens = repository.users(conn), repository.tokens(conn)
+    with uow.transaction() as accounts:
+        users, tokens = accounts.users(), accounts.tokens()
     tokens_of = defaultdict(list)
     for token in tokens:
         tokens_of[token["user_id"]].append(token)
     return ListedUser(many=True).dump([user | {"tokens": tokens_of[user["id"]]} for user in users])
 
 
-def user_id_by_username(db, username) -> str:
-    with db.transaction() as conn:
-        user = repository.user_by_username(conn, str(username).strip().lower())
+def user_id_by_username(uow: UnitOfWork[Repository], username) -> str:
+    with uow.transaction() as accounts:
+        user = accounts.user_by_username(str(username).strip().lower())
     if user is None:
         raise NotFound(f"No user named {username}.")
     return str(user["id"])
 
 
-def issue_token(db, user_id, label=None) -> dict:
+def issue_token(uow: UnitOfWork[Repository], user_id, label=None) -> dict:
     """Another token for the user: {token_id, token}, the token shown in this answer only."""
-    user_id = _id(user_id, "user")
+    user_id = resource_id(user_id, "user")
     label = validated(NewToken(), {"label": label})["label"]
-    with db.transaction() as conn:
-        user = repository.user(conn, user_id, lock=True)
+    with uow.transaction() as accounts:
+        user = accounts.user(user_id, lock=True)
         if user is None:
             raise NotFound(f"No user with id {user_id}.")
         if user["disabled_at"] is not None:
             raise Conflict(f"The user {user['username']} is disabled.")
-        return _issue(conn, user_id, label)
+        return _issue(accounts, user_id, label)
 
 
-def revoke_token(db, token_id) -> None:
-    token_id = _id(token_id, "token")
-    with db.transaction() as conn:
-        if not repository.revoke_token(conn, token_id):
+def revoke_token(uow: UnitOfWork[Repository], token_id) -> None:
+    token_id = resource_id(token_id, "token")
+    with uow.transaction() as accounts:
+        if not accounts.revoke_token(token_id):
             raise NotFound(f"No token with id {token_id}.")
 
 
-def disable_user(db, user_id) -> None:
+def disable_user(uow: UnitOfWork[Repository], user_id) -> None:
     """The user can no longer sign in: they are disabled and their tokens revoked."""
-    user_id = _id(user_id, "user")
-    with db.transaction() as conn:
-        if not repository.disable_user(conn, user_id):
+    user_id = resource_id(user_id, "user")
+    with uow.transaction() as accounts:
+        if not accounts.disable_user(user_id):
             raise NotFound(f"No user with id {user_id}.")

@@ -8,6 +8,7 @@ from nameko.rpc import rpc
 
 from aufbruch.db import Database
 from aufbruch.entrypoints import Pingable
+from aufbruch.unit_of_work import UnitOfWork
 from services.accounts import handlers, repository
 
 
@@ -16,26 +17,30 @@ class AccountsService(Pingable):
 
     db = Database(repository.SCHEMA, repository.MIGRATIONS)
 
+    @property
+    def uow(self) -> UnitOfWork[repository.Repository]:
+        return UnitOfWork(self.db, repository.Repository)
+
     @rpc
     def authenticate(self, token) -> dict | None:
-        return handlers.authenticate(self.db, token)
+        return handlers.authenticate(self.uow, token)
 
     @rpc
     def create_user(self, username, role, display_name=None) -> dict:
-        return handlers.create_user(self.db, username, role, display_name)
+        return handlers.create_user(self.uow, username, role, display_name)
 
     @rpc
     def list_users(self) -> list[dict]:
-        return handlers.list_users(self.db)
+        return handlers.list_users(self.uow)
 
     @rpc
     def issue_token(self, user_id, label=None) -> dict:
-        return handlers.issue_token(self.db, user_id, label)
+        return handlers.issue_token(self.uow, user_id, label)
 
     @rpc
     def revoke_token(self, token_id) -> None:
-        handlers.revoke_token(self.db, token_id)
+        handlers.revoke_token(self.uow, token_id)
 
     @rpc
     def disable_user(self, user_id) -> None:
-        handlers.disable_user(self.db, user_id)
+        handlers.disable_user(self.uow, user_id)

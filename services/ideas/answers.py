@@ -22,6 +22,10 @@ UNDER_EVALUATION, ACCEPTED, IN_IMPLEMENTATION, IMPLEMENTED, DECLINED = (
     "declined",
 )
 
+# The answers with which the city has settled an idea for now (Open311 calls it closed); a declined
+# idea may still be taken up again.
+SETTLED = (IMPLEMENTED, DECLINED)
+
 NEXT_STATUSES = {
     None: {UNDER_EVALUATION, ACCEPTED, DECLINED},
     UNDER_EVALUATION: {UNDER_EVALUATION, ACCEPTED, DECLINED},

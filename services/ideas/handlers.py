@@ -1,11 +1,14 @@
-"""The ideas service's use cases; the entrypoints in service.py only translate to and from them."""
+"""The ideas service's use cases for ideas: taking them in, showing them, and following moderation.
+The city's answers and the participation processes are in city_handlers.py.
+
+Each use case takes its unit of work (`aufbruch.unit_of_work.UnitOfWork`, or a fake in the unit tests) and input
+already parsed at the edge; service.py only translates to and from them.
+"""
 
 import uuid
 from dataclasses import fields
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-from aufbruch import inbox, outbox
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, resource_id, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import (
@@ -14,16 +17,14 @@ from aufbruch.contracts.ideas import (
     AssistedSubmission,
     IdeaListQuery,
     IdeaSubmission,
-    NewAnswer,
-    NewProcess,
-    ProcessChanges,
-    PublicAnswer,
     PublicIdea,
-    PublicProcess,
     Receipt,
 )
 from aufbruch.pseudonyms import pseudonym
-from services.ideas import answers, domain, processes, repository
+from aufbruch.unit_of_work import UnitOfWork
+from services.ideas import domain, processes
+from services.ideas.repository import Repository
+from services.ideas.settings import IdeasSettings
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
 RECEIPT = Receipt()
@@ -36,7 +37,7 @@ class _KeyAlreadyUsed(Exception):
         self.stored = stored
 
 
-def _idea_id(value) -> uuid.UUID:
+def idea_id_of(value) -> uuid.UUID:
     return resource_id(value, "idea")
 
 
@@ -55,54 +56,36 @@ def author_key(secret: str, author: dict | None) -> str | None:
 
 
 def submit(
-    db,
-    categories: list[str],
+    uow: UnitOfWork[Repository],
+    settings: IdeasSettings,
     payload,
     idempotency_key: str | None,
-    pseudonym_secret: str,
-    city: ZoneInfo,
     accepted_locale: str | None = None,
 ) -> tuple[dict, bool]:
     """Store a new idea with its `idea.submitted` event in one transaction. A repeated
     Idempotency-Key returns the first idea again; the flag says whether this call created it.
-    The event carries the submitter's pseudonymous `author_key`, keyed with `pseudonym_secret`.
-    Its process must be open today in the `city` (409) and take its category (422). The mails'
+    The event carries the submitter's pseudonymous `author_key`, keyed with the pseudonym secret.
+    Its process must be open today in the city (409) and take its category (422). The mails'
     language is the submission's `locale`, else `accepted_locale` (the best match of the request's
     Accept-Language), else the city's."""
-    submission = validated(submission_schema(IdeaSubmission, tuple(categories)), payload)
-    return _take_in(db, categories, submission, idempotency_key, pseudonym_secret, city, accepted_locale)
+    submission = validated(submission_schema(IdeaSubmission, settings.categories), payload)
+    return _take_in(uow, settings, submission, idempotency_key, accepted_locale)
 
 
 def submit_assisted(
-    db,
-    categories: list[str],
-    payload,
-    idempotency_key: str | None,
-    pseudonym_secret: str,
-    city: ZoneInfo,
-    principal: dict,
+    uow: UnitOfWork[Repository], settings: IdeasSettings, payload, idempotency_key: str | None, principal: dict
 ) -> tuple[dict, bool]:
     """As `submit`, for a citizen at a service desk: staff (`principal`) enter the idea with the
     citizen's consent; the idea is marked assisted, and who entered it is kept, never shown."""
-    submission = validated(submission_schema(AssistedSubmission, tuple(categories)), payload)
-    return _take_in(
-        db,
-        categories,
-        submission,
-        idempotency_key,
-        pseudonym_secret,
-        city,
-        assisted_by=uuid.UUID(str(principal["user_id"])),
-    )
+    submission = validated(submission_schema(AssistedSubmission, settings.categories), payload)
+    return _take_in(uow, settings, submission, idempotency_key, assisted_by=uuid.UUID(str(principal["user_id"])))
 
 
 def _take_in(
-    db,
-    categories: list[str],
+    uow: UnitOfWork[Repository],
+    settings: IdeasSettings,
     submission: dict,
     idempotency_key: str | None,
-    pseudonym_secret: str,
-    city: ZoneInfo,
     accepted_locale: str | None = None,
     assisted_by: uuid.UUID | None = None,
 ) -> tuple[dict, bool]:
@@ -111,106 +94,105 @@ def _take_in(
         raise InvalidInput({"Idempotency-Key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
     fingerprint = domain.request_fingerprint(submission)
     try:
-        with db.transaction() as conn:
+        with uow.transaction() as ideas:
             if idempotency_key:
-                stored = repository.find_by_idempotency_key(conn, idempotency_key)
+                stored = ideas.find_by_idempotency_key(idempotency_key)
                 if stored:
                     raise _KeyAlreadyUsed(stored)
-            _admit(conn, submission, categories, city)
+            _admit(ideas, submission, settings)
             idea = domain.new_idea(submission, assisted=assisted_by is not None)
-            repository.add(conn, idea, submission["author"], locale)
+            ideas.add(idea, submission["author"], locale)
             if assisted_by is not None:
-                repository.add_assistance(conn, idea.id, assisted_by, idea.submitted_at)
-            outbox.add_event(
-                conn,
+                ideas.add_assistance(idea.id, assisted_by, idea.submitted_at)
+            ideas.add_event(
                 "idea.submitted",
-                vars(idea) | {"idea_id": idea.id, "author_key": author_key(pseudonym_secret, submission["author"])},
+                vars(idea)
+                | {"idea_id": idea.id, "author_key": author_key(settings.pseudonym_secret, submission["author"])},
             )
             if idempotency_key:
-                stored = repository.claim_idempotency_key(conn, idempotency_key, fingerprint, idea.id)
+                stored = ideas.claim_idempotency_key(idempotency_key, fingerprint, idea.id)
                 if stored["idea_id"] != idea.id:
                     raise _KeyAlreadyUsed(stored)
     except _KeyAlreadyUsed as used:
         if used.stored["request_fingerprint"] != fingerprint:
             raise Conflict("This Idempotency-Key was already used for a different idea.") from None
-        with db.transaction() as conn:
-            return RECEIPT.dump(vars(repository.get(conn, used.stored["idea_id"]))), False
+        with uow.transaction() as ideas:
+            return RECEIPT.dump(vars(ideas.get(used.stored["idea_id"]))), False
     return RECEIPT.dump(vars(idea)), True
 
 
-def _admit(conn, submission: dict, categories: list[str], city: ZoneInfo) -> None:
+def _admit(ideas: Repository, submission: dict, settings: IdeasSettings) -> None:
     process_id = submission.get("process_id") or STANDING_PROCESS
-    process = repository.process(conn, process_id)
+    process = ideas.process(process_id)
     if process is None:
         raise InvalidInput({"process_id": [f"No process with id {process_id} (see GET /api/v1/processes)."]})
-    processes.admit(process, submission["category"], categories, processes.city_today(city))
+    processes.admit(process, submission["category"], list(settings.categories), processes.city_today(settings.city))
 
 
-def public_idea(db, idea_id) -> dict:
-    with db.transaction() as conn:
-        idea = repository.get(conn, _idea_id(idea_id))
+def public_idea(uow: UnitOfWork[Repository], idea_id) -> dict:
+    with uow.transaction() as ideas:
+        idea = ideas.get(idea_id_of(idea_id))
         if idea is None:
             raise NotFound(f"No idea with id {idea_id}.")
         if idea.status == domain.HIDDEN:  # its status is public, its content is not until a moderator decides
             return PublicIdea(only=("id", "status", "category", "submitted_at")).dump(vars(idea))
-        history = repository.answers(conn, idea.id)
+        history = ideas.answers(idea.id)
     return PublicIdea().dump(vars(idea) | {"answers": [vars(each) for each in history]})
 
 
-def published_ideas(db, query: dict) -> dict:
+def published_ideas(uow: UnitOfWork[Repository], query: dict) -> dict:
     params = validated(IdeaListQuery(), query)
     offset = (params["page"] - 1) * params["per_page"]
     filters = domain.IdeaFilters(**{field.name: params.get(field.name) for field in fields(domain.IdeaFilters)})
-    with db.transaction() as conn:
-        ideas, total = repository.list_published(conn, filters, params["per_page"], offset)
+    with uow.transaction() as ideas:
+        found, total = ideas.list_published(filters, params["per_page"], offset)
     return {
-        "items": PublicIdea(many=True, exclude=("answers",)).dump([vars(idea) for idea in ideas]),
+        "items": PublicIdea(many=True, exclude=("answers",)).dump([vars(idea) for idea in found]),
         "page": params["page"],
         "per_page": params["per_page"],
         "total": total,
     }
 
 
-def submitter_contact(db, idea_id) -> dict | None:
-    with db.transaction() as conn:
-        return repository.contact(conn, _idea_id(idea_id))
+def submitter_contact(uow: UnitOfWork[Repository], idea_id) -> dict | None:
+    with uow.transaction() as ideas:
+        return ideas.contact(idea_id_of(idea_id))
 
 
-def erase_contacts(db, email: str) -> int:
-    with db.transaction() as conn:
-        return repository.erase_contacts(conn, email)
+def erase_contacts(uow: UnitOfWork[Repository], email: str) -> int:
+    with uow.transaction() as ideas:
+        return ideas.erase_contacts(email)
 
 
-def apply_visibility(db, events: list[Event]) -> None:
+def apply_visibility(uow: UnitOfWork[Repository], events: list[Event]) -> None:
     """idea.hidden / idea.unhidden from moderation: withdraw a published idea or show it again."""
-    with db.transaction() as conn:
-        for event in inbox.new_events(conn, events):
+    with uow.transaction() as ideas:
+        for event in ideas.new_events(events):
             change = domain.hide if event.type == "idea.hidden" else domain.unhide
-            idea = repository.get(conn, event.data["idea_id"], for_update=True)
+            idea = ideas.get(event.data["idea_id"], for_update=True)
             if idea is None:
                 raise LookupError(f"{event.type} for unknown idea {event.data['idea_id']}")
             if change(idea):
-                repository.save_status(conn, idea)
+                ideas.save_status(idea)
 
 
-def apply_moderation_decisions(db, events: list[Event]) -> None:
-    with db.transaction() as conn:
-        for event in inbox.new_events(conn, events):
-            _apply_moderation_decision(conn, event.data)
+def apply_moderation_decisions(uow: UnitOfWork[Repository], events: list[Event]) -> None:
+    with uow.transaction() as ideas:
+        for event in ideas.new_events(events):
+            _apply_moderation_decision(ideas, event.data)
 
 
-def _apply_moderation_decision(conn, decision: dict) -> None:
-    idea = repository.get(conn, decision["idea_id"], for_update=True)
+def _apply_moderation_decision(ideas: Repository, decision: dict) -> None:
+    idea = ideas.get(decision["idea_id"], for_update=True)
     if idea is None:
         raise LookupError(f"decision for unknown idea {decision['idea_id']}")
     if not domain.apply_decision(idea, decision["decision"], decision["reasons"], decision["decided_at"]):
         return
-    repository.save_status(conn, idea)
+    ideas.save_status(idea)
     if idea.status == domain.PUBLISHED:
-        outbox.add_event(conn, "idea.published", vars(idea) | {"idea_id": idea.id})
+        ideas.add_event("idea.published", vars(idea) | {"idea_id": idea.id})
     elif idea.status == domain.REJECTED:
-        outbox.add_event(
-            conn,
+        ideas.add_event(
             "idea.rejected",
             {
                 "idea_id": idea.id,
@@ -219,95 +201,3 @@ def _apply_moderation_decision(conn, decision: dict) -> None:
                 "rejected_at": idea.decided_at,
             },
         )
-
-
-# --- the city's answers (issue 9) ------------------------------------------------------------------
-
-
-def answer(db, idea_id, payload, principal: dict) -> dict:
-    """The city's official answer to a published idea, given by staff (`principal`, kept internally
-    and never shown), announced as `idea.status_changed`; 409 if the idea is not published or the
-    status may not follow its current one (services/ideas/answers.py)."""
-    request = validated(NewAnswer(), payload)
-    with db.transaction() as conn:
-        idea = repository.get(conn, _idea_id(idea_id), for_update=True)  # answers of one idea in turn
-        if idea is None:
-            raise NotFound(f"No idea with id {idea_id}.")
-        given = answers.answer(idea, request["status"], request["text"])
-        repository.add_answer(conn, given, uuid.UUID(str(principal["user_id"])))
-        outbox.add_event(
-            conn,
-            "idea.status_changed",
-            {
-                "idea_id": idea.id,
-                "answer_id": given.id,
-                "title": idea.title,
-                "process_id": idea.process_id,
-                "official_status": given.official_status,
-                "previous_status": given.previous_status,
-                "answer": given.text,
-                "answered_at": given.answered_at,
-            },
-        )
-    return PublicAnswer().dump(vars(given))
-
-
-def idea_answers(db, idea_id) -> dict:
-    """The public answer history, oldest first; only of a published idea (404 otherwise, like its text)."""
-    with db.transaction() as conn:
-        idea = repository.get(conn, _idea_id(idea_id))
-        if idea is None or idea.status != domain.PUBLISHED:
-            raise NotFound(f"No published idea with id {idea_id}.")
-        history = repository.answers(conn, idea.id)
-    return {"items": PublicAnswer(many=True).dump([vars(each) for each in history])}
-
-
-# --- participation processes (issue 9) -------------------------------------------------------------
-
-
-def _process_view(process: processes.Process, figures: dict, categories: list[str], city: ZoneInfo) -> dict:
-    return PublicProcess().dump(
-        vars(process)
-        | {
-            "categories": processes.categories(process, categories),
-            "state": processes.state(process, processes.city_today(city)),
-            "standing": process.standing,
-            "figures": figures,
-        }
-    )
-
-
-def list_processes(db, categories: list[str], city: ZoneInfo) -> dict:
-    with db.transaction() as conn:
-        found = repository.processes_with_figures(conn)
-    return {"items": [_process_view(process, figures, categories, city) for process, figures in found]}
-
-
-def public_process(db, categories: list[str], process_id: str, city: ZoneInfo) -> dict:
-    with db.transaction() as conn:
-        found = repository.processes_with_figures(conn, process_id)
-    if not found:
-        raise NotFound(f"No process with id {process_id}.")
-    [(process, figures)] = found
-    return _process_view(process, figures, categories, city)
-
-
-def create_process(db, categories: list[str], payload, city: ZoneInfo) -> dict:
-    """A new process (admins, over the gateway); 409 if its id is taken."""
-    new = processes.Process(**validated(NewProcess(categories), payload))
-    with db.transaction() as conn:
-        if not repository.add_process(conn, new):
-            raise Conflict(f"A process with id {new.id} exists already.")
-    return public_process(db, categories, new.id, city)
-
-
-def change_process(db, categories: list[str], process_id: str, payload, city: ZoneInfo) -> dict:
-    """Change a process's title, description, categories or dates (admins). Ideas it took already
-    stay in it, whatever their category or date."""
-    changes = validated(ProcessChanges(categories), payload)
-    with db.transaction() as conn:
-        process = repository.process(conn, process_id, for_update=True)
-        if process is None:
-            raise NotFound(f"No process with id {process_id}.")
-        repository.save_process(conn, processes.change(process, changes))
-    return public_process(db, categories, process_id, city)

@@ -1,24 +1,32 @@
 """A read-only Open311 GeoReport v2 view of the published ideas (http://wiki.open311.org/GeoReport_v2).
 
-Categories are the services (service_code = category code), published ideas are the service
-requests. Only published ideas appear, and never personal data: the submitter's name and address
-live in another table that no query here reaches. The platform has no geodata (`lat`/`long` are
-null, `address` is the district) and no city answers yet, so every request is `open`; `closed`
-is accepted as a filter and matches nothing until the city can answer ideas.
+Categories are the services (service_code = category code, service_name its German label from
+aufbruch/labels.py), published ideas are the service requests. Only published ideas appear, and never
+personal data: the submitter's name and address live in another table that no query here reaches.
+The platform has no geodata (`lat`/`long` are null, `address` is the district).
+
+A request's status follows the city's official answer (services/ideas/answers.py): it is `closed`
+once the city settled the idea (implemented or declined), `open` before, and its `status_notes` name
+the official status (null while the city has not answered).
 
 The mapping and the parsing of filters are pure functions; `services`, `requests` and `request`
 are the use cases the HTTP entrypoints in service.py call, `respond` turns them into answers.
 """
 
 import json
-import uuid
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from werkzeug.wrappers import Response
 
+from aufbruch.contracts.errors import NotFound
+from aufbruch.contracts.ideas import DEFAULT_LOCALE
 from aufbruch.http import SECURITY_HEADERS
-from services.ideas import repository
+from aufbruch.labels import category_label, official_status_label
+from aufbruch.unit_of_work import UnitOfWork
+from services.ideas.answers import SETTLED
 from services.ideas.domain import PUBLISHED, Idea
+from services.ideas.handlers import idea_id_of
+from services.ideas.repository import Repository
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 GROUP = "Ideen"
@@ -26,20 +34,6 @@ MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
 OPEN, CLOSED = "open", "closed"
 STATUSES = (OPEN, CLOSED)
-# The platform's statuses each Open311 status stands for: a published idea is open (under discussion);
-# closed waits for the city's answers.
-PLATFORM_STATUSES = {OPEN: (PUBLISHED,), CLOSED: ()}
-
-SERVICE_NAMES = {
-    "administration": "Verwaltung",
-    "education": "Bildung",
-    "mobility": "Mobilität",
-    "economy": "Wirtschaft",
-    "culture": "Kultur",
-    "environment": "Umwelt",
-    "health": "Gesundheit",
-    "other": "Sonstiges",
-}
 SERVICE_KEYWORDS = {
     "administration": "verwaltung,bürgerservice,digitalisierung",
     "education": "bildung,schule,kita,weiterbildung",
@@ -88,13 +82,9 @@ class Open311Error(Exception):
 # --- mapping ------------------------------------------------------------------------------------
 
 
-def service_name(category: str) -> str:
-    return SERVICE_NAMES.get(category, category)
-
-
 def service(category: str) -> dict:
     """A category as an Open311 service."""
-    name = service_name(category)
+    name = category_label(DEFAULT_LOCALE, category)
     return {
         "service_code": category,
         "service_name": name,
@@ -114,9 +104,9 @@ def service_request(idea: Idea) -> dict:
     """A published idea as an Open311 service request: exactly the spec's fields, no personal data."""
     return {
         "service_request_id": str(idea.id),
-        "status": OPEN if idea.status == PUBLISHED else CLOSED,
-        "status_notes": None,
-        "service_name": service_name(idea.category),
+        "status": CLOSED if idea.official_status in SETTLED else OPEN,
+        "status_notes": official_status_label(DEFAULT_LOCALE, idea.official_status) if idea.official_status else None,
+        "service_name": category_label(DEFAULT_LOCALE, idea.category),
         "service_code": idea.category,
         "description": f"{idea.title}\n\n{idea.description}",
         "agency_responsible": None,
@@ -179,23 +169,23 @@ def parse_service_codes(value: str | None, categories: list[str]) -> list[str] |
 
 def parse_filters(args: dict, categories: list[str], now: datetime, city: tzinfo = UTC) -> dict:
     """The filters of requests.json: `start`, `end` (on requested_datetime, both inclusive),
-    `statuses` (the platform's), `categories` (None for all). Without start_date and end_date the
-    window is the last 90 days; with only one of them it is 90 days from or up to it."""
-    start = parse_datetime("start_date", args["start_date"], city) if args.get("start_date") else None
+    `settled` (True: only closed requests, False: only open ones, None: both), `categories` (None
+    for all). Without start_date and end_date the window is the last 90 days; with only one of them
+    it is 90 days from or up to it."""
     end = parse_datetime("end_date", args["end_date"], city, end_of_day=True) if args.get("end_date") else None
-    if start is None and end is None:
-        start, end = now - DEFAULT_WINDOW, None
-    elif start is None:
-        start = end - DEFAULT_WINDOW
-    elif end is None:
-        end = start + DEFAULT_WINDOW
+    if args.get("start_date"):
+        start = parse_datetime("start_date", args["start_date"], city)
+        if end is None:
+            end = start + DEFAULT_WINDOW
+    else:
+        start = (end or now) - DEFAULT_WINDOW
     if end is not None and end < start:
         raise Open311Error(400, "end_date must not be before start_date.")
     statuses = parse_statuses(args.get("status"))
     return {
         "start": start,
         "end": end,
-        "statuses": [platform for status in statuses for platform in PLATFORM_STATUSES[status]],
+        "settled": None if set(statuses) == set(STATUSES) else statuses[0] == CLOSED,
         "categories": parse_service_codes(args.get("service_code"), categories),
     }
 
@@ -207,25 +197,25 @@ def services(categories: list[str]) -> list[dict]:
     return [service(category) for category in categories]
 
 
-def requests(db, args: dict, categories: list[str], city: tzinfo = UTC, now: datetime | None = None) -> list[dict]:
+def requests(
+    uow: UnitOfWork[Repository], args: dict, categories: list[str], city: tzinfo = UTC, now: datetime | None = None
+) -> list[dict]:
     filters = parse_filters(args, categories, now or datetime.now(UTC), city)
-    if not filters["statuses"]:
-        return []
-    with db.transaction() as conn:
-        ideas = repository.open311_requests(
-            conn, filters["statuses"], filters["start"], filters["end"], filters["categories"], MAX_RESULTS
+    with uow.transaction() as ideas:
+        found = ideas.open311_requests(
+            filters["settled"], filters["start"], filters["end"], filters["categories"], MAX_RESULTS
         )
-    return [service_request(idea) for idea in ideas]
+    return [service_request(idea) for idea in found]
 
 
-def request(db, request_id: str) -> list[dict]:
+def request(uow: UnitOfWork[Repository], request_id: str) -> list[dict]:
     not_found = Open311Error(404, f"No service request with id {request_id}.")
     try:
-        idea_id = uuid.UUID(request_id)
-    except ValueError:
+        idea_id = idea_id_of(request_id)
+    except NotFound:
         raise not_found from None
-    with db.transaction() as conn:
-        idea = repository.get(conn, idea_id)
+    with uow.transaction() as ideas:
+        idea = ideas.get(idea_id)
     if idea is None or idea.status != PUBLISHED:  # ideas not published are not public
         raise not_found
     return [service_request(idea)]

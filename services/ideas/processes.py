@@ -53,9 +53,9 @@ def admit(process: Process, category: str, configured: list[str], today: date) -
     InvalidInput naming `category` unless the category is one of the process's."""
     current = state(process, today)
     if current == UPCOMING:
-        raise Conflict(f"The process {process.id} opens on {process.opens_on.isoformat()}; it takes no ideas yet.")
+        raise Conflict(f"The process {process.id} opens on {process.opens_on}; it takes no ideas yet.")
     if current == CLOSED:
-        raise Conflict(f"The process {process.id} closed on {process.closes_on.isoformat()}; it takes no more ideas.")
+        raise Conflict(f"The process {process.id} closed on {process.closes_on}; it takes no more ideas.")
     allowed = categories(process, configured)
     if category not in allowed:
         raise InvalidInput({"category": [f"The process {process.id} takes only: {', '.join(allowed)}."]})

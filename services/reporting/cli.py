@@ -16,14 +16,12 @@ warnings.filterwarnings("ignore", r"\s*Eventlet is deprecated")  # nameko import
 
 from aufbruch.config import load_config  # noqa: E402
 from aufbruch.db import DirectDatabase, migrate  # noqa: E402
-from services.reporting import handlers  # noqa: E402
-from services.reporting.service import MIGRATIONS  # noqa: E402
-
-SCHEMA = "reporting"
+from aufbruch.unit_of_work import UnitOfWork  # noqa: E402
+from services.reporting import handlers, repository  # noqa: E402
 
 
-def rebuild(db, args) -> None:
-    rebuilt = handlers.rebuild(db)
+def rebuild(uow: UnitOfWork[repository.Repository], args) -> None:
+    rebuilt = handlers.rebuild(uow)
     print(f"rebuilt reporting from {rebuilt['events']} logged events: {rebuilt['ideas']} ideas")
 
 
@@ -41,8 +39,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     database_url = load_config()["DATABASE_URL"]
-    migrate(database_url, SCHEMA, MIGRATIONS)
-    args.run(DirectDatabase(database_url, SCHEMA), args)
+    migrate(database_url, repository.SCHEMA, repository.MIGRATIONS)
+    args.run(UnitOfWork(DirectDatabase(database_url, repository.SCHEMA), repository.Repository), args)
     return 0
 
 

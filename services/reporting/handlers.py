@@ -1,4 +1,5 @@
-"""The reporting service's use cases; service.py and cli.py only translate to and from them.
+"""The reporting service's use cases; service.py and cli.py only translate to and from them. Each
+takes its unit of work (`aufbruch.unit_of_work.UnitOfWork`, or a fake in the unit tests).
 
 Every event received is appended to `event_log` first; the projections (`idea_facts`) are derived
 from it by projection.apply, live one event at a time and in `rebuild` from the whole log, with the
@@ -9,27 +10,31 @@ import logging
 from datetime import date, timedelta
 
 from aufbruch.contracts.errors import InvalidInput, validated
-from aufbruch.contracts.events import parse_events
+from aufbruch.contracts.events import Event
 from aufbruch.contracts.reports import MAX_POINTS, Period, TimeseriesQuery
-from services.reporting import projection, repository
+from aufbruch.unit_of_work import UnitOfWork
+from services.reporting import projection
+from services.reporting.repository import Repository
+from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
 
 
-def record(db, bodies: list[dict]) -> int:
-    """Log the events and apply them to the projections, once per event id whatever the redeliveries
-    (a concurrent duplicate on another replica waits on the log's primary key, then skips), in one
-    transaction; returns how many were new."""
-    unique = {event.id: (event, body) for event, body in zip(parse_events(bodies), bodies, strict=True)}
+def record(uow: UnitOfWork[Repository], received: list[tuple[Event, dict]]) -> int:
+    """Log the events, each with its data as received (fields this version does not know included,
+    for the projections of later ones), and apply them to the projections, once per event id whatever
+    the redeliveries (a concurrent duplicate on another replica waits on the log's primary key, then
+    skips), in one transaction; returns how many were new."""
+    unique = {event.id: (event, data) for event, data in received}
     events = [event for event, _ in unique.values()]
-    with db.transaction() as conn:
-        logged = repository.log_events(conn, events, [body["data"] for _, body in unique.values()])
+    with uow.transaction() as reporting:
+        logged = reporting.log_events(events, [data for _, data in unique.values()])
         fresh = [event for event in events if event.id in logged and event.type in projection.IDEA_EVENTS]
         if fresh:
-            facts = repository.lock_idea_facts(conn, {event.data["idea_id"] for event in fresh})
+            facts = reporting.lock_idea_facts({event.data["idea_id"] for event in fresh})
             for event in fresh:
                 facts[event.data["idea_id"]] = projection.apply(facts[event.data["idea_id"]], event)
-            repository.save_idea_facts(conn, list(facts.values()))
+            reporting.save_idea_facts(list(facts.values()))
     return len(logged)
 
 
@@ -42,32 +47,32 @@ def replay(events) -> list[projection.IdeaFacts]:
     return list(facts.values())
 
 
-def _rebuild(conn) -> dict:
-    repository.clear_projections(conn)  # from here live events wait for this transaction
-    facts = replay(repository.logged_events(conn, projection.IDEA_EVENTS))
-    repository.insert_idea_facts(conn, facts)
-    events = repository.count_logged_events(conn)
-    repository.set_projection_version(conn, projection.PROJECTION_VERSION, events)
+def _rebuild(reporting: Repository) -> dict:
+    reporting.clear_projections()  # from here live events wait for this transaction
+    facts = replay(reporting.logged_events(projection.IDEA_EVENTS))
+    reporting.insert_idea_facts(facts)
+    events = reporting.count_logged_events()
+    reporting.set_projection_version(projection.PROJECTION_VERSION, events)
     return {"events": events, "ideas": len(facts)}
 
 
-def rebuild(db) -> dict:
+def rebuild(uow: UnitOfWork[Repository]) -> dict:
     """Throw the projections away and derive them again from the event log, in one transaction and
     in a fixed order (occurred_at, event_id). Returns {"events": logged, "ideas": projected}."""
-    with db.transaction() as conn:
-        repository.lock_for_rebuild(conn)
-        rebuilt = _rebuild(conn)
+    with uow.transaction() as reporting:
+        reporting.lock_for_rebuild()
+        rebuilt = _rebuild(reporting)
     log.info("reporting rebuilt from %(events)s logged events: %(ideas)s ideas", rebuilt)
     return rebuilt
 
 
-def rebuild_if_outdated(db) -> dict | None:
+def rebuild_if_outdated(uow: UnitOfWork[Repository]) -> dict | None:
     """At start: rebuild when the projections were built by another version of projection.py."""
-    with db.transaction() as conn:
-        repository.lock_for_rebuild(conn)  # replicas starting together: one rebuilds, the others see it
-        if repository.projection_version(conn) == projection.PROJECTION_VERSION:
+    with uow.transaction() as reporting:
+        reporting.lock_for_rebuild()  # replicas starting together: one rebuilds, the others see it
+        if reporting.projection_version() == projection.PROJECTION_VERSION:
             return None
-        rebuilt = _rebuild(conn)
+        rebuilt = _rebuild(reporting)
     log.info("reporting projections were outdated; rebuilt from %(events)s logged events", rebuilt)
     return rebuilt
 
@@ -76,10 +81,10 @@ def _given(**params) -> dict:
     return {name: value for name, value in params.items() if value is not None}
 
 
-def summary(db, timezone: str, from_date=None, to_date=None) -> dict:
+def summary(uow: UnitOfWork[Repository], settings: ReportingSettings, from_date=None, to_date=None) -> dict:
     period = validated(Period(), _given(from_date=from_date, to_date=to_date))
-    with db.transaction() as conn:
-        return repository.summary(conn, timezone, period["from_date"], period["to_date"])
+    with uow.transaction() as reporting:
+        return reporting.summary(settings.city.key, period["from_date"], period["to_date"])
 
 
 def period_start(day: date, interval: str) -> date:
@@ -105,11 +110,13 @@ def fill_periods(counts: dict[date, int], interval: str, start: date | None, end
     return points
 
 
-def timeseries(db, timezone: str, metric, interval=None, from_date=None, to_date=None) -> dict:
+def timeseries(
+    uow: UnitOfWork[Repository], settings: ReportingSettings, metric, interval=None, from_date=None, to_date=None
+) -> dict:
     query = validated(TimeseriesQuery(), _given(metric=metric, interval=interval, from_date=from_date, to_date=to_date))
-    with db.transaction() as conn:
-        counts = repository.period_counts(
-            conn, timezone, query["metric"], query["interval"], query["from_date"], query["to_date"]
+    with uow.transaction() as reporting:
+        counts = reporting.period_counts(
+            settings.city.key, query["metric"], query["interval"], query["from_date"], query["to_date"]
         )
     return {
         "metric": query["metric"],
@@ -122,10 +129,10 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def published_ideas(db) -> list[dict]:
+def published_ideas(uow: UnitOfWork[Repository]) -> list[dict]:
     """Rows of the open-data export: the ideas public now, in IDEA_EXPORT_COLUMNS."""
-    with db.transaction() as conn:
-        rows = repository.published_ideas(conn)
+    with uow.transaction() as reporting:
+        rows = reporting.published_ideas()
     return [
         {
             "id": str(row["idea_id"]),
@@ -156,7 +163,7 @@ def moderation_row(facts: projection.IdeaFacts) -> dict:
     }
 
 
-def moderation_rows(db) -> list[dict]:
-    with db.transaction() as conn:
-        facts = repository.all_idea_facts(conn)
+def moderation_rows(uow: UnitOfWork[Repository]) -> list[dict]:
+    with uow.transaction() as reporting:
+        facts = reporting.all_idea_facts()
     return [moderation_row(each) for each in facts]

@@ -14,7 +14,8 @@ from nameko.testing.utils import get_extension
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
 from aufbruch.db import Database
-from services.ideas import answers, handlers
+from aufbruch.unit_of_work import UnitOfWork
+from services.ideas import answers, city_handlers, repository
 from services.ideas.service import IdeasService
 from tests.integration.test_ideas_service import AUTHOR, IDEA, Ideas, count, outbox
 from tests.support.infrastructure import free_port
@@ -217,9 +218,9 @@ def test_answers_given_at_once_are_taken_in_turn_so_the_history_is_one_chain(ide
 
     # Straight to the use case with the service's own pool: nameko's entrypoint_hook is not for
     # concurrent calls (parallel hooks share one result).
-    db = get_extension(ideas.container, Database)
+    uow = UnitOfWork(get_extension(ideas.container, Database), repository.Repository)
     body = {"status": "under_evaluation", "text": "Wir prüfen das."}
-    given = list(eventlet.GreenPool().imap(lambda _: handlers.answer(db, idea_id, body, STAFF), range(6)))
+    given = list(eventlet.GreenPool().imap(lambda _: city_handlers.answer(uow, idea_id, body, STAFF), range(6)))
 
     # Each answer saw the one before it: exactly one is the first (previous null), none is lost.
     assert sorted(answer["previous_status"] or "" for answer in given) == [""] + ["under_evaluation"] * 5

@@ -14,6 +14,8 @@ from services.ideas.service import IdeasService
 from tests.integration.test_ideas_service import AUTHOR, IDEA, Ideas
 from tests.support.infrastructure import free_port
 
+STAFF = {"user_id": "7d3c2f4e-5b6a-4f8e-9a1b-2c3d4e5f6a7b", "username": "lena.sachbearbeitung", "role": "staff"}
+
 SPEC_REQUEST_FIELDS = {
     "service_request_id",
     "status",
@@ -55,6 +57,9 @@ class Open311(Ideas):
         idea_id = self.submitted(**changes)
         self.decide(idea_id, "approve")
         return idea_id
+
+    def answer(self, idea_id: str, status: str) -> None:
+        self.call("answer", idea_id, {"status": status, "text": "Die Verwaltung hat entschieden."}, STAFF)
 
 
 @pytest.fixture
@@ -136,6 +141,26 @@ def test_requests_filter_by_service_code_and_status(ideas):
     assert set(ideas.ids(status="open")) == {mobility, culture, health}
     assert ideas.ids(status="closed") == []
     assert set(ideas.ids(status="open,closed", service_code="mobility,health")) == {mobility, health}
+
+
+def test_a_request_is_closed_once_the_city_settled_the_idea_and_its_notes_name_the_official_status(ideas):
+    unanswered, evaluated, declined, implemented = (ideas.published_idea() for _ in range(4))
+    ideas.answer(evaluated, "under_evaluation")
+    ideas.answer(declined, "declined")
+    ideas.answer(implemented, "accepted")
+    ideas.answer(implemented, "implemented")
+
+    found = {request["service_request_id"]: request for request in ideas.requests()}
+
+    assert {idea: (found[idea]["status"], found[idea]["status_notes"]) for idea in found} == {
+        unanswered: ("open", None),
+        evaluated: ("open", "wird geprüft"),
+        declined: ("closed", "abgelehnt"),
+        implemented: ("closed", "umgesetzt"),
+    }
+    assert set(ideas.ids(status="open")) == {unanswered, evaluated}
+    assert set(ideas.ids(status="closed")) == {declined, implemented}
+    assert ideas.get311(f"requests/{declined}.json").json()[0]["status"] == "closed"
 
 
 def test_requests_filter_by_start_and_end_date_and_default_to_the_last_90_days(ideas, database):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.ideas import domain, open311
+from services.ideas import domain, handlers, open311
 from services.ideas.open311 import Open311Error
 
 CATEGORIES = ["administration", "education", "mobility", "economy", "culture", "environment", "health", "other"]
@@ -32,6 +32,11 @@ SPEC_REQUEST_FIELDS = {
     "lat",
     "long",
     "media_url",
+}
+IDEA = {
+    "title": "Mehr Fahrradbügel am Bahnhof",
+    "description": "Am Hauptbahnhof fehlen sichere Abstellplätze für Fahrräder.",
+    "category": "mobility",
 }
 SPEC_SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 
@@ -135,7 +140,7 @@ def test_a_request_holds_no_personal_data_field():
 def test_without_dates_the_window_is_the_last_90_days():
     filters = open311.parse_filters({}, CATEGORIES, NOW)
     assert filters["start"] == NOW - timedelta(days=90) and filters["end"] is None
-    assert filters["statuses"] == ["published"] and filters["categories"] is None
+    assert filters["settled"] is None and filters["categories"] is None
 
 
 @pytest.mark.parametrize(
@@ -192,17 +197,18 @@ def test_an_end_before_the_start_is_a_400():
 
 
 @pytest.mark.parametrize(
-    "value, statuses",
+    "value, settled",
     [
-        ("open", ["published"]),
-        ("closed", []),
-        ("open,closed", ["published"]),
-        (" closed , open ", ["published"]),
-        ("", ["published"]),
+        ("open", False),
+        ("closed", True),
+        ("open,closed", None),
+        (" closed , open ", None),
+        ("open,open", False),
+        ("", None),
     ],
 )
-def test_status_is_open_or_closed_comma_separated(value, statuses):
-    assert open311.parse_filters({"status": value}, CATEGORIES, NOW)["statuses"] == statuses
+def test_status_is_open_or_closed_comma_separated(value, settled):
+    assert open311.parse_filters({"status": value}, CATEGORIES, NOW)["settled"] is settled
 
 
 @pytest.mark.parametrize("value", ["published", "open,pending", "OPEN"])
@@ -249,10 +255,47 @@ def test_an_error_is_answered_with_its_status_and_the_specs_error_list():
 
 
 def test_an_id_that_is_no_uuid_is_not_found_without_asking_the_database():
-    error = error_of(lambda: open311.request(db=None, request_id="not-a-uuid"))
+    error = error_of(lambda: open311.request(uow=None, request_id="not-a-uuid"))
     assert error.code == 404 and error.body()[0]["code"] == 404
 
 
-def test_only_open_requests_are_asked_for_closed_needs_no_query():
-    assert open311.requests(db=None, args={"status": "closed"}, categories=CATEGORIES) == []
-    assert uuid.UUID(open311.service_request(published_idea())["service_request_id"])
+@pytest.mark.parametrize(
+    "official_status, status, notes",
+    [
+        (None, "open", None),
+        ("under_evaluation", "open", "wird geprüft"),
+        ("accepted", "open", "angenommen"),
+        ("in_implementation", "open", "in Umsetzung"),
+        ("implemented", "closed", "umgesetzt"),
+        ("declined", "closed", "abgelehnt"),
+    ],
+)
+def test_the_official_status_makes_a_request_open_or_closed_and_is_its_status_notes(official_status, status, notes):
+    idea = published_idea()
+    idea.official_status = official_status
+
+    request = open311.service_request(idea)
+
+    assert (request["status"], request["status_notes"]) == (status, notes)
+
+
+def test_requests_are_the_published_ideas_of_the_window_open_or_closed_as_asked(uow, settings):
+    def published(category="mobility", answered=None):
+        receipt, _ = handlers.submit(uow, settings, {**IDEA, "category": category}, None)
+        idea = uow.repo.ideas[uuid.UUID(receipt["id"])]
+        domain.apply_decision(idea, "approve", [], NOW)
+        idea.official_status = answered
+        return receipt["id"]
+
+    unanswered, declined, culture = published(), published(answered="declined"), published("culture")
+    handlers.submit(uow, settings, IDEA, None)  # not published
+    now = datetime.now(UTC)
+
+    def ids(**args):
+        return {request["service_request_id"] for request in open311.requests(uow, args, CATEGORIES, now=now)}
+
+    assert ids() == {unanswered, declined, culture}
+    assert ids(status="open") == {unanswered, culture}
+    assert ids(status="closed") == {declined}
+    assert ids(service_code="culture") == {culture}
+    assert ids(end_date=(now - timedelta(days=1)).isoformat()) == set()
