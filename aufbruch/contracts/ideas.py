@@ -46,6 +46,16 @@ class Strict(Schema):
         return data
 
 
+def mail_locale() -> fields.String:
+    """The optional `locale` of a public write: the language of the mails it causes (and of their links)."""
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(LOCALES),
+        metadata={"description": "Language of the mails; else from Accept-Language, else de."},
+    )
+
+
 class Author(Strict):
     name = Text(validate=validate.Length(min=1, max=100), load_default=None, allow_none=True)
     email = fields.Email(validate=validate.Length(max=254), load_default=None, allow_none=True)
@@ -57,8 +67,7 @@ class IdeaSubmission(Strict):
     category = fields.String(required=True)
     district = Text(validate=validate.Length(min=1, max=100), load_default=None, allow_none=True)
     author = fields.Nested(Author, load_default=None, allow_none=True)
-    # The language of the mails about this idea; without it, the request's Accept-Language decides.
-    locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES))
+    locale = mail_locale()
     # No load_default: a submission without it (the standing process) keeps the fingerprint it had
     # before processes existed, so an Idempotency-Key retry across the upgrade still matches.
     process_id = fields.String(

@@ -3,7 +3,7 @@ erasing a person's address."""
 
 from marshmallow import Schema, fields, validate
 
-from aufbruch.contracts.ideas import LOCALES, Strict
+from aufbruch.contracts.ideas import Strict, mail_locale
 
 MAX_EMAIL_LENGTH = 254
 
@@ -14,12 +14,7 @@ def _email() -> fields.Email:
 
 class FollowRequest(Strict):
     email = _email()
-    locale = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.OneOf(LOCALES),
-        metadata={"description": "Language of the mails; else from Accept-Language, else de."},
-    )
+    locale = mail_locale()
 
 
 class DigestRequest(FollowRequest):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from aufbruch.contracts.ideas import Strict, Text
+from aufbruch.contracts.ideas import Strict, Text, mail_locale
 
 COMMENT_MAX_LENGTH = 2000
 
@@ -13,6 +13,7 @@ class SupportRequest(Strict):
         validate=validate.Length(max=254),
         metadata={"description": "Receives the confirmation link; never stored, never shown."},
     )
+    locale = mail_locale()
 
 
 class SupportLink(Strict):

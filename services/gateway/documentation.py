@@ -113,5 +113,6 @@ class PageQuery(Schema):
 
 
 SCHEMAS = {"Error": Error, "ValidationErrors": ValidationErrors}
+ACCEPT_LANGUAGE = header("Accept-Language", "The mails' language (de or en) when the body names no `locale`; else de.")
 IDEMPOTENCY_KEY = header("Idempotency-Key", "A retry with the same key and content returns the same idea.")
 RECEIPT_HEADERS = {"Location": "The idea's URL.", "Idempotent-Replayed": "true on a replayed retry."}

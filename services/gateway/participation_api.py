@@ -23,8 +23,8 @@ from aufbruch.contracts.participation import (
     WithdrawalState,
 )
 from aufbruch.http import SECURITY_HEADERS, json_response, read_json, wants_json
-from services.gateway.documentation import JSON_BODY_ERRORS, PUBLIC_WRITE_ERRORS, ok, op
-from services.gateway.http_helpers import API, link_token
+from services.gateway.documentation import ACCEPT_LANGUAGE, JSON_BODY_ERRORS, PUBLIC_WRITE_ERRORS, ok, op
+from services.gateway.http_helpers import API, accepted_locale, link_token
 from services.gateway.rpc import call
 
 FORM = "application/x-www-form-urlencoded"
@@ -53,7 +53,9 @@ def _error_page(exc: Exception) -> Response:
 
 
 def request_support(participation, request: Request, idea_id: str) -> Response:
-    return json_response(202, call(participation.request_support, idea_id, read_json(request)))
+    return json_response(
+        202, call(participation.request_support, idea_id, read_json(request), accepted_locale(request))
+    )
 
 
 def support_count(participation, request: Request, idea_id: str) -> Response:
@@ -149,8 +151,10 @@ OPERATIONS = {
         {202: ok("A confirmation link was mailed; the support counts once it is followed.", "ConfirmationSent")},
         body="SupportRequest",
         errors=PUBLIC_WRITE_ERRORS + (404, 409),
+        headers=(ACCEPT_LANGUAGE,),
         description="One support per person (a confirmed e-mail address, kept only as a keyed hash) and idea; "
-        "`409` if the idea is not published (or hidden).",
+        "`409` if the idea is not published (or hidden). The confirmation mail and the pages it links to are in "
+        "`locale` (else the best match of Accept-Language, else de).",
     ),
     ("GET", f"{API}/ideas/{{idea_id}}/supports"): op(
         "How many people support an idea",

@@ -26,7 +26,7 @@ from aufbruch.contracts.notifications import (
 )
 from aufbruch.http import SECURITY_HEADERS, json_response, read_json, wants_json
 from services.gateway.auth import Authentication
-from services.gateway.documentation import AUTH_ERRORS, PUBLIC_WRITE_ERRORS, header, ok, op
+from services.gateway.documentation import ACCEPT_LANGUAGE, AUTH_ERRORS, PUBLIC_WRITE_ERRORS, ok, op
 from services.gateway.http_helpers import API, accepted_locale, link_token
 from services.gateway.rpc import call
 
@@ -180,7 +180,6 @@ SCHEMAS = {
     "Erasure": Erasure,
 }
 CATEGORY_SCHEMAS = {"DigestRequest": DigestRequest}
-ACCEPT_LANGUAGE = header("Accept-Language", "The mails' language (de or en) when the body names no `locale`; else de.")
 MAIL_LINK_PAGE = (
     "Opened from a mail: a short German HTML page, unless the client prefers `application/json` (Accept), "
     "which gets the JSON below with the same status."

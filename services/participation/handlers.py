@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
 from aufbruch.contracts.events import Event
+from aufbruch.contracts.ideas import DEFAULT_LOCALE
 from aufbruch.pseudonyms import pseudonym
 from aufbruch.unit_of_work import UnitOfWork
 from services.participation import links, threads
@@ -22,8 +23,6 @@ IDEA_STATUS_OF_EVENT = {"idea.submitted": "submitted", "idea.published": PUBLISH
 # (a moderator hides it instead), so "review" and "approve" only move a comment still waiting.
 COMMENT_STATUS_OF_DECISION = {"approve": threads.POSTED, "reject": "rejected", "review": "in_review"}
 WAITING = ("submitted", "in_review")
-# A support request names no language, so its mail and the pages it links to are German.
-SUPPORT_MAIL_LOCALE = "de"
 
 # (address, idea title, confirm URL, withdraw URL, locale): hands the mail to notifications.
 SendConfirmation = Callable[[str, str, str, str, str], None]
@@ -79,24 +78,28 @@ def request_support(
     uow: UnitOfWork[Repository],
     settings: ParticipationSettings,
     idea_id: uuid.UUID,
-    email: str,
+    support: dict,
+    accepted_locale: str | None,
     send_confirmation: SendConfirmation,
 ) -> None:
     """Mail the links to the web's confirm and withdraw pages; the support counts once confirmed.
-    The address goes to notifications only: the links carry its pseudonym."""
+    The address goes to notifications only: the links carry its pseudonym. The mail and its pages are
+    in the request's `locale`, else `accepted_locale` (the request's Accept-Language), else German."""
     with uow.transaction() as repo:
         idea = _open_idea(repo, idea_id)
+    email = support["email"]
+    locale = support["locale"] or accepted_locale or DEFAULT_LOCALE
     person_key = pseudonym(settings.pseudonym_secret, email)
     confirm_url, withdraw_url = (
         links.page_url(
             settings.public_web_url,
-            SUPPORT_MAIL_LOCALE,
+            locale,
             action,
             links.sign(settings.link_secret, action, idea["idea_id"], person_key),
         )
         for action in (links.CONFIRM, links.WITHDRAW)
     )
-    send_confirmation(email, idea["title"], confirm_url, withdraw_url, SUPPORT_MAIL_LOCALE)
+    send_confirmation(email, idea["title"], confirm_url, withdraw_url, locale)
 
 
 def _link(settings: ParticipationSettings, action: str, token: str) -> tuple[uuid.UUID, str]:

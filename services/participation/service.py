@@ -73,13 +73,15 @@ class ParticipationService(Pingable, PublishesEvents):
         handlers.apply_comment_visibility(self.uow, parse_event(body))
 
     @rpc
-    def request_support(self, idea_id, payload: dict) -> dict:
-        email = validated(SupportRequest(), payload)["email"]
+    def request_support(self, idea_id, payload: dict, accepted_locale: str | None = None) -> dict:
+        """`accepted_locale`: the best match of the request's Accept-Language (the gateway's)."""
+        support = validated(SupportRequest(), payload)
         handlers.request_support(
             self.uow,
             self.settings,
             resource_id(idea_id, "idea"),
-            email,
+            support,
+            accepted_locale,
             self.notifications.send_support_confirmation,
         )
         return {"status": "confirmation_sent"}

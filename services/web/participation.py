@@ -26,24 +26,19 @@ def _comment_fields(form: dict) -> dict[str, str]:
     return {"body": f"{prefix}body", "author_name": f"{prefix}author_name"}
 
 
+def _address_for_mails(form: dict, locale: str) -> dict:
+    """A support or follow request: its mails (and the pages they link to) in the page's language."""
+    return {"email": form.get("email", ""), "locale": locale}
+
+
 IDEA_FORMS = {
     "unterstuetzen": IdeaForm(
-        "support",
-        "supports",
-        "unterstuetzung",
-        lambda form, locale: {"email": form.get("email", "")},
-        lambda form: {"email": "support_email"},
+        "support", "supports", "unterstuetzung", _address_for_mails, lambda form: {"email": "support_email"}
     ),
     "kommentieren": IdeaForm(
         "comment", "comments", "kommentar", lambda form, locale: forms.comment_submission(form), _comment_fields
     ),
-    "folgen": IdeaForm(
-        "follow",
-        "followers",
-        "folgen",
-        lambda form, locale: {"email": form.get("email", ""), "locale": locale},
-        lambda form: {"email": "follow_email"},
-    ),
+    "folgen": IdeaForm("follow", "followers", "folgen", _address_for_mails, lambda form: {"email": "follow_email"}),
     "melden": IdeaForm(
         "flag",
         "flags",

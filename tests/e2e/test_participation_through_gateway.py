@@ -11,7 +11,6 @@ import eventlet
 import pytest
 import requests
 
-from aufbruch.config import load_config
 from aufbruch.contracts.events import CATALOG
 from aufbruch_subscriber.subscriber import Subscriber
 from tests.support.ideas import distinct_idea
@@ -71,11 +70,10 @@ def open_idea(platform) -> str:
     return idea_id
 
 
-def mailed_token(body: str, page: str) -> str:
-    """The token of the mail's link to the web's page `page` (German: a support request names no
-    language); the page hands it to the API, and so do the tests."""
-    web_url = load_config()["PUBLIC_WEB_URL"].rstrip("/")  # the platform's services read the same
-    url = re.search(rf"{re.escape(web_url)}/unterstuetzung/{page}\?token=\S+", body).group(0)
+def mailed_token(platform, body: str, page: str, language: str = "") -> str:
+    """The token of the mail's link to the platform's web page `page` (German unless `language` is
+    `/en`); the page hands it to the API, and so do the tests."""
+    url = re.search(rf"{re.escape(platform.web_url)}{language}/unterstuetzung/{page}\?token=\S+", body).group(0)
     [token] = parse_qs(urlsplit(url).query)["token"]
     return token
 
@@ -92,8 +90,8 @@ def test_support_by_mailed_link_counts_once_and_can_be_withdrawn(platform, obser
 
     [mail] = wait_until(lambda: platform.mail.messages_to(address), timeout=30, message="the confirmation mail")
     body = mail.get_body(("plain",)).get_content()
-    confirm = {"token": mailed_token(body, "bestaetigen")}
-    withdraw = {"token": mailed_token(body, "zuruecknehmen")}
+    confirm = {"token": mailed_token(platform, body, "bestaetigen")}
+    withdraw = {"token": mailed_token(platform, body, "zuruecknehmen")}
 
     page = api(platform, "GET", "/supports/confirm", params=confirm)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
@@ -117,13 +115,27 @@ def test_support_by_mailed_link_counts_once_and_can_be_withdrawn(platform, obser
     assert address not in json.dumps(observed_events)
 
 
+def test_a_support_asked_in_english_is_mailed_in_english_linking_the_english_pages(platform):
+    idea_id = open_idea(platform)
+    address = f"fan-{uuid.uuid4().hex[:8]}@example.org"
+    english = {"Accept-Language": "en-GB,en;q=0.8"}
+    asked = api(platform, "POST", f"/ideas/{idea_id}/supports", json={"email": address}, headers=english)
+    assert asked.status_code == 202
+
+    [mail] = wait_until(lambda: platform.mail.messages_to(address), timeout=30, message="the confirmation mail")
+    assert mail["Subject"].startswith("Please confirm your support")
+    body = mail.get_body(("plain",)).get_content()
+    confirm = {"token": mailed_token(platform, body, "bestaetigen", language="/en")}
+    assert api(platform, "GET", "/supports/confirm", params=confirm, headers=JSON).json()["count"] == 1
+
+
 def test_supports_and_comments_are_refused_for_unknown_ideas_and_bad_input(platform):
     unknown = str(uuid.uuid4())
     assert api(platform, "POST", f"/ideas/{unknown}/supports", json={"email": "a@example.org"}).status_code == 404
     assert api(platform, "POST", f"/ideas/{unknown}/comments", json={"body": "Gute Idee!"}).status_code == 404
     idea_id = open_idea(platform)
-    refused = api(platform, "POST", f"/ideas/{idea_id}/supports", json={"email": "kein-at", "extra": 1})
-    assert refused.status_code == 422 and set(refused.json()["errors"]) == {"email", "extra"}
+    refused = api(platform, "POST", f"/ideas/{idea_id}/supports", json={"email": "kein-at", "locale": "fr", "extra": 1})
+    assert refused.status_code == 422 and set(refused.json()["errors"]) == {"email", "locale", "extra"}
     forged = api(platform, "GET", "/supports/confirm?token=forged", headers=JSON)
     assert forged.status_code == 422 and list(forged.json()["errors"]) == ["token"]
     assert api(platform, "GET", "/supports/confirm?token=forged").status_code == 422  # the page says so too

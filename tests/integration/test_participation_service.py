@@ -189,12 +189,31 @@ def test_a_support_request_mails_links_to_the_web_pages_and_stores_no_address(
         assert email not in str(database.query(f"select * from participation.{table}")), table
 
 
+@pytest.mark.parametrize(
+    ("body", "accepted_locale"), [({"locale": "en"}, None), ({}, "en")], ids=["locale", "accept-language"]
+)
+def test_an_english_support_request_gets_an_english_mail_linking_the_english_pages(
+    participation, notifications, smtp_sink, body, accepted_locale
+):
+    idea_id = published_idea(participation)
+    email = address()
+    call(participation, "request_support", idea_id, {"email": email} | body, accepted_locale)
+
+    [mail] = wait_until(lambda: smtp_sink.messages_to(email), message="the confirmation mail")
+    assert mail["Subject"] == f"Please confirm your support: {TITLE}"
+    assert "Only then does your support count." in mail.get_body(("plain",)).get_content()
+    mailed = mailed_links(mail)
+    assert set(mailed) == {"/en/unterstuetzung/bestaetigen", "/en/unterstuetzung/zuruecknehmen"}
+    confirmed = call(participation, "confirm_support", {"token": mailed["/en/unterstuetzung/bestaetigen"]})
+    assert confirmed == {"idea_id": idea_id, "supported": True, "count": 1}
+
+
 def test_a_support_for_an_unknown_or_unpublished_idea_is_refused_before_any_mail(participation):
     with pytest.raises(NotFound):
         call(participation, "request_support", str(uuid.uuid4()), {"email": address()})
     with pytest.raises(InvalidInput) as refused:
-        call(participation, "request_support", published_idea(participation), {"email": "kein-at"})
-    assert list(refused.value.errors) == ["email"]
+        call(participation, "request_support", published_idea(participation), {"email": "kein-at", "locale": "fr"})
+    assert sorted(refused.value.errors) == ["email", "locale"]
 
 
 def test_concurrent_confirmations_of_one_person_count_once(participation, database, config):

@@ -20,8 +20,10 @@ def gateway():
     return worker_factory(GatewayService)
 
 
-def request(method: str, path: str, *, query=None, accept=None, json_body=None, form=None):
+def request(method: str, path: str, *, query=None, accept=None, json_body=None, form=None, accept_language=None):
     headers = {"Accept": accept} if accept else {}
+    if accept_language:
+        headers["Accept-Language"] = accept_language
     if json_body is not None:
         return EnvironBuilder(
             method=method, path=path, data=json.dumps(json_body), content_type="application/json", headers=headers
@@ -103,7 +105,22 @@ def test_support_and_comment_requests_are_accepted_with_202(gateway):
         ).status_code
         == 202
     )
-    gateway.participation.request_support.assert_called_once_with(IDEA_ID, {"email": "a@example.org"})
+    gateway.participation.request_support.assert_called_once_with(IDEA_ID, {"email": "a@example.org"}, None)
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "accepted"), [("en-GB,en;q=0.8", "en"), ("fr, de;q=0.5", "de"), ("fr", None)]
+)
+def test_a_support_request_passes_the_body_and_the_best_accepted_language(gateway, accept_language, accepted):
+    gateway.participation.request_support.return_value = {"status": "confirmation_sent"}
+    body = {"email": "a@example.org", "locale": "de"}
+
+    response = gateway.request_support(
+        request("POST", f"/api/v1/ideas/{IDEA_ID}/supports", json_body=body, accept_language=accept_language), IDEA_ID
+    )
+
+    assert response.status_code == 202
+    gateway.participation.request_support.assert_called_once_with(IDEA_ID, body, accepted)
 
 
 def test_a_comment_that_is_not_json_gets_415_and_goes_nowhere(gateway):

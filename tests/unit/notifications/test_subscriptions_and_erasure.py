@@ -123,6 +123,33 @@ def test_a_digest_of_an_unknown_category_is_refused(uow):
     assert set(refused.value.errors) == {"category"}
 
 
+# --- support confirmations (participation signs the links) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "subject", "language"),
+    [
+        ("en", f"Please confirm your support: {TITLE}", "/en"),
+        ("de", f"Bitte bestätigen Sie Ihre Unterstützung: {TITLE}", ""),
+    ],
+)
+def test_a_support_confirmation_is_written_in_its_locale_with_the_links_participation_signed(
+    uow, locale, subject, language
+):
+    supporter = "supporter@example.org"
+    confirm_url = f"https://web.aufbruch.example{language}/unterstuetzung/bestaetigen?token=c0nf1rm"
+    withdraw_url = f"https://web.aufbruch.example{language}/unterstuetzung/zuruecknehmen?token=w1thdr4w"
+
+    subscriptions.confirm_support(uow, SETTINGS, supporter, TITLE, confirm_url, withdraw_url, locale)
+
+    [mail] = mails_to(uow.repo, supporter)
+    assert mail["subject"] == subject
+    assert link(mail, f"{language}/unterstuetzung/bestaetigen") == confirm_url
+    assert link(mail, f"{language}/unterstuetzung/zuruecknehmen") == withdraw_url
+    assert link(mail, f"{language}/abmelden").startswith(f"https://web.aufbruch.example{language}/abmelden?token=")
+    assert f'<html lang="{locale}">' in mail["html_body"]
+
+
 # --- unsubscribing and erasure -------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
 from aufbruch.contracts.events import new_event, parse_event
+from aufbruch.contracts.participation import SupportRequest
 from services.participation import handlers, repository
 from services.participation.settings import ParticipationSettings
 
@@ -53,12 +54,17 @@ def token_of(url: str, page: str) -> str:
     return token
 
 
+def support(email: str, **body) -> dict:
+    """A support request's body as service.py hands it over: loaded with the shared contract."""
+    return SupportRequest().load({"email": email} | body)
+
+
 def mailed_tokens(uow, idea_id, email: str) -> tuple[str, str]:
     """Request a support by `email`; the confirm and withdraw tokens of the links in its mail."""
-    mailer = Mailer()
-    handlers.request_support(uow, SETTINGS, idea_id, email, mailer)
+    mailer, request = Mailer(), support(email)
+    handlers.request_support(uow, SETTINGS, idea_id, request, None, mailer)
     [(address, title, confirm_url, withdraw_url, locale)] = mailer.sent
-    assert (address, title, locale) == (email, TITLE, "de")
+    assert (address, title, locale) == (request["email"], TITLE, "de")
     return token_of(confirm_url, "/unterstuetzung/bestaetigen"), token_of(withdraw_url, "/unterstuetzung/zuruecknehmen")
 
 
@@ -81,6 +87,26 @@ def test_the_support_mail_links_the_web_pages_whose_tokens_confirm_and_withdraw(
     }
     assert handlers.withdraw_support(uow, SETTINGS, withdraw) == {"idea_id": idea_id, "supported": False, "count": 0}
     assert "erika" not in str(vars(uow.repo))  # participation stores no address
+
+
+@pytest.mark.parametrize(
+    ("body", "accepted_locale", "mailed_locale"),
+    [({}, None, "de"), ({}, "en", "en"), ({"locale": "en"}, None, "en"), ({"locale": "de"}, "en", "de")],
+)
+def test_the_support_mail_and_its_pages_speak_the_requests_locale_else_the_accepted_language_else_german(
+    uow, body, accepted_locale, mailed_locale
+):
+    idea_id = published_idea(uow)
+    mailer = Mailer()
+    handlers.request_support(uow, SETTINGS, idea_id, support("erika@example.org", **body), accepted_locale, mailer)
+
+    [(_, _, confirm_url, withdraw_url, locale)] = mailer.sent
+    language = "/en" if mailed_locale == "en" else ""
+    assert locale == mailed_locale
+    confirm = token_of(confirm_url, f"{language}/unterstuetzung/bestaetigen")
+    withdraw = token_of(withdraw_url, f"{language}/unterstuetzung/zuruecknehmen")
+    assert handlers.confirm_support(uow, SETTINGS, confirm)["count"] == 1  # the page's language changes no token
+    assert handlers.withdraw_support(uow, SETTINGS, withdraw)["count"] == 0
 
 
 def test_confirming_twice_or_in_another_spelling_counts_once_and_is_announced_once(uow):
@@ -124,7 +150,7 @@ def test_no_mail_goes_out_for_an_unknown_unpublished_or_hidden_idea(uow):
     mailer = Mailer()
     for idea_id, refusal in ((uuid.uuid4(), NotFound), (submitted, Conflict), (hidden, Conflict)):
         with pytest.raises(refusal):
-            handlers.request_support(uow, SETTINGS, idea_id, "erika@example.org", mailer)
+            handlers.request_support(uow, SETTINGS, idea_id, support("erika@example.org"), None, mailer)
     assert mailer.sent == []
 
 

@@ -164,7 +164,7 @@ def test_a_reply_with_an_error_shows_it_at_the_reply_form_with_the_text_kept():
     }
 
 
-def test_a_support_request_redirects_to_the_idea_with_a_notice():
+def test_a_support_request_asks_for_the_mail_in_the_pages_language_and_redirects_with_a_notice():
     gateway = FakeGateway({("POST", f"/ideas/{IDEA_ID}/supports"): Answer(202, {"status": "confirmation_sent"})})
 
     response = web(gateway).idea_form(
@@ -172,9 +172,21 @@ def test_a_support_request_redirects_to_the_idea_with_a_notice():
     )
     page = html(web(gateway).idea(request(f"/en/ideen/{IDEA_ID}?danke=unterstuetzung"), IDEA_ID))
 
+    assert gateway.sent("POST", f"/ideas/{IDEA_ID}/supports")["json"] == {"email": "a@example.org", "locale": "en"}
     assert response.status_code == 303
     assert response.headers["Location"] == f"/en/ideen/{IDEA_ID}?danke=unterstuetzung#support"
     assert "please confirm your support" in page
+
+
+def test_a_support_request_from_the_german_page_asks_for_a_german_mail():
+    gateway = FakeGateway({("POST", f"/ideas/{IDEA_ID}/supports"): Answer(202, {"status": "confirmation_sent"})})
+
+    response = web(gateway).idea_form(
+        request(f"/ideen/{IDEA_ID}/unterstuetzen", "POST", {"email": "a@example.org"}), IDEA_ID, "unterstuetzen"
+    )
+
+    assert response.status_code == 303
+    assert gateway.sent("POST", f"/ideas/{IDEA_ID}/supports")["json"] == {"email": "a@example.org", "locale": "de"}
 
 
 def test_the_list_passes_the_filters_and_keeps_them_across_pages():
