@@ -19,7 +19,7 @@ import eventlet
 import pytest
 import requests
 
-from aufbruch.contracts.events import MAIL_KINDS
+from aufbruch.contracts.event_data import MAIL_KINDS
 from tests.support.ideas import distinct_idea
 from tests.support.infrastructure import wait_until
 

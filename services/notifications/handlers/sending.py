@@ -4,7 +4,7 @@ retry policy of delivery.py), and announced as sent or, once given up, failed.""
 import logging
 from datetime import UTC, datetime
 
-from aufbruch.contracts.events import MAIL_KINDS
+from aufbruch.contracts.event_data import MAIL_KINDS
 from services.notifications import delivery
 from services.notifications.mailer import PermanentFailure, TemporaryFailure, build_message
 from services.notifications.repository import Repository, Work
