@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from aufbruch.settings import SettingError
-from services.web.session import session_secret
+from aufbruch.settings import SettingError, secret
 
 
 def _base_url(config: dict, name: str) -> str:
@@ -36,6 +35,6 @@ class WebSettings:
             gateway_url=_base_url(config, "GATEWAY_URL"),
             public_base_url=_base_url(config, "PUBLIC_BASE_URL"),
             public_web_url=_base_url(config, "PUBLIC_WEB_URL"),
-            session_secret=session_secret(config),
+            session_secret=secret(config, "WEB_SESSION_SECRET"),
             accessibility_contact=_address(config, "ACCESSIBILITY_CONTACT"),
         )
