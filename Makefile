@@ -16,10 +16,11 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# SCALE="moderation=2,notifications=2" runs replicas of a service.
+# SCALE="moderation=2,notifications=2" runs replicas of a service. The secrets come from
+# deploy/development.env (development only; production has no default for them).
 run: install
 	$(BIN)/python -m aufbruch.cli prepare
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -d . -f deploy/Procfile $(if $(SCALE),-c $(SCALE))
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -d . -f deploy/Procfile -e deploy/development.env $(if $(SCALE),-c $(SCALE))
 
 # ruff formats and lints the whole tree, mypy checks the types of the platform's code (pyproject.toml).
 check: install

@@ -9,6 +9,7 @@ work off soon.
 
 import json
 import logging
+from collections.abc import Callable
 from functools import wraps
 
 from nameko.exceptions import RpcTimeout, UnknownService
@@ -159,21 +160,33 @@ class Admission(SharedExtension):
         self.held = 0
 
 
+def busy_json(request: Request) -> Response:
+    """The API's answer to a request shed under load."""
+    return json_response(
+        503,
+        {"error": "The platform is busy right now. Please retry shortly."},
+        {"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
 class AdmittingHttpRequestHandler(HttpRequestHandler):
     """Nameko's `http`, with load shedding: beyond the Admission limit a request gets 503 with
     Retry-After at once instead of waiting behind all the others for a worker, however many there
-    are. What is admitted keeps a bounded wait; a retried POST is safe with its Idempotency-Key."""
+    are. What is admitted keeps a bounded wait; a retried POST is safe with its Idempotency-Key.
+
+    `busy(request)` makes that answer (the API's JSON by default; the web pages answer a page). It runs
+    outside any worker, in the busiest moment: it must be cheap and need no dependency."""
 
     admission = Admission()
+
+    def __init__(self, method: str, url: str, busy: Callable[[Request], Response] = busy_json, **kwargs):
+        super().__init__(method, url, **kwargs)
+        self.busy = busy
 
     def handle_request(self, request):
         # Checked and counted without yielding to another green thread: no race between the two.
         if self.admission.held >= self.admission.limit:
-            return json_response(
-                503,
-                {"error": "The platform is busy right now. Please retry shortly."},
-                {"Retry-After": RETRY_AFTER_SECONDS},
-            )
+            return self.busy(request)
         self.admission.held += 1
         try:
             return super().handle_request(request)
@@ -182,10 +195,10 @@ class AdmittingHttpRequestHandler(HttpRequestHandler):
 
 
 def http(method: str, url: str, **kwargs):
-    """The HTTP entrypoint: Nameko's `http`, with load shedding, whose method's exceptions get their
-    answers from ERROR_RESPONSES. They are answered inside the worker, so that a 404 is a worker that
-    answered, not one that failed: Nameko logs no stack trace for it, and dependency providers (a
-    database's commit, say) see the request as handled."""
+    """The HTTP entrypoint: Nameko's `http`, with load shedding (`busy=` the answer to a request it
+    sheds), whose method's exceptions get their answers from ERROR_RESPONSES. They are answered inside
+    the worker, so that a 404 is a worker that answered, not one that failed: Nameko logs no stack
+    trace for it, and dependency providers (a database's commit, say) see the request as handled."""
     entrypoint = AdmittingHttpRequestHandler.decorator(method, url, **kwargs)
 
     def decorate(handler):

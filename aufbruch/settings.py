@@ -9,6 +9,7 @@ of failing requests or sending events to the dead-letter queue later. Command-li
 
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nameko.extensions import DependencyProvider
@@ -69,6 +70,16 @@ def flag(config: dict, name: str) -> bool:
 def words(config: dict, name: str) -> tuple[str, ...]:
     """A comma-separated setting as its items, blanks dropped."""
     return tuple(item.strip() for item in str(config.get(name) or "").split(",") if item.strip())
+
+
+def web_address(config: dict, name: str) -> str:
+    """The setting `name` as an http:// or https:// address, without a trailing slash (so that paths
+    are appended to it as `f"{address}/ideen"`)."""
+    value = str(config.get(name) or "").strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingError(name, "an http:// or https:// address", config.get(name))
+    return value
 
 
 MINIMUM_SECRET_LENGTH = 32

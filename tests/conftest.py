@@ -1,5 +1,6 @@
 """Fixtures giving each test (or the e2e run) its own vhost, database and mail server."""
 
+import os
 import warnings
 
 warnings.filterwarnings("ignore", r"\s*Eventlet is deprecated")
@@ -9,9 +10,14 @@ eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
 
 import pytest  # noqa: E402
 
-from aufbruch.config import load_config  # noqa: E402
+from aufbruch.config import development_environment, load_config  # noqa: E402
 from tests.support.infrastructure import SmtpSink, TestDatabase, Vhost, ensure_management_api, unique_name  # noqa: E402
 from tests.support.proxy import CuttableProxy  # noqa: E402
+
+# deploy/config.yaml gives the secrets no default: the tests (and the services and tools they start)
+# use the development values, unless the environment sets its own.
+for name, value in development_environment().items():
+    os.environ.setdefault(name, value)
 
 
 @pytest.fixture(scope="session")

@@ -34,23 +34,7 @@ PANEL_WIDTH = 440  # charts that stand two side by side
 UNAVAILABLE = (Unavailable, UnknownService, RpcTimeout, ServiceTimeout, ServiceUnreachable)
 
 CATEGORY_LABELS = labels.CATEGORY_LABELS["de"]
-REASON_LABELS = {
-    "offensive_language": "Beleidigende Sprache",
-    "offensive": "Beleidigend",
-    "personal_data": "Persönliche Daten",
-    "link_spam": "Link-Spam",
-    "spam": "Spam",
-    "off_topic": "Nicht zum Thema",
-    "duplicate": "Doppelt eingereicht",
-    "near_duplicate": "Ähnliche Idee vorhanden",
-    "shouting": "Großbuchstaben",
-    "illegal_content": "Rechtswidriger Inhalt",
-    "legal_review": "Rechtliche Prüfung",
-    "misinformation": "Falschinformation",
-    "flags": "Bürgermeldungen",
-    "pre_moderation": "Vorabprüfung",
-    "other": "Sonstiges",
-}
+REASON_LABELS = labels.MODERATION_REASON_LABELS["de"]
 STAGES = (  # (key in by_status, or "total"; label; tone): the funnel's rows in order
     ("total", "Eingereicht", "main"),
     ("in_review", "In Prüfung", "main"),

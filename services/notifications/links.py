@@ -50,8 +50,10 @@ class Links:
     def idea_url(self, idea_id, locale: str | None) -> str:
         return self._page(locale, f"/ideen/{idea_id}")
 
-    def moderation_queue_url(self) -> str:
-        return self._api("/moderation/queue")
+    def review_queue_url(self) -> str:
+        """The staff pages' review queue (services/web/staff/moderation.py QUEUE): moderators sign in
+        there; the alert goes to a team mailbox, so in the default language."""
+        return self._page(DEFAULT_LOCALE, "/verwaltung/pruefung")
 
     def confirmation_url(self, subscription: str, subscription_id: uuid.UUID, locale: str | None) -> str:
         token = URLSafeTimedSerializer(self.secret, salt="confirm").dumps([subscription, str(subscription_id)])

@@ -2,19 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aufbruch.config import categories
-from aufbruch.settings import SettingError, flag, integer, secret, words
+from aufbruch.settings import SettingError, flag, integer, secret, web_address, words
 from services.notifications.links import Links
-
-
-def _base_url(config: dict, name: str) -> str:
-    value = str(config.get(name) or "").strip().rstrip("/")
-    if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
-        raise SettingError(name, "an http:// or https:// address", config.get(name))
-    return value
 
 
 def _text(config: dict, name: str) -> str:
@@ -56,8 +48,8 @@ class NotificationSettings:
     def from_config(cls, config: dict) -> "NotificationSettings":
         return cls(
             links=Links(
-                api_url=_base_url(config, "PUBLIC_BASE_URL"),
-                web_url=_base_url(config, "PUBLIC_WEB_URL"),
+                api_url=web_address(config, "PUBLIC_BASE_URL"),
+                web_url=web_address(config, "PUBLIC_WEB_URL"),
                 secret=secret(config, "LINK_SECRET"),
             ),
             pseudonym_secret=secret(config, "PSEUDONYM_SECRET"),

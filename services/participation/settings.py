@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from aufbruch.settings import SettingError, secret
+from aufbruch.settings import secret, web_address
 
 
 @dataclass(frozen=True)
@@ -13,11 +13,8 @@ class ParticipationSettings:
 
     @classmethod
     def from_config(cls, config: dict) -> "ParticipationSettings":
-        web_url = str(config.get("PUBLIC_WEB_URL") or "").rstrip("/")
-        if not web_url.startswith(("http://", "https://")):
-            raise SettingError("PUBLIC_WEB_URL", "an http:// or https:// address", web_url)
         return cls(
             pseudonym_secret=secret(config, "PSEUDONYM_SECRET"),
             link_secret=secret(config, "LINK_SECRET"),
-            public_web_url=web_url,
+            public_web_url=web_address(config, "PUBLIC_WEB_URL"),
         )

@@ -10,6 +10,7 @@ page). Staff pages render through the same `Pages.render`; their own texts come 
 import logging
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +21,7 @@ from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.ideas import OFFICIAL_STATUSES
-from aufbruch.http import SECURITY_HEADERS
+from aufbruch.http import RETRY_AFTER_SECONDS, SECURITY_HEADERS
 from aufbruch.labels import category_label, official_status_label
 from services.web import i18n
 from services.web.settings import WebSettings
@@ -108,6 +109,24 @@ def environment() -> Environment:
         "query": query,
     }
     return env
+
+
+def busy_pages() -> dict[str, bytes]:
+    """The page for a request shed under load, in each language, rendered once."""
+    template = environment().get_template("busy.html")
+    return {
+        locale: template.render(locale=locale, t=translator(locale), link=partial(i18n.localized, locale)).encode()
+        for locale in TEXTS
+    }
+
+
+BUSY_PAGES = busy_pages()
+
+
+def busy_page(request: Request) -> Response:
+    """The web's answer to a request shed under load (aufbruch.http's `busy=`): a page, not the API's JSON."""
+    headers = PAGE_HEADERS | {"Retry-After": RETRY_AFTER_SECONDS}
+    return Response(BUSY_PAGES[i18n.page_locale(request)], status=503, mimetype="text/html", headers=headers)
 
 
 class Pages(DependencyProvider):

@@ -9,7 +9,7 @@ from typing import Any
 from aufbruch.http import http
 from services.web import i18n
 from services.web.gateway import Answer, GatewayClient
-from services.web.pages import Pages
+from services.web.pages import Pages, busy_page
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,6 @@ def page(method: str, path: str) -> Callable:
                 return self.pages.message(request, 500, "error_title", "error_text")
 
         english = i18n.localized("en", path)
-        return http(method, english)(http(method, path)(shown))
+        return http(method, english, busy=busy_page)(http(method, path, busy=busy_page)(shown))
 
     return register

@@ -21,24 +21,11 @@ from datetime import timedelta
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Request, Response
 
-from aufbruch.settings import SettingError
-
 COOKIE_NAME = "aufbruch_staff"
 COOKIE_PATH = "/"  # the German and the English staff pages share one session
 SESSION_LIFETIME = timedelta(hours=8)  # a working day; then sign in again
 CSRF_FIELD = "csrf_token"
-MIN_SECRET_LENGTH = 32
 _SALT = "aufbruch.web.staff-session"
-
-
-def session_secret(config: dict) -> str:
-    """WEB_SESSION_SECRET, which has no default: a guessable key would let anyone forge a session."""
-    secret = str(config.get("WEB_SESSION_SECRET") or "")
-    if len(secret) < MIN_SECRET_LENGTH:
-        raise SettingError(
-            "WEB_SESSION_SECRET", f"a random value of at least {MIN_SECRET_LENGTH} characters", "<hidden>"
-        )
-    return secret
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,8 @@
 """The web service's settings, read once at start-up (aufbruch/settings.py)."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from aufbruch.settings import SettingError
-from services.web.session import session_secret
-
-
-def _base_url(config: dict, name: str) -> str:
-    value = str(config.get(name) or "").strip().rstrip("/")
-    if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
-        raise SettingError(name, "an http:// or https:// address", config.get(name))
-    return value
+from aufbruch.settings import SettingError, secret, web_address
 
 
 def _address(config: dict, name: str) -> str:
@@ -33,9 +24,9 @@ class WebSettings:
     @classmethod
     def from_config(cls, config: dict) -> "WebSettings":
         return cls(
-            gateway_url=_base_url(config, "GATEWAY_URL"),
-            public_base_url=_base_url(config, "PUBLIC_BASE_URL"),
-            public_web_url=_base_url(config, "PUBLIC_WEB_URL"),
-            session_secret=session_secret(config),
+            gateway_url=web_address(config, "GATEWAY_URL"),
+            public_base_url=web_address(config, "PUBLIC_BASE_URL"),
+            public_web_url=web_address(config, "PUBLIC_WEB_URL"),
+            session_secret=secret(config, "WEB_SESSION_SECRET"),
             accessibility_contact=_address(config, "ACCESSIBILITY_CONTACT"),
         )

@@ -315,6 +315,7 @@ def test_moderators_get_one_mail_per_interval_listing_the_waiting_cases(notifica
     for event in cases:
         assert f"Fall {event['data']['case_id']}" in text_of(alert)
     assert decided["data"]["case_id"] not in text_of(alert)  # decided meanwhile: it waits no more
+    assert "http://web.test/verwaltung/pruefung" in text_of(alert)  # the staff pages' review queue
     call(notifications, "on_review_requested", review_requested())
     assert quietly(lambda: len(smtp_sink.messages_to(moderators))) == 1  # the next case waits for the interval
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 
+from aufbruch.config import development_environment
 from tests.support.infrastructure import REPO_ROOT, TestDatabase, Vhost, free_port, wait_until
 
 SERVICES = {
@@ -56,7 +57,8 @@ class Platform:
             self.broker = CuttableProxy(5672).start()
             amqp_uri = amqp_uri.replace(":5672/", f":{self.broker.port}/")
         self.env = (
-            os.environ
+            development_environment()  # the benchmark starts the platform outside pytest's conftest
+            | dict(os.environ)
             | {
                 "AMQP_URI": amqp_uri,
                 "DATABASE_URL": database.url,
@@ -66,7 +68,6 @@ class Platform:
                 "PUBLIC_BASE_URL": "http://ideas.test",
                 "PUBLIC_WEB_URL": self.web_url,
                 "GATEWAY_URL": f"http://127.0.0.1:{self.port}",
-                "WEB_SESSION_SECRET": "aufbruch-development-only-session-secret",
                 "WEBHOOKS_ALLOW_HTTP": "true",  # the tests' webhook receiver speaks plain http
                 "PUBLIC_WRITE_RATE_LIMIT": "0",  # tests and benchmark submit thousands of ideas from one address
             }

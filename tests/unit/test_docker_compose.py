@@ -1,6 +1,6 @@
 """Static checks of the container deployment (no Docker needed).
 
-docker-compose.yml is parsed with yaml.safe_load (which resolves the YAML
+docker-compose.yml is parsed with YAML's safe loader (which resolves the YAML
 anchors and merge keys the same way compose does) and deploy/Dockerfile is
 read instruction by instruction.
 """
@@ -42,11 +42,21 @@ ALL_SERVICES = INFRASTRUCTURE + NAMEKO_SERVICES
 # --------------------------------------------------------------------------
 
 
+class ComposeLoader(yaml.SafeLoader):
+    """YAML as compose reads it. Nameko's config loader (aufbruch.config.load_config, which other tests
+    call) teaches SafeLoader to fill in `${VAR}` from this process's environment; compose does that
+    from the operator's, so the file is read here as written."""
+
+
 @pytest.fixture(scope="module")
 def compose() -> dict:
     assert COMPOSE_FILE.is_file(), f"{COMPOSE_FILE} is missing"
+    ComposeLoader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != "!env_var"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     with COMPOSE_FILE.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=ComposeLoader)
     assert isinstance(data, dict) and isinstance(data.get("services"), dict)
     return data
 
@@ -70,6 +80,11 @@ def environment(service: dict) -> dict:
     if isinstance(env, list):
         return dict(item.split("=", 1) if "=" in item else (item, None) for item in env)
     return dict(env)
+
+
+def interpolated(value: str, with_value: str = "set-by-the-operator") -> str:
+    """`value` with compose's `${NAME...}` filled in as when NAME is set."""
+    return re.sub(r"\$\{\w+[^}]*\}", with_value, value)
 
 
 def depends_on(service: dict) -> dict:
@@ -197,12 +212,43 @@ def test_environment_points_at_compose_hosts(services, name):
     env = environment(services[name])
     amqp = urlsplit(env["AMQP_URI"])
     assert amqp.scheme == "pyamqp" and amqp.hostname == "rabbitmq" and amqp.port == 5672
-    database = urlsplit(env["DATABASE_URL"])
+    database = urlsplit(interpolated(env["DATABASE_URL"]))
     assert database.scheme == "postgresql"
     assert database.hostname == "postgres" and database.port == 5432
     assert database.path == "/aufbruch"
     assert env["SMTP_HOST"] == "mailsink"
     assert str(env["SMTP_PORT"]) == "1025"
+
+
+SECRETS = ("POSTGRES_PASSWORD", "PSEUDONYM_SECRET", "LINK_SECRET", "WEB_SESSION_SECRET")
+
+
+def test_no_secret_has_a_default():
+    """Each use of a secret is compose's `${NAME:?message}`: unset, compose refuses to start and says
+    how to make one (the development values are in deploy/development.env, taken only on request)."""
+    uses = re.findall(r"\$\{(\w+)([^}]*)\}", COMPOSE_FILE.read_text(encoding="utf-8"))
+    secret_uses = [(name, rest) for name, rest in uses if name in SECRETS]
+    assert {name for name, _ in secret_uses} == set(SECRETS)
+    for name, rest in secret_uses:
+        assert rest.startswith(":?") and "openssl rand" in rest, f"${{{name}{rest}}} has a default or no advice"
+
+
+@pytest.mark.parametrize("name", NAMEKO_SERVICES)
+def test_every_service_gets_the_signing_secrets(services, name):
+    env = environment(services[name])
+    for secret in ("PSEUDONYM_SECRET", "LINK_SECRET"):
+        assert str(env[secret]).startswith(f"${{{secret}:?"), f"{name}: {secret}={env[secret]!r}"
+    assert "${POSTGRES_PASSWORD:?" in env["DATABASE_URL"]
+
+
+def test_the_web_gets_its_session_secret(services):
+    assert environment(services["web"])["WEB_SESSION_SECRET"].startswith("${WEB_SESSION_SECRET:?")
+
+
+def test_the_service_configuration_gives_no_secret_a_default():
+    config = (REPO_ROOT / "deploy" / "config.yaml").read_text(encoding="utf-8")
+    for name in SECRETS[1:]:
+        assert f'{name}: !raw_env_var "${{{name}:}}"' in config, f"deploy/config.yaml gives {name} a default"
 
 
 @pytest.mark.parametrize("name", SCALABLE)

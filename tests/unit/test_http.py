@@ -7,12 +7,13 @@ Errors that crossed RPC are sent through Nameko's own (de)serialisation, as a ca
 import io
 import json
 import logging
+from types import SimpleNamespace
 
 import pytest
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService, deserialize, serialize
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, Unavailable
 from aufbruch.http import (
@@ -445,3 +446,33 @@ def test_expected_errors_are_not_logged_as_unexpected(caplog):
         raising(NotFound("x"))(None)
         raising(HttpError(400, "bad"))(None)
     assert not [record for record in caplog.records if record.name == "aufbruch.http"]
+
+
+def full(entrypoint: AdmittingHttpRequestHandler) -> AdmittingHttpRequestHandler:
+    entrypoint.admission = SimpleNamespace(held=3, limit=3)  # type: ignore[assignment]
+    return entrypoint
+
+
+def test_beyond_its_limit_the_api_sheds_a_request_with_a_json_503_and_retry_after():
+    answer = full(AdmittingHttpRequestHandler("GET", "/api/v1/ideas")).handle_request(request())
+
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == RETRY_AFTER_SECONDS
+    assert body_of(answer) == {"error": "The platform is busy right now. Please retry shortly."}
+
+
+def test_a_service_chooses_its_busy_answer():
+    def busy_page(shed_request):
+        return Response(f"busy at {shed_request.path}", status=503, mimetype="text/html")
+
+    @http("GET", "/ideen", busy=busy_page)
+    def handler(request):
+        raise AssertionError("a shed request reaches no worker")
+
+    [entrypoint] = getattr(handler, ENTRYPOINT_EXTENSIONS_ATTR)
+    answer = full(entrypoint).handle_request(request())
+
+    assert (answer.status_code, answer.mimetype, answer.get_data(as_text=True)) == (
+        503,
+        "text/html",
+        "busy at /api/v1/ideas",
+    )

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from aufbruch.settings import SettingError, Settings, flag, integer, secret, words
+from aufbruch.settings import SettingError, Settings, flag, integer, secret, web_address, words
 
 
 def test_a_whole_number_is_read_and_a_wrong_one_is_named():
@@ -66,3 +66,17 @@ def test_a_wrong_setting_fails_the_start_not_a_worker():
     provider = Settings(ExampleSettings.from_config).bind(container, "settings")
     with pytest.raises(SettingError, match="LIMIT"):
         provider.setup()
+
+
+def test_a_web_address_loses_its_trailing_slash_and_surrounding_blanks():
+    assert web_address({"PUBLIC_WEB_URL": " https://ideen.guetersloh.de/ "}, "PUBLIC_WEB_URL") == (
+        "https://ideen.guetersloh.de"
+    )
+    assert web_address({"GATEWAY_URL": "http://127.0.0.1:8000"}, "GATEWAY_URL") == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize("value", ["ideen.guetersloh.de", "ftp://ideen.guetersloh.de", "https://", "", None])
+def test_anything_but_an_http_or_https_address_is_refused_naming_the_setting(value):
+    with pytest.raises(SettingError, match="an http:// or https:// address") as refused:
+        web_address({"PUBLIC_WEB_URL": value}, "PUBLIC_WEB_URL")
+    assert refused.value.name == "PUBLIC_WEB_URL"

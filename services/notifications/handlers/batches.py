@@ -54,7 +54,7 @@ def alert_moderators(uow: Work, settings: NotificationSettings) -> int:
                 dedup_key=f"moderator_alert:{now.isoformat()}",
                 list_id=MODERATOR_ALERTS,
                 cases=listed,
-                queue_url=settings.links.moderation_queue_url(),
+                queue_url=settings.links.review_queue_url(),
             )
         repository.mark_alerted([case["case_id"] for case in cases], now)
     return len(cases)

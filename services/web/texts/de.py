@@ -23,6 +23,9 @@ TEXTS = {
     "optional": "freiwillig",
     "required": "Pflichtfeld",
     "busy": "Gerade ist sehr viel los. Bitte versuchen Sie es in einer Minute noch einmal – Ihr Text ist noch da.",
+    "busy_title": "Gerade ist sehr viel los",
+    "busy_text": "Bitte versuchen Sie es in einer Minute noch einmal. Haben Sie ein Formular abgeschickt, "
+    "finden Sie Ihren Text mit „Zurück“ in Ihrem Browser wieder.",
     "unavailable_title": "Gerade nicht erreichbar",
     "unavailable_text": "Die Plattform ist gerade nicht erreichbar. "
     "Bitte versuchen Sie es in einer Minute noch einmal.",

@@ -23,6 +23,9 @@ TEXTS = {
     "optional": "optional",
     "required": "required",
     "busy": "A lot is going on right now. Please try again in a minute – your text is still here.",
+    "busy_title": "A lot is going on right now",
+    "busy_text": "Please try again in a minute. If you sent a form, your browser's “Back” button "
+    "brings your text back.",
     "unavailable_title": "Not available right now",
     "unavailable_text": "The platform cannot be reached right now. Please try again in a minute.",
     "not_found_title": "Page not found",

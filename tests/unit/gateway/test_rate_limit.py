@@ -8,7 +8,7 @@ import pytest
 from nameko.testing.services import worker_factory
 from werkzeug.test import EnvironBuilder
 
-from aufbruch.http import SECURITY_HEADERS
+from aufbruch.http import SECURITY_HEADERS, HttpError
 from aufbruch.rate_limit import PublicWriteLimit, TokenBuckets, client_address, trusted_networks
 from services.gateway.service import GatewayService
 
@@ -121,7 +121,18 @@ def test_flags_count_against_the_same_limit():
     gateway.moderation.flag.assert_not_called()
 
 
+def admitted(limit: PublicWriteLimit, request) -> bool:
+    """Whether `limit` lets `request` through (else it refuses with 429)."""
+    try:
+        limit.admit(request)
+    except HttpError as refused:
+        assert refused.status == 429
+        return False
+    return True
+
+
 def test_a_limit_of_zero_admits_everything():
     unlimited = limit(PUBLIC_WRITE_RATE_LIMIT=0, PUBLIC_WRITE_BURST=1)
-    for _ in range(1000):
-        unlimited.admit(post())
+    assert all(admitted(unlimited, post()) for _ in range(1000))
+    limited = limit(PUBLIC_WRITE_RATE_LIMIT=1, PUBLIC_WRITE_BURST=1)
+    assert [admitted(limited, post()) for _ in range(3)] == [True, False, False]  # the same requests, limited

@@ -49,8 +49,9 @@ def test_the_day_is_the_citys_day():
     assert processes.city_today(ZoneInfo("UTC"), late_evening_utc) == date(2027, 3, 31)
 
 
-def test_an_open_process_admits_its_categories():
-    processes.admit(SUMMIT, "mobility", CONFIGURED, date(2027, 3, 15))  # no exception
+@pytest.mark.parametrize("today", [SUMMIT.opens_on, date(2027, 3, 15), SUMMIT.closes_on])
+def test_an_open_process_admits_its_categories_from_its_first_to_its_last_day(today):
+    assert processes.admit(SUMMIT, "mobility", CONFIGURED, today) is None  # neither Conflict nor InvalidInput
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,10 @@ def test_mails_link_to_the_web_pages_in_the_recipients_language(locale, prefix):
     assert LINKS.unsubscribe_page_url(ID, locale).startswith(f"{web}/abmelden?token=")
 
 
+def test_the_moderator_alert_links_the_staff_pages_review_queue_not_the_api():
+    assert LINKS.review_queue_url() == "https://web.aufbruch.example/verwaltung/pruefung"
+
+
 def test_the_one_click_unsubscribe_url_is_the_apis_and_takes_the_pages_token():
     """RFC 8058: mail clients POST to the List-Unsubscribe URL, which must act on a bare POST."""
     url = LINKS.one_click_unsubscribe_url(ID)

@@ -42,7 +42,7 @@ CONTEXTS = {  # every template with what it needs
         title=TITLE, idea_url=IDEA_URL, official_status="accepted", answer="Wir setzen das um."
     ),
     "support_confirmation": dict(title=TITLE, confirm_url=SUPPORT_CONFIRM_URL, withdraw_url=SUPPORT_WITHDRAW_URL),
-    "moderator_alert": dict(cases=CASES, queue_url="https://aufbruch.example/api/v1/moderation/queue"),
+    "moderator_alert": dict(cases=CASES, queue_url="https://web.aufbruch.example/verwaltung/pruefung"),
 }
 SUBJECTS = {
     ("receipt", "de"): f"Ihre Idee ist eingegangen: {TITLE}",
@@ -194,6 +194,7 @@ def test_the_moderator_alert_lists_every_waiting_case():
     text = mail("moderator_alert").text
     assert "Fall c-1 (Idee i-1), seit 12.05.2025 09:14: personal_data" in text
     assert "Fall c-2" in text
+    assert "Zur Warteschlange: https://web.aufbruch.example/verwaltung/pruefung" in text
 
 
 def test_the_digest_lists_each_idea_with_its_link():

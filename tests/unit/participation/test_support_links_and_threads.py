@@ -80,7 +80,7 @@ def comment(parent_id=None, idea_id=IDEA, status=threads.POSTED, hidden=False, *
 
 
 def test_a_visible_top_level_comment_can_be_answered():
-    threads.check_parent(comment(), IDEA)
+    assert threads.check_parent(comment(), IDEA) is None  # no InvalidInput naming parent_id
 
 
 @pytest.mark.parametrize(

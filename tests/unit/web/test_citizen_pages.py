@@ -1,8 +1,9 @@
 import pytest
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko.testing.services import worker_factory
 
 from services.web.gateway import Answer
-from services.web.pages import PAGE_CSP
+from services.web.pages import PAGE_CSP, busy_page
 from services.web.service import WebService
 from tests.unit.web.fakes import COMMENT_ID, IDEA_ID, PUBLISHED, FakeGateway, pages, request
 
@@ -308,3 +309,28 @@ def test_an_unknown_form_action_is_not_found():
     response = web().idea_form(request(f"/ideen/{IDEA_ID}/loeschen", "POST", {}), IDEA_ID, "loeschen")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "locale", "heading"), [("/ideen/neu", "de", "Gerade ist sehr viel los"), ("/en/ideen/neu", "en", "A lot")]
+)
+def test_a_request_shed_under_load_gets_a_page_in_its_language_with_retry_after(path, locale, heading):
+    response = busy_page(request(path, "POST"))
+
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert response.mimetype == "text/html" and response.headers["Content-Security-Policy"] == PAGE_CSP
+    assert f'<html lang="{locale}">' in html(response) and f"<h1>{heading}" in html(response)
+    assert 'href="/static/site.css"' in html(response)  # the site's look
+
+
+def test_every_page_sheds_with_the_busy_page_not_the_apis_json():
+    entrypoints = [
+        entrypoint
+        for base in WebService.__mro__
+        for member in vars(base).values()
+        for entrypoint in getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, ())
+        if not entrypoint.url.startswith("/static/")  # a stylesheet shed is not a page
+    ]
+
+    assert len(entrypoints) > 20
+    assert all(entrypoint.busy is busy_page for entrypoint in entrypoints)

@@ -10,9 +10,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from aufbruch.settings import SettingError
 from services.web import session as sessions
-from services.web.session import COOKIE_NAME, Session, SessionCookie, StaffUser, session_secret, signed_in_session
+from services.web.session import COOKIE_NAME, Session, SessionCookie, StaffUser, signed_in_session
 
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
 USER = StaffUser(user_id="u-1", username="mona", display_name="Mona M.", role="moderator")
@@ -108,20 +107,3 @@ def test_signing_in_issues_a_new_csrf_token():
 )
 def test_a_form_is_accepted_only_with_the_sessions_csrf_token(form, accepted):
     assert Session(csrf_token="the-token").accepts(MultiDict(form)) is accepted
-
-
-@pytest.mark.parametrize("config", [{}, {"WEB_SESSION_SECRET": None}, {"WEB_SESSION_SECRET": ""}])
-def test_the_session_secret_has_no_default(config):
-    with pytest.raises(SettingError, match="WEB_SESSION_SECRET"):
-        session_secret(config)
-
-
-def test_a_short_session_secret_is_refused_without_showing_it():
-    with pytest.raises(SettingError, match="at least 32 characters") as raised:
-        session_secret({"WEB_SESSION_SECRET": "guessable-secret"})
-
-    assert "guessable-secret" not in str(raised.value)
-
-
-def test_a_long_session_secret_is_taken():
-    assert session_secret({"WEB_SESSION_SECRET": SECRET}) == SECRET

@@ -26,6 +26,7 @@ def test_the_settings_are_read_once_with_addresses_without_a_trailing_slash():
         ("PUBLIC_BASE_URL", ""),
         ("ACCESSIBILITY_CONTACT", "nobody"),
         ("WEB_SESSION_SECRET", "short"),
+        ("WEB_SESSION_SECRET", ""),  # no default: a guessable key would let anyone forge a session
     ],
 )
 def test_a_wrong_setting_stops_the_service_naming_it(name, value):
