@@ -124,7 +124,8 @@ class Webhook(Schema):
         metadata={
             "description": f"How deliveries are signed (docs/events.md, Webhooks): `{STANDARD_SCHEME}` for webhooks"
             f" registered from this release on; `{LEGACY_SCHEME}` (the signature before) for those registered"
-            " before, until the next release moves them. Registering the endpoint again moves it earlier."
+            " before, until the next release moves them. Registering the endpoint again gives a new"
+            f" `{STANDARD_SCHEME}` webhook with a new secret."
         },
     )
 
