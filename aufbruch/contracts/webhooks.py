@@ -1,18 +1,20 @@
 """The webhooks service's RPC contract, and how a webhook delivery is signed.
 
 Admins register an endpoint (`NewWebhook`); every event whose type the endpoint's filter matches is
-POSTed to it as a CloudEvent (structured mode, `application/cloudevents+json`), signed as Standard
-Webhooks (https://www.standardwebhooks.com) sign, so that receivers verify it with the official
-`standardwebhooks` libraries:
+POSTed to it as a CloudEvent (structured mode, `application/cloudevents+json`), signed in the
+subscription's `signature_scheme`. Subscriptions registered from this release on use Standard Webhooks
+(https://www.standardwebhooks.com), so that receivers verify them with the official `standardwebhooks`
+libraries:
 
     webhook-id: <delivery id>              the same on every retry of one delivery: deduplicate by it
     webhook-timestamp: <unix seconds>      when this attempt was signed
     webhook-signature: v1,<base64>         HMAC-SHA256 of f"{id}.{timestamp}.{body}", keyed with the
                                            bytes the secret `whsec_<base64>` stands for
 
-Until the release after this one, every delivery also carries the signature of the scheme before
-(LEGACY_SIGNATURE_HEADER: `v1=<hex>` HMAC-SHA256 of f"{timestamp}.{body}" keyed with the secret's
-text), so receivers move over at their own pace (docs/events.md, "Webhooks").
+Subscriptions registered before keep the LEGACY_SCHEME their receivers verify, for this release
+(docs/events.md, "Webhooks"): the same three headers, but `Webhook-Signature: v1=<hex>` HMAC-SHA256
+of f"{timestamp}.{body}" keyed with the secret's text. One header cannot carry both signatures: the
+names differ only in case, and both the old receivers and the libraries compare its whole value.
 """
 
 import base64
@@ -28,7 +30,9 @@ from aufbruch.contracts.ideas import Strict
 ALL_EVENTS = "*"
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32  # the spec asks for 24 to 64
-LEGACY_SIGNATURE_HEADER = "Webhook-Legacy-Signature"
+STANDARD_SCHEME = "standard-webhooks"
+LEGACY_SCHEME = "legacy"  # subscriptions registered before Standard Webhooks, until the release after this one
+SIGNATURE_SCHEMES = (STANDARD_SCHEME, LEGACY_SCHEME)
 CONTENT_TYPE = "application/cloudevents+json"
 MAX_URL_LENGTH = 2000
 MAX_PER_PAGE = 50
@@ -40,9 +44,10 @@ def new_secret() -> str:
 
 
 def signing_key(secret: str) -> bytes:
-    """The key bytes that `secret` stands for. Secrets issued before Standard Webhooks were written
-    in URL-safe base64 without padding; the two alphabets share no character that differs (`+/`
-    against `-_`), so one reading serves both and those secrets stay valid."""
+    """The key bytes that `secret` stands for under Standard Webhooks. Secrets issued before were
+    written in URL-safe base64 without padding; the two alphabets share no character that differs
+    (`+/` against `-_`), so one reading serves both, and a legacy subscription moved to Standard
+    Webhooks keeps its secret."""
     encoded = secret.removeprefix(SECRET_PREFIX).replace("-", "+").replace("_", "/")
     return base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
 
@@ -54,19 +59,22 @@ def signature(secret: str, delivery_id, timestamp: int, body: bytes) -> str:
 
 
 def legacy_signature(secret: str, timestamp: int, body: bytes) -> str:
-    """The signature of the scheme before Standard Webhooks, sent for one more release."""
+    """The `Webhook-Signature` header of LEGACY_SCHEME: keyed with the secret's text, no id signed."""
     message = f"{timestamp}.".encode("ascii") + body
     return "v1=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def signed_headers(secret: str, delivery_id, timestamp: int, body: bytes) -> dict:
-    return {
-        "Content-Type": CONTENT_TYPE,
-        "webhook-id": str(delivery_id),
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, delivery_id, timestamp, body),
-        LEGACY_SIGNATURE_HEADER: legacy_signature(secret, timestamp, body),
-    }
+def signed_headers(scheme: str, secret: str, delivery_id, timestamp: int, body: bytes) -> dict:
+    """The headers of one attempt at sending `body`, signed in the subscription's `scheme`."""
+    if scheme == STANDARD_SCHEME:
+        names = ("webhook-id", "webhook-timestamp", "webhook-signature")
+        signed = signature(secret, delivery_id, timestamp, body)
+    elif scheme == LEGACY_SCHEME:
+        names = ("Webhook-Id", "Webhook-Timestamp", "Webhook-Signature")  # as they were sent before
+        signed = legacy_signature(secret, timestamp, body)
+    else:
+        raise ValueError(f"Unknown signature scheme {scheme!r}; one of: {', '.join(SIGNATURE_SCHEMES)}.")
+    return {"Content-Type": CONTENT_TYPE} | dict(zip(names, (str(delivery_id), str(timestamp), signed), strict=True))
 
 
 def matches(event_types, event_type: str) -> bool:
@@ -111,6 +119,15 @@ class Webhook(Schema):
     created_at = fields.AwareDateTime()
     disabled_at = fields.AwareDateTime(allow_none=True)
     consecutive_failures = fields.Integer()
+    signature_scheme = fields.String(
+        validate=validate.OneOf(SIGNATURE_SCHEMES),
+        metadata={
+            "description": f"How deliveries are signed (docs/events.md, Webhooks): `{STANDARD_SCHEME}` for webhooks"
+            f" registered from this release on; `{LEGACY_SCHEME}` (the signature before) for those registered"
+            " before, until the next release moves them. Registering the endpoint again gives a new"
+            f" `{STANDARD_SCHEME}` webhook with a new secret."
+        },
+    )
 
 
 class RegisteredWebhook(Webhook):

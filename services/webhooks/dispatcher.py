@@ -58,7 +58,9 @@ class Dispatcher(DependencyProvider):
     def _send(self, uow: Work, delivery: dict, disable_after: int) -> None:
         subscription_id = delivery["subscription_id"]
         try:
-            outcome = post(delivery["url"], delivery["secret"], delivery["id"], delivery["body"])
+            outcome = post(
+                delivery["url"], delivery["signature_scheme"], delivery["secret"], delivery["id"], delivery["body"]
+            )
             handlers.record_outcome(uow, delivery, outcome, disable_after)
         except Unavailable:
             log.warning(

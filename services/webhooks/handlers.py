@@ -10,6 +10,7 @@ from aufbruch.contracts.errors import InvalidInput, NotFound, resource_id, valid
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.webhooks import (
     MAX_PER_PAGE,
+    STANDARD_SCHEME,
     Delivery,
     NewWebhook,
     RegisteredWebhook,
@@ -28,12 +29,16 @@ PER_SUBSCRIPTION = 4  # deliveries of one subscription claimed at once
 
 
 def register(uow: Work, url, event_types, allow_http: bool) -> dict:
-    """A new subscription {id, url, event_types, ..., secret}: the only answer holding the secret."""
+    """A new subscription {id, url, event_types, ..., secret}: the only answer holding the secret. It is
+    signed as Standard Webhooks; registering the endpoint of a legacy subscription again is how an admin
+    moves it over (then delete the old one)."""
     new = validated(NewWebhook(), {"url": url, "event_types": event_types})
     if not is_allowed_url(new["url"], allow_http):
         raise InvalidInput({"url": ["Must be an https:// URL."]})
     with uow.transaction() as repository:
-        created = repository.add_subscription(uuid.uuid4(), new["url"], new["event_types"], new_secret())
+        created = repository.add_subscription(
+            uuid.uuid4(), new["url"], new["event_types"], new_secret(), STANDARD_SCHEME
+        )
     return RegisteredWebhook().dump(created)
 
 

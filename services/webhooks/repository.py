@@ -13,7 +13,7 @@ from aufbruch.unit_of_work import Transaction, UnitOfWork
 SCHEMA = "webhooks"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-_SUBSCRIPTION_COLUMNS = "id, url, event_types, created_at, disabled_at, consecutive_failures"
+_SUBSCRIPTION_COLUMNS = "id, url, event_types, created_at, disabled_at, consecutive_failures, signature_scheme"
 _DELIVERY_COLUMNS = (
     "id, event_id, event_type, status, attempts, next_attempt_at, last_status_code,"
     " last_error, created_at, delivered_at"
@@ -23,11 +23,13 @@ _DELIVERY_COLUMNS = (
 class Repository(Transaction):
     """The statements, in the transaction of `self.conn` (with its inbox and outbox: Transaction)."""
 
-    def add_subscription(self, subscription_id: uuid.UUID, url: str, event_types: list[str], secret: str) -> dict:
+    def add_subscription(
+        self, subscription_id: uuid.UUID, url: str, event_types: list[str], secret: str, signature_scheme: str
+    ) -> dict:
         return self.conn.execute(
-            "insert into subscriptions (id, url, event_types, secret) values (%s, %s, %s, %s)"
+            "insert into subscriptions (id, url, event_types, secret, signature_scheme) values (%s, %s, %s, %s, %s)"
             f" returning {_SUBSCRIPTION_COLUMNS}, secret",
-            (subscription_id, url, event_types, secret),
+            (subscription_id, url, event_types, secret, signature_scheme),
         ).fetchone()
 
     def subscriptions(self) -> list[dict]:
@@ -92,7 +94,7 @@ class Repository(Transaction):
             " update deliveries d set next_attempt_at = now() + %(lease)s"
             " from claimed, subscriptions s"
             " where d.id = claimed.id and s.id = d.subscription_id"
-            " returning d.id, d.subscription_id, d.event_type, d.body, d.attempts, s.url, s.secret",
+            " returning d.id, d.subscription_id, d.event_type, d.body, d.attempts, s.url, s.secret, s.signature_scheme",
             {"per_subscription": per_subscription, "skip": list(skip_subscriptions), "limit": limit, "lease": lease},
         ).fetchall()
 

@@ -20,11 +20,13 @@ class Outcome:
     error: str | None = None
 
 
-def post(url: str, secret: str, delivery_id, event: dict, timeout: float = SEND_TIMEOUT_SECONDS) -> Outcome:
-    """POST `event` signed with `secret`; any 2xx answer counts as delivered. Redirects are not
-    followed (an endpoint must be registered with its final URL)."""
+def post(
+    url: str, signature_scheme: str, secret: str, delivery_id, event: dict, timeout: float = SEND_TIMEOUT_SECONDS
+) -> Outcome:
+    """POST `event` signed with `secret` in `signature_scheme`; any 2xx answer counts as delivered.
+    Redirects are not followed (an endpoint must be registered with its final URL)."""
     body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    headers = signed_headers(secret, delivery_id, int(time.time()), body)
+    headers = signed_headers(signature_scheme, secret, delivery_id, int(time.time()), body)
     try:
         # requests' timeout bounds each socket operation; eventlet.Timeout bounds the whole exchange
         # (an endpoint trickling a byte at a time).

@@ -37,6 +37,7 @@ def test_an_admin_registers_a_webhook_that_receives_signed_published_ideas(platf
         secret = webhook["secret"]
         shown = requests.get(f"{url}/{webhook['id']}", headers=bearer(admin.token), timeout=15).json()
         assert shown["url"] == registration["url"] and "secret" not in shown
+        assert webhook["signature_scheme"] == shown["signature_scheme"] == "standard-webhooks"
 
         submitted = platform.submit(distinct_idea("mobility") | {"author": AUTHOR})
         assert submitted.status_code == 202, submitted.text
@@ -46,6 +47,7 @@ def test_an_admin_registers_a_webhook_that_receives_signed_published_ideas(platf
         [request] = receiver.requests_to("/city-map")
         assert request["headers"]["Content-Type"] == CONTENT_TYPE
         event = Webhook(secret).verify(request["body"], request["headers"])  # Standard Webhooks' library
+        assert "Webhook-Legacy-Signature" not in request["headers"]
         assert event == json.loads(request["body"])
         assert (event["type"], event["data"]["idea_id"]) == ("idea.published", idea_id)
         text = request["body"].decode("utf-8")

@@ -1,14 +1,15 @@
 """The webhooks service against PostgreSQL, RabbitMQ and a real HTTP endpoint in the test process:
 deliveries are signed as Standard Webhooks (verified with the official `standardwebhooks` package),
-secrets issued before stay valid, failures retried with growing delays and logged, a subscription that keeps
-failing is disabled, and a hanging endpoint does not delay a healthy one."""
+a subscription registered before keeps the old signature, failures retried with growing delays and
+logged, a subscription that keeps failing is disabled, and a hanging endpoint does not delay a healthy one."""
 
-import base64
 import hashlib
 import hmac
 import json
 import secrets
+import shutil
 import time
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +17,9 @@ from nameko.testing.services import entrypoint_hook
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from aufbruch.contracts.events import new_event
-from aufbruch.contracts.webhooks import CONTENT_TYPE, LEGACY_SIGNATURE_HEADER
+from aufbruch.contracts.webhooks import CONTENT_TYPE
+from aufbruch.db import migrate
+from services.webhooks import repository
 from services.webhooks.service import WebhooksService
 from tests.support.infrastructure import wait_until
 from tests.support.webhook_receiver import WebhookReceiver
@@ -31,13 +34,17 @@ def receiver():
     started.stop()
 
 
-@pytest.fixture
-def webhooks(container_factory, config):
+def start_webhooks(container_factory, config):
     container = container_factory(
         WebhooksService, config | {"WEBHOOKS_ALLOW_HTTP": True, "WEBHOOK_DISABLE_AFTER_FAILURES": DISABLE_AFTER}
     )
-    container.start()
+    container.start()  # migrates the schema
     return container
+
+
+@pytest.fixture
+def webhooks(container_factory, config):
+    return start_webhooks(container_factory, config)
 
 
 def call(container, method: str, *args):
@@ -96,6 +103,7 @@ def test_a_delivery_is_a_signed_cloudevent_sent_once_to_matching_subscriptions(w
     subscription = register(webhooks, receiver, "/ok")
     other = register(webhooks, receiver, "/rejections-only", ["idea.rejected"])
     assert subscription["secret"].startswith("whsec_") and subscription["secret"] != other["secret"]
+    assert subscription["signature_scheme"] == "standard-webhooks"
     event = published_event()
 
     assert call(webhooks, "on_idea_published", [event]) == 1
@@ -131,23 +139,45 @@ def test_a_delivery_is_a_signed_cloudevent_sent_once_to_matching_subscriptions(w
     assert all("secret" not in listed for listed in call(webhooks, "list"))
 
 
-def test_a_subscription_with_a_secret_issued_before_standard_webhooks_keeps_working(webhooks, receiver, database):
-    subscription = register(webhooks, receiver, "/old")
-    old_secret = "whsec_" + secrets.token_urlsafe(32)  # as secrets were issued before
+def subscription_registered_before_this_release(database, url: str, tmp_path) -> dict:
+    """A subscription as the release before left it: the schema up to 0001 and a row as the service
+    wrote it then, with a secret as it issued them (URL-safe base64). The service's start migrates it."""
+    before = tmp_path / repository.MIGRATIONS.name
+    before.mkdir()
+    shutil.copy(repository.MIGRATIONS / "0001_webhooks.sql", before)
+    migrate(database.url, repository.SCHEMA, before)
+    subscription = {"id": str(uuid.uuid4()), "secret": "whsec_" + secrets.token_urlsafe(32)}
     database.query(
-        "update webhooks.subscriptions set secret = %s where id = %s returning id", (old_secret, subscription["id"])
+        "insert into webhooks.subscriptions (id, url, event_types, secret) values (%s, %s, %s, %s) returning id",
+        (subscription["id"], url, ["idea.published"], subscription["secret"]),
     )
+    return subscription
+
+
+def test_a_subscription_registered_before_keeps_the_old_signature_and_a_new_one_gets_standard_webhooks(
+    container_factory, config, database, receiver, tmp_path
+):
+    old = subscription_registered_before_this_release(database, receiver.url("/old"), tmp_path)
+    webhooks = start_webhooks(container_factory, config)
+    new = register(webhooks, receiver, "/new")  # what the admin does once the old receiver is ready
+    assert call(webhooks, "get", old["id"])["signature_scheme"] == "legacy"
+    assert new["signature_scheme"] == "standard-webhooks"
     event = published_event()
 
     call(webhooks, "on_idea_published", [event])
 
-    [request] = wait_until(lambda: receiver.requests_to("/old"), timeout=5, message="the delivery")
-    encoded = old_secret.removeprefix("whsec_")  # docs/events.md: the same secret in standard base64
-    rewritten = "whsec_" + base64.b64encode(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))).decode()
-    assert Webhook(rewritten).verify(request["body"], request["headers"]) == event
-    timestamp = request["headers"]["Webhook-Timestamp"]
-    legacy = hmac.new(old_secret.encode(), f"{timestamp}.".encode() + request["body"], hashlib.sha256).hexdigest()
-    assert request["headers"][LEGACY_SIGNATURE_HEADER.title()] == f"v1={legacy}"  # for one more release
+    [to_old] = wait_until(lambda: receiver.requests_to("/old"), timeout=5, message="the legacy delivery")
+    [to_new] = wait_until(lambda: receiver.requests_to("/new"), timeout=5, message="the new delivery")
+    # The old receiver's check, as docs/events.md showed it before Standard Webhooks.
+    timestamp = to_old["headers"]["Webhook-Timestamp"]
+    expected = hmac.new(old["secret"].encode(), f"{timestamp}.".encode() + to_old["body"], hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(to_old["headers"]["Webhook-Signature"], f"v1={expected}")
+    assert abs(time.time() - int(timestamp)) <= 5 * 60 and json.loads(to_old["body"]) == event
+    assert to_old["headers"]["Webhook-Id"] == log_of(webhooks, old)[0]["id"]
+    assert Webhook(new["secret"]).verify(to_new["body"], to_new["headers"]) == event
+    for request in (to_old, to_new):
+        assert request["headers"]["Content-Type"] == CONTENT_TYPE
+        assert not [name for name in request["headers"] if "legacy" in name.lower()]
 
 
 def test_a_failing_endpoint_is_retried_with_growing_delays_until_it_answers(webhooks, receiver, database):

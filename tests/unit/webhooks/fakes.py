@@ -14,7 +14,7 @@ class FakeRepository(FakeTransaction):
         self.subscription_rows: dict[uuid.UUID, dict] = {}
         self.delivery_rows: dict[uuid.UUID, dict] = {}
 
-    def add_subscription(self, subscription_id, url, event_types, secret) -> dict:
+    def add_subscription(self, subscription_id, url, event_types, secret, signature_scheme) -> dict:
         row = {
             "id": subscription_id,
             "url": url,
@@ -23,6 +23,7 @@ class FakeRepository(FakeTransaction):
             "created_at": self.now,
             "disabled_at": None,
             "consecutive_failures": 0,
+            "signature_scheme": signature_scheme,
         }
         self.subscription_rows[subscription_id] = row
         return dict(row)
@@ -91,7 +92,7 @@ class FakeRepository(FakeTransaction):
             )[:per_subscription]
             for row in due:
                 row["next_attempt_at"] = self.now + lease
-                claimed.append(row | {"url": subscription["url"], "secret": subscription["secret"]})
+                claimed.append(row | {key: subscription[key] for key in ("url", "secret", "signature_scheme")})
         return claimed[:limit]
 
     def mark_delivered(self, delivery_id, status_code) -> None:

@@ -1,5 +1,6 @@
 """Unit tests of webhook signing (Standard Webhooks, checked with the official `standardwebhooks`
-package), event filters, registration input and the service's handlers (one per public event type)."""
+package, and the legacy scheme byte for byte as before), event filters, registration input and the
+service's handlers (one per public event type)."""
 
 import base64
 import hashlib
@@ -15,7 +16,8 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from aufbruch.contracts import topology
 from aufbruch.contracts.events import CATALOG
 from aufbruch.contracts.webhooks import (
-    LEGACY_SIGNATURE_HEADER,
+    LEGACY_SCHEME,
+    STANDARD_SCHEME,
     NewWebhook,
     is_allowed_url,
     matches,
@@ -23,6 +25,9 @@ from aufbruch.contracts.webhooks import (
     signature,
     signed_headers,
     signing_key,
+)
+from aufbruch.contracts.webhooks import (
+    Webhook as WebhookView,
 )
 from services.webhooks import handlers, sender
 from services.webhooks.service import WebhooksService
@@ -36,7 +41,7 @@ DELIVERY_ID = "6c1f7a52-0f55-4a8e-9f5e-2f8a1c3e9b11"
 
 
 def fresh_headers(secret: str = SECRET, body: bytes = BODY, signed_at: int | None = None) -> dict:
-    return signed_headers(secret, DELIVERY_ID, signed_at or int(time.time()), body)
+    return signed_headers(STANDARD_SCHEME, secret, DELIVERY_ID, signed_at or int(time.time()), body)
 
 
 # --- signing ------------------------------------------------------------------------------------
@@ -79,19 +84,54 @@ def test_the_official_library_refuses_a_wrong_secret_a_changed_body_and_old_time
 
 
 def test_an_old_secret_stays_valid_written_in_standard_base64():
-    """What docs/events.md tells the holders of secrets issued before Standard Webhooks."""
+    """What docs/events.md tells the holders of secrets issued before Standard Webhooks, for when their
+    subscription moves over."""
     old = OLD_SECRET.removeprefix("whsec_")
     rewritten = "whsec_" + base64.b64encode(base64.urlsafe_b64decode(old + "=" * (-len(old) % 4))).decode()
     assert signing_key(OLD_SECRET) == signing_key(rewritten)
     assert Webhook(rewritten).verify(BODY, fresh_headers(OLD_SECRET))
 
 
-def test_every_delivery_still_carries_the_old_signature_for_one_release():
+def test_a_standard_webhooks_delivery_carries_its_three_headers_and_no_other_signature():
     headers = fresh_headers(signed_at=1_700_000_000)
-    old = "v1=" + hmac.new(SECRET.encode(), b"1700000000." + BODY, hashlib.sha256).hexdigest()
-    assert headers[LEGACY_SIGNATURE_HEADER] == old
-    assert headers["webhook-timestamp"] == "1700000000" and headers["webhook-id"] == DELIVERY_ID
-    assert headers["Content-Type"] == "application/cloudevents+json"
+    assert headers == {
+        "Content-Type": "application/cloudevents+json",
+        "webhook-id": DELIVERY_ID,
+        "webhook-timestamp": "1700000000",
+        "webhook-signature": signature(SECRET, DELIVERY_ID, 1_700_000_000, BODY),
+    }
+
+
+def test_a_legacy_delivery_carries_exactly_the_headers_receivers_verified_before_standard_webhooks():
+    # Written out by hand from the scheme before: "v1=" and the hex HMAC-SHA256 of "1700000000." and
+    # the body, keyed with the secret's text (`printf '1700000000.<body>' | openssl dgst -sha256 -hmac`).
+    old_secret = "whsec_Qm9zdG9uLUd1ZXRlcnNsb2gtV2ViaG9vay1UZXN0_x-"
+    headers = signed_headers(LEGACY_SCHEME, old_secret, DELIVERY_ID, 1_700_000_000, BODY)
+    assert headers == {
+        "Content-Type": "application/cloudevents+json",
+        "Webhook-Id": DELIVERY_ID,
+        "Webhook-Timestamp": "1700000000",
+        "Webhook-Signature": "v1=b12b8dd5ca276610de455d376b6e84d2015cae44389d27e182e50dd7769ee039",
+    }
+
+
+def test_the_official_library_refuses_a_legacy_delivery():
+    """Why the scheme is the subscription's: the header names differ only in case, so one delivery
+    cannot satisfy both kinds of receiver. (The Python library 1.1.0 even raises ValueError at the
+    `v1=` value, not its own error.)"""
+    headers = signed_headers(LEGACY_SCHEME, SECRET, DELIVERY_ID, int(time.time()), BODY)
+    with pytest.raises((WebhookVerificationError, ValueError)):
+        Webhook(SECRET).verify(BODY, headers)
+
+
+def test_an_unknown_signature_scheme_is_refused_naming_the_schemes():
+    with pytest.raises(ValueError, match="standard-webhooks, legacy"):
+        signed_headers("v0", SECRET, DELIVERY_ID, 1_700_000_000, BODY)
+
+
+def test_the_admins_view_of_a_webhook_names_its_signature_scheme_and_never_its_secret():
+    row = {"id": DELIVERY_ID, "url": "https://city.example/x", "signature_scheme": LEGACY_SCHEME, "secret": SECRET}
+    assert WebhookView().dump(row) == {"id": DELIVERY_ID, "url": "https://city.example/x", "signature_scheme": "legacy"}
 
 
 # --- filters and registration --------------------------------------------------------------------

@@ -64,6 +64,24 @@ def test_registering_answers_the_secret_once_and_never_again(uow):
     assert all("secret" not in listed for listed in handlers.list_webhooks(uow))
 
 
+def test_a_new_webhook_is_signed_as_standard_webhooks_and_its_views_say_so(uow):
+    created = register(uow)
+    assert created["signature_scheme"] == "standard-webhooks"
+    assert handlers.get(uow, created["id"])["signature_scheme"] == "standard-webhooks"
+    assert [listed["signature_scheme"] for listed in handlers.list_webhooks(uow)] == ["standard-webhooks"]
+
+
+def test_a_webhook_registered_before_standard_webhooks_keeps_the_legacy_scheme_in_its_views_and_sends(uow):
+    legacy = register(uow)
+    uow.repo.subscription_rows[uuid.UUID(legacy["id"])]["signature_scheme"] = "legacy"  # as the migration leaves it
+    again = register(uow)  # the admin registers its endpoint again once the receiver is ready
+    handlers.owe_deliveries(uow, [received()])
+
+    assert handlers.get(uow, legacy["id"])["signature_scheme"] == "legacy"
+    schemes = {str(row["subscription_id"]): row["signature_scheme"] for row in handlers.claim_due(uow, 100, [])}
+    assert schemes == {legacy["id"]: "legacy", again["id"]: "standard-webhooks"}
+
+
 def test_plain_http_is_refused_unless_allowed(uow):
     with pytest.raises(InvalidInput) as refused:
         handlers.register(uow, "http://city.example/hooks", ["*"], allow_http=False)
