@@ -48,11 +48,13 @@ def integer(config: dict, name: str, minimum: int = 0) -> int:
     return value
 
 
-def timezone(config: dict, name: str) -> ZoneInfo:
-    """The setting `name` as an IANA timezone (Europe/Berlin)."""
+def timezone(config: dict, name: str, default: str | None = None) -> ZoneInfo:
+    """The setting `name` as an IANA timezone (Europe/Berlin); `default` where it is unset or empty,
+    if the service has one."""
+    value = config.get(name) or default
     try:
-        return ZoneInfo(str(config[name]))
-    except (KeyError, ValueError, ZoneInfoNotFoundError):
+        return ZoneInfo(str(value))
+    except (ValueError, ZoneInfoNotFoundError):
         raise SettingError(name, "an IANA timezone such as Europe/Berlin", config.get(name)) from None
 
 

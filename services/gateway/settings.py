@@ -2,9 +2,9 @@
 public write limit read theirs when they are set up (ideas_client.py, aufbruch/rate_limit.py)."""
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from aufbruch.settings import SettingError, words
+from aufbruch.settings import SettingError, timezone, words
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 
@@ -20,14 +20,8 @@ class GatewaySettings:
         amqp_uri = config.get("AMQP_URI")
         if not isinstance(amqp_uri, str) or not amqp_uri:
             raise SettingError("AMQP_URI", "the broker's URI, amqp://…", amqp_uri)
-        return cls(amqp_uri=amqp_uri, categories=words(config, "IDEA_CATEGORIES"), city=_city(config))
-
-
-def _city(config: dict) -> ZoneInfo:
-    name = config.get("CITY_TIMEZONE")
-    if not isinstance(name, str) or not name:
-        return ZoneInfo(DEFAULT_TIMEZONE)
-    try:
-        return ZoneInfo(name)
-    except (ValueError, ZoneInfoNotFoundError):
-        raise SettingError("CITY_TIMEZONE", "a time zone such as Europe/Berlin", name) from None
+        return cls(
+            amqp_uri=amqp_uri,
+            categories=words(config, "IDEA_CATEGORIES"),
+            city=timezone(config, "CITY_TIMEZONE", default=DEFAULT_TIMEZONE),
+        )

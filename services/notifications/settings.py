@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from aufbruch.config import categories
-from aufbruch.settings import SettingError, flag, integer, secret, web_address, words
+from aufbruch.settings import SettingError, flag, integer, secret, timezone, web_address, words
 from services.notifications.links import Links
 
 
@@ -24,13 +24,6 @@ def _seconds(config: dict, name: str) -> timedelta:
     if seconds <= 0:
         raise SettingError(name, "a number of seconds above 0", seconds)
     return timedelta(seconds=seconds)
-
-
-def _timezone(config: dict, name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(config.get(name) or "Europe/Berlin")
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingError(name, "an IANA time zone such as Europe/Berlin", config.get(name)) from None
 
 
 @dataclass(frozen=True)
@@ -58,7 +51,7 @@ class NotificationSettings:
             moderator_alert_interval=_seconds(config, "MODERATOR_ALERT_INTERVAL_SECONDS"),
             digest_interval=_seconds(config, "DIGEST_INTERVAL_SECONDS"),
             mails_per_recipient_per_hour=integer(config, "MAILS_PER_RECIPIENT_PER_HOUR", minimum=1),
-            city=_timezone(config, "CITY_TIMEZONE"),
+            city=timezone(config, "CITY_TIMEZONE", default="Europe/Berlin"),
         )
 
 

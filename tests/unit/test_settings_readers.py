@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from aufbruch.settings import SettingError, Settings, flag, integer, secret, web_address, words
+from aufbruch.settings import SettingError, Settings, flag, integer, secret, timezone, web_address, words
 
 
 def test_a_whole_number_is_read_and_a_wrong_one_is_named():
@@ -80,3 +80,16 @@ def test_anything_but_an_http_or_https_address_is_refused_naming_the_setting(val
     with pytest.raises(SettingError, match="an http:// or https:// address") as refused:
         web_address({"PUBLIC_WEB_URL": value}, "PUBLIC_WEB_URL")
     assert refused.value.name == "PUBLIC_WEB_URL"
+
+
+def test_a_timezone_is_read_and_an_unknown_one_is_named():
+    assert timezone({"CITY_TIMEZONE": "Europe/Berlin"}, "CITY_TIMEZONE").key == "Europe/Berlin"
+    with pytest.raises(SettingError, match="CITY_TIMEZONE='Mars/Olympus'"):
+        timezone({"CITY_TIMEZONE": "Mars/Olympus"}, "CITY_TIMEZONE", default="Europe/Berlin")
+
+
+@pytest.mark.parametrize("unset", [{}, {"CITY_TIMEZONE": ""}, {"CITY_TIMEZONE": None}])
+def test_an_unset_timezone_takes_the_default_where_there_is_one_and_is_refused_where_there_is_none(unset):
+    assert timezone(unset, "CITY_TIMEZONE", default="Europe/Vienna").key == "Europe/Vienna"
+    with pytest.raises(SettingError, match="CITY_TIMEZONE"):
+        timezone(unset, "CITY_TIMEZONE")
