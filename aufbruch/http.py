@@ -135,7 +135,7 @@ def error_response(exc: Exception, where: str) -> Response:
 
 def answers_errors(handler):
     """`handler`, answering every exception it raises with its error response. `http` applies it to
-    every entrypoint; applying it again (as the ideas service still does) changes nothing."""
+    every entrypoint; applying it again (a method with two `http` routes) changes nothing."""
     if getattr(handler, "answers_errors", False):
         return handler
 

@@ -10,7 +10,7 @@ from aufbruch.contracts.events import parse_events
 from aufbruch.contracts.ideas import LOCALES, receipt_headers
 from aufbruch.db import Database
 from aufbruch.entrypoints import PublishesEvents
-from aufbruch.http import answers_errors, http, json_response, read_json
+from aufbruch.http import http, json_response, read_json
 from aufbruch.messaging import on_events
 from aufbruch.settings import Settings
 from aufbruch.unit_of_work import UnitOfWork
@@ -31,7 +31,6 @@ class IdeasService(PublishesEvents):
         return UnitOfWork(self.db, repository.Repository)
 
     @http("POST", f"{API}/ideas")
-    @answers_errors
     def submit(self, request):
         receipt, created = handlers.submit(
             self.uow,
@@ -43,37 +42,30 @@ class IdeasService(PublishesEvents):
         return json_response(202, receipt, receipt_headers(receipt, created))
 
     @http("GET", f"{API}/ideas/<idea_id>")
-    @answers_errors
     def get(self, request, idea_id):
         return json_response(200, handlers.public_idea(self.uow, idea_id))
 
     @http("GET", f"{API}/ideas")
-    @answers_errors
     def list_published(self, request):
         return json_response(200, handlers.published_ideas(self.uow, request.args.to_dict()))
 
     @http("GET", f"{API}/ideas/<idea_id>/answers")
-    @answers_errors
     def list_answers(self, request, idea_id):
         return json_response(200, city_handlers.idea_answers(self.uow, idea_id))
 
     @http("GET", f"{API}/processes")
-    @answers_errors
     def list_processes(self, request):
         return json_response(200, city_handlers.list_processes(self.uow, self.settings))
 
     @http("GET", f"{API}/processes/<process_id>")
-    @answers_errors
     def get_process(self, request, process_id):
         return json_response(200, city_handlers.public_process(self.uow, self.settings, process_id))
 
     @http("GET", f"{OPEN311}/services.json")
-    @answers_errors
     def open311_services(self, request):
         return open311.respond(lambda: open311.services(list(self.settings.categories)))
 
     @http("GET", f"{OPEN311}/requests.json")
-    @answers_errors
     def open311_requests(self, request):
         return open311.respond(
             lambda: open311.requests(
@@ -82,12 +74,10 @@ class IdeasService(PublishesEvents):
         )
 
     @http("GET", f"{OPEN311}/requests/<request_id>.json")
-    @answers_errors
     def open311_request(self, request, request_id):
         return open311.respond(lambda: open311.request(self.uow, request_id))
 
     @http("GET", "/health")
-    @answers_errors
     def health(self, request):
         with self.uow.transaction() as ideas:
             ideas.check()
