@@ -18,6 +18,7 @@ from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, Unavailable
+from aufbruch.contracts.ideas import LOCALES
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = "5"
@@ -72,6 +73,11 @@ def parse_json(raw: bytes):
         raise HttpError(400, "Request body is nested too deeply.") from None
     except ValueError as exc:
         raise HttpError(400, f"Request body is not valid JSON: {exc}") from None
+
+
+def accepted_locale(request: Request) -> str | None:
+    """The platform's language the client prefers (Accept-Language), None if it accepts neither."""
+    return request.accept_languages.best_match(LOCALES)
 
 
 def wants_json(request: Request) -> bool:

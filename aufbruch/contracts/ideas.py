@@ -46,6 +46,12 @@ class Strict(Schema):
         return data
 
 
+def chosen_locale(asked: str | None, accepted: str | None) -> str:
+    """The language of the mails a public write causes: the `locale` it asked for, else the best match
+    of its Accept-Language (`accepted`), else the city's."""
+    return asked or accepted or DEFAULT_LOCALE
+
+
 def mail_locale() -> fields.String:
     """The optional `locale` of a public write: the language of the mails it causes (and of their links)."""
     return fields.String(

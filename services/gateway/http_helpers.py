@@ -4,7 +4,7 @@ and answering the few things several areas read and answer alike."""
 from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.errors import InvalidInput
-from aufbruch.contracts.ideas import LOCALES, MAX_PAGE
+from aufbruch.contracts.ideas import MAX_PAGE
 from aufbruch.http import SECURITY_HEADERS
 
 API = "/api/v1"
@@ -27,8 +27,3 @@ def no_content() -> Response:
 def link_token(request: Request) -> str:
     """The signed token of a link from a mail (`?token=`); empty if there is none."""
     return request.args.get("token", "")
-
-
-def accepted_locale(request: Request) -> str | None:
-    """The platform's language the client prefers (Accept-Language), None if it accepts neither."""
-    return request.accept_languages.best_match(LOCALES)

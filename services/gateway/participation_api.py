@@ -22,9 +22,9 @@ from aufbruch.contracts.participation import (
     SupportState,
     WithdrawalState,
 )
-from aufbruch.http import SECURITY_HEADERS, json_response, read_json, wants_json
+from aufbruch.http import SECURITY_HEADERS, accepted_locale, json_response, read_json, wants_json
 from services.gateway.documentation import ACCEPT_LANGUAGE, JSON_BODY_ERRORS, PUBLIC_WRITE_ERRORS, ok, op
-from services.gateway.http_helpers import API, accepted_locale, link_token
+from services.gateway.http_helpers import API, link_token
 from services.gateway.rpc import call
 
 FORM = "application/x-www-form-urlencoded"

@@ -24,10 +24,10 @@ from aufbruch.contracts.notifications import (
     ErasureRequest,
     FollowRequest,
 )
-from aufbruch.http import SECURITY_HEADERS, json_response, read_json, wants_json
+from aufbruch.http import SECURITY_HEADERS, accepted_locale, json_response, read_json, wants_json
 from services.gateway.auth import Authentication
 from services.gateway.documentation import ACCEPT_LANGUAGE, AUTH_ERRORS, PUBLIC_WRITE_ERRORS, ok, op
-from services.gateway.http_helpers import API, accepted_locale, link_token
+from services.gateway.http_helpers import API, link_token
 from services.gateway.rpc import call
 
 log = logging.getLogger(__name__)

@@ -12,13 +12,13 @@ from functools import lru_cache
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, resource_id, validated
 from aufbruch.contracts.events import Event
 from aufbruch.contracts.ideas import (
-    DEFAULT_LOCALE,
     STANDING_PROCESS,
     AssistedSubmission,
     IdeaListQuery,
     IdeaSubmission,
     PublicIdea,
     Receipt,
+    chosen_locale,
 )
 from aufbruch.pseudonyms import pseudonym
 from aufbruch.unit_of_work import UnitOfWork
@@ -89,7 +89,7 @@ def _take_in(
     accepted_locale: str | None = None,
     assisted_by: uuid.UUID | None = None,
 ) -> tuple[dict, bool]:
-    locale = submission["locale"] or accepted_locale or DEFAULT_LOCALE
+    locale = chosen_locale(submission["locale"], accepted_locale)
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
         raise InvalidInput({"Idempotency-Key": [f"Must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
     fingerprint = domain.request_fingerprint(submission)

@@ -7,10 +7,10 @@ idea is accepted even while RabbitMQ is down: the outbox publishes its event whe
 from nameko.rpc import rpc
 
 from aufbruch.contracts.events import parse_events
-from aufbruch.contracts.ideas import LOCALES, receipt_headers
+from aufbruch.contracts.ideas import receipt_headers
 from aufbruch.db import Database
 from aufbruch.entrypoints import PublishesEvents
-from aufbruch.http import http, json_response, read_json
+from aufbruch.http import accepted_locale, http, json_response, read_json
 from aufbruch.messaging import on_events
 from aufbruch.settings import Settings
 from aufbruch.unit_of_work import UnitOfWork
@@ -37,7 +37,7 @@ class IdeasService(PublishesEvents):
             self.settings,
             read_json(request),
             request.headers.get("Idempotency-Key"),
-            request.accept_languages.best_match(LOCALES),
+            accepted_locale(request),
         )
         return json_response(202, receipt, receipt_headers(receipt, created))
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound
 from aufbruch.contracts.events import Event
-from aufbruch.contracts.ideas import DEFAULT_LOCALE
+from aufbruch.contracts.ideas import chosen_locale
 from aufbruch.pseudonyms import pseudonym
 from aufbruch.unit_of_work import UnitOfWork
 from services.participation import links, threads
@@ -88,7 +88,7 @@ def request_support(
     with uow.transaction() as repo:
         idea = _open_idea(repo, idea_id)
     email = support["email"]
-    locale = support["locale"] or accepted_locale or DEFAULT_LOCALE
+    locale = chosen_locale(support["locale"], accepted_locale)
     person_key = pseudonym(settings.pseudonym_secret, email)
     confirm_url, withdraw_url = (
         links.page_url(

@@ -27,6 +27,7 @@ from aufbruch.http import (
     ServiceTimeout,
     ServiceUnreachable,
     Unauthorized,
+    accepted_locale,
     answers_errors,
     http,
     json_response,
@@ -476,3 +477,11 @@ def test_a_service_chooses_its_busy_answer():
         "text/html",
         "busy at /api/v1/ideas",
     )
+
+
+@pytest.mark.parametrize(
+    "accept_language, locale", [("en-GB,en;q=0.8", "en"), ("fr, de;q=0.5", "de"), ("fr", None), (None, None)]
+)
+def test_the_accepted_locale_is_the_best_language_the_platform_speaks(accept_language, locale):
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    assert accepted_locale(EnvironBuilder(path="/", headers=headers).get_request()) == locale

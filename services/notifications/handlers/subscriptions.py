@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from aufbruch.contracts.errors import Conflict, InvalidInput, NotFound, validated
-from aufbruch.contracts.ideas import DEFAULT_LOCALE
+from aufbruch.contracts.ideas import chosen_locale
 from aufbruch.contracts.notifications import DigestRequest, FollowRequest
 from aufbruch.labels import supported_locale
 from services.notifications.handlers.owing import owe
@@ -34,7 +34,7 @@ def follow(
     idea = public_idea(idea_id)
     if idea["status"] not in FOLLOWABLE_STATUSES:
         raise Conflict(f"An idea that is {idea['status']} cannot be followed.")
-    locale = request["locale"] or accepted_locale or DEFAULT_LOCALE
+    locale = chosen_locale(request["locale"], accepted_locale)
     with uow.transaction() as repository:
         follower = repository.add_follower(idea["id"], request["email"], locale, idea["title"])
         if follower["confirmed_at"] is None:
@@ -54,7 +54,7 @@ def follow(
 
 def subscribe_digest(uow: Work, settings: NotificationSettings, payload, accepted_locale: str | None) -> None:
     request = validated(DigestRequest(list(settings.categories)), payload)
-    locale = request["locale"] or accepted_locale or DEFAULT_LOCALE
+    locale = chosen_locale(request["locale"], accepted_locale)
     with uow.transaction() as repository:
         subscription = repository.add_digest_subscription(request["category"], request["email"], locale)
         if subscription["confirmed_at"] is None:

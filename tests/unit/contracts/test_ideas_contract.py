@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from marshmallow import ValidationError
 
-from aufbruch.contracts.ideas import MAX_PER_PAGE, IdeaListQuery, IdeaSubmission, PublicIdea
+from aufbruch.contracts.ideas import MAX_PER_PAGE, IdeaListQuery, IdeaSubmission, PublicIdea, chosen_locale
 
 CATEGORIES = ["mobility", "environment", "other"]
 VALID = {
@@ -301,3 +301,10 @@ def test_public_idea_dump_has_no_author_or_contact_fields():
 def test_public_idea_schema_declares_no_personal_field():
     for field_name in PublicIdea().fields:
         assert not any(word in field_name for word in ("author", "email", "name", "contact", "phone"))
+
+
+@pytest.mark.parametrize(
+    "asked, accepted, locale", [("en", "de", "en"), (None, "en", "en"), (None, None, "de"), ("de", None, "de")]
+)
+def test_the_mails_language_is_the_one_asked_for_else_the_accepted_one_else_the_citys(asked, accepted, locale):
+    assert chosen_locale(asked, accepted) == locale

@@ -8,7 +8,7 @@ from werkzeug.test import EnvironBuilder
 from aufbruch.contracts.errors import InvalidInput
 from aufbruch.contracts.ideas import MAX_PAGE
 from aufbruch.http import SECURITY_HEADERS
-from services.gateway.http_helpers import accepted_locale, link_token, no_content, page_number
+from services.gateway.http_helpers import link_token, no_content, page_number
 
 
 def request(query: str = "", headers=None):
@@ -36,11 +36,3 @@ def test_no_content_is_an_empty_204_with_the_security_headers():
 def test_a_links_token_is_its_query_parameter_or_empty():
     assert link_token(request("token=abc.def")) == "abc.def"
     assert link_token(request()) == ""
-
-
-@pytest.mark.parametrize(
-    "accept_language, locale", [("en-GB,en;q=0.8", "en"), ("fr, de;q=0.5", "de"), ("fr", None), (None, None)]
-)
-def test_the_accepted_locale_is_the_best_language_the_platform_speaks(accept_language, locale):
-    headers = {"Accept-Language": accept_language} if accept_language else {}
-    assert accepted_locale(request(headers=headers)) == locale
