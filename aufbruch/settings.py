@@ -8,11 +8,12 @@ of failing requests or sending events to the dead-letter queue later. Command-li
 """
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from nameko.extensions import DependencyProvider
+from nameko.extensions import DependencyProvider, SharedExtension
 
 
 class SettingError(ValueError):
@@ -26,15 +27,37 @@ class SettingError(ValueError):
 T = TypeVar("T")
 
 
-class Settings(DependencyProvider, Generic[T]):
+class SharedSettings(SharedExtension, Generic[T]):
+    """One reading of a settings class per service process, for every extension that needs it: the
+    service's `Settings` and dependency providers that set themselves up from the same settings
+    declare `settings = SharedSettings(ThatClass.from_config)` and use `self.settings.value`."""
+
     def __init__(self, read: Callable[[dict], T]):
         self.read = read
 
+    @property
+    def sharing_key(self):
+        return (type(self), self.read)
+
+    @cached_property
+    def value(self) -> T:
+        # Read on first use: Nameko sets extensions up concurrently, in no order, and a provider's
+        # setup may need the settings before this extension's own setup has run.
+        return self.read(self.container.config)
+
     def setup(self) -> None:
-        self.value = self.read(self.container.config)
+        _ = self.value  # read now: a wrong setting stops the start even if nothing has asked yet
+
+
+class Settings(DependencyProvider, Generic[T]):
+    def __init__(self, read: Callable[[dict], T]):
+        self.shared = SharedSettings(read)
+
+    def setup(self) -> None:
+        self.shared.setup()
 
     def get_dependency(self, worker_ctx) -> T:
-        return self.value
+        return self.shared.value
 
 
 def integer(config: dict, name: str, minimum: int = 0) -> int:

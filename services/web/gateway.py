@@ -20,6 +20,7 @@ import urllib3
 from nameko.extensions import DependencyProvider
 from urllib3.exceptions import HTTPError
 
+from aufbruch.settings import SharedSettings
 from services.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,10 @@ def _parsed(data: bytes) -> Any:
 class GatewayClient(DependencyProvider):
     """`self.gateway.request("GET", "/ideas", params={...}, client_address=request.remote_addr)`."""
 
+    settings = SharedSettings(WebSettings.from_config)
+
     def setup(self) -> None:
-        settings = WebSettings.from_config(self.container.config)
+        settings = self.settings.value
         # No retries or redirects of its own: a POST must not be sent twice (forms carry an
         # Idempotency-Key for the citizen's own second click).
         self.pool = urllib3.connection_from_url(

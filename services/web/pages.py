@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 from aufbruch.contracts.ideas import OFFICIAL_STATUSES
 from aufbruch.http import RETRY_AFTER_SECONDS, SECURITY_HEADERS
 from aufbruch.labels import category_label, official_status_label
+from aufbruch.settings import SharedSettings
 from services.web import i18n
 from services.web.settings import WebSettings
 from services.web.texts import TEXTS
@@ -132,8 +133,9 @@ def busy_page(request: Request) -> Response:
 class Pages(DependencyProvider):
     """`self.pages.render(request, "idea.html", status=200, idea=...)`, `self.pages.redirect(request, "/ideen")`."""
 
+    settings = SharedSettings(WebSettings.from_config)
+
     def setup(self) -> None:
-        self.settings = WebSettings.from_config(self.container.config)
         self.env = environment()
 
     def get_dependency(self, worker_ctx) -> "Pages":
@@ -157,8 +159,8 @@ class Pages(DependencyProvider):
             link=lambda path: i18n.localized(locale, path),
             date=lambda value: city_date(locale, value),
             other_language_url=i18n.other_language_url(request, page_path),
-            dashboard_url=f"{self.settings.public_base_url}/dashboard",
-            accessibility_contact=self.settings.accessibility_contact,
+            dashboard_url=f"{self.settings.value.public_base_url}/dashboard",
+            accessibility_contact=self.settings.value.accessibility_contact,
             path=page_path or i18n.german_path(request.path),
             **context,
         )

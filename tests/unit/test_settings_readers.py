@@ -1,8 +1,19 @@
 from dataclasses import dataclass
 
 import pytest
+from nameko.extensions import DependencyProvider
 
-from aufbruch.settings import SettingError, Settings, flag, integer, secret, timezone, web_address, words
+from aufbruch.settings import (
+    SettingError,
+    Settings,
+    SharedSettings,
+    flag,
+    integer,
+    secret,
+    timezone,
+    web_address,
+    words,
+)
 
 
 def test_a_whole_number_is_read_and_a_wrong_one_is_named():
@@ -51,6 +62,7 @@ class ExampleSettings:
 class FakeContainer:
     def __init__(self, config):
         self.config = config
+        self.shared_extensions: dict = {}
 
 
 def test_the_provider_reads_once_at_setup_and_hands_every_worker_the_same_settings():
@@ -93,3 +105,22 @@ def test_an_unset_timezone_takes_the_default_where_there_is_one_and_is_refused_w
     assert timezone(unset, "CITY_TIMEZONE", default="Europe/Vienna").key == "Europe/Vienna"
     with pytest.raises(SettingError, match="CITY_TIMEZONE"):
         timezone(unset, "CITY_TIMEZONE")
+
+
+def test_the_service_and_its_providers_share_one_reading_of_the_settings():
+    readings = []
+
+    def read(config):
+        readings.append(config)
+        return ExampleSettings.from_config(config)
+
+    class ProviderThatNeedsTheSettings(DependencyProvider):
+        settings = SharedSettings(read)
+
+    container = FakeContainer({"LIMIT": "3"})
+    service_settings = Settings(read).bind(container, "settings")
+    provider = ProviderThatNeedsTheSettings().bind(container, "provider")
+    provider.settings.setup()
+    service_settings.setup()
+    assert provider.settings.value is service_settings.get_dependency(worker_ctx=None)
+    assert len(readings) == 1

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from aufbruch.contracts.errors import NotFound, resource_id
 from aufbruch.labels import moderation_reason_label
+from aufbruch.settings import SharedSettings
 from services.web import i18n
 from services.web.forms import field_errors
 from services.web.gateway import Answer, GatewayClient
@@ -36,8 +37,10 @@ WARNINGS = ("session_ended",)  # notices that something went other than the visi
 class SessionCookies(DependencyProvider):
     """The session cookie's key and flags, from the settings at start-up."""
 
+    settings = SharedSettings(WebSettings.from_config)
+
     def setup(self) -> None:
-        settings = WebSettings.from_config(self.container.config)
+        settings = self.settings.value
         self.cookie = SessionCookie(settings.session_secret, https_site=settings.public_web_url.startswith("https:"))
 
     def get_dependency(self, worker_ctx) -> SessionCookie:

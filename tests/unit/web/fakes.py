@@ -1,5 +1,7 @@
 """The web's pages rendered for real against a gateway that answers from a table (no network)."""
 
+from types import SimpleNamespace
+
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -122,7 +124,7 @@ class FakeGateway:
 
 def pages() -> Pages:
     made = Pages()
-    made.settings = SETTINGS
+    made.settings = SimpleNamespace(value=SETTINGS)  # what the bound SharedSettings hands out
     made.env = environment()
     return made
 
