@@ -113,6 +113,11 @@ class PageQuery(Schema):
 
 
 SCHEMAS = {"Error": Error, "ValidationErrors": ValidationErrors}
+# The endpoints behind the links in mails answer browsers with a page and programs with JSON.
+MAIL_LINK_PAGE = (
+    "Opened from a mail: a short German HTML page, unless the client prefers `application/json` (Accept), "
+    "which gets the JSON below with the same status."
+)
 ACCEPT_LANGUAGE = header("Accept-Language", "The mails' language (de or en) when the body names no `locale`; else de.")
 IDEMPOTENCY_KEY = header("Idempotency-Key", "A retry with the same key and content returns the same idea.")
 RECEIPT_HEADERS = {"Location": "The idea's URL.", "Idempotent-Replayed": "true on a replayed retry."}

@@ -23,7 +23,14 @@ from aufbruch.contracts.participation import (
     WithdrawalState,
 )
 from aufbruch.http import SECURITY_HEADERS, accepted_locale, json_response, read_json, wants_json
-from services.gateway.documentation import ACCEPT_LANGUAGE, JSON_BODY_ERRORS, PUBLIC_WRITE_ERRORS, ok, op
+from services.gateway.documentation import (
+    ACCEPT_LANGUAGE,
+    JSON_BODY_ERRORS,
+    MAIL_LINK_PAGE,
+    PUBLIC_WRITE_ERRORS,
+    ok,
+    op,
+)
 from services.gateway.http_helpers import API, link_token
 from services.gateway.rpc import call
 
@@ -140,10 +147,6 @@ SCHEMAS = {
     "CommentReceipt": CommentReceipt,
     "CommentThreads": CommentThreads,
 }
-LINK_PAGE = (
-    "Opened from the confirmation mail: a short German HTML page, unless the client prefers "
-    "`application/json` (Accept), which gets the JSON below."
-)
 OPERATIONS = {
     ("POST", f"{API}/ideas/{{idea_id}}/supports"): op(
         "Support a published idea",
@@ -168,7 +171,7 @@ OPERATIONS = {
         {200: ok("Counted once, however often the link is followed.", "SupportState")},
         query=SupportLink,
         errors=(404, 409, 422),
-        description=LINK_PAGE,
+        description=MAIL_LINK_PAGE,
         also_html=True,
     ),
     ("GET", f"{API}/supports/withdraw"): op(
@@ -182,7 +185,7 @@ OPERATIONS = {
         },
         query=SupportLink,
         errors=(404, 422),
-        description=LINK_PAGE,
+        description=MAIL_LINK_PAGE,
         also_html=True,
     ),
     ("POST", f"{API}/supports/withdraw"): op(

@@ -26,7 +26,7 @@ from aufbruch.contracts.notifications import (
 )
 from aufbruch.http import SECURITY_HEADERS, accepted_locale, json_response, read_json, wants_json
 from services.gateway.auth import Authentication
-from services.gateway.documentation import ACCEPT_LANGUAGE, AUTH_ERRORS, PUBLIC_WRITE_ERRORS, ok, op
+from services.gateway.documentation import ACCEPT_LANGUAGE, AUTH_ERRORS, MAIL_LINK_PAGE, PUBLIC_WRITE_ERRORS, ok, op
 from services.gateway.http_helpers import API, link_token
 from services.gateway.rpc import call
 
@@ -180,10 +180,6 @@ SCHEMAS = {
     "Erasure": Erasure,
 }
 CATEGORY_SCHEMAS = {"DigestRequest": DigestRequest}
-MAIL_LINK_PAGE = (
-    "Opened from a mail: a short German HTML page, unless the client prefers `application/json` (Accept), "
-    "which gets the JSON below with the same status."
-)
 OPERATIONS = {
     ("POST", f"{API}/ideas/{{idea_id}}/followers"): op(
         "Follow an idea (double opt-in)",
